@@ -1,0 +1,71 @@
+//! `llmrank export`: the whole ranking as CSV or JSON, or a snapshot of
+//! every source's data in llmrank's own format.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::{emit, open_store};
+use crate::config::Config;
+use crate::export::{self, RankingsDocument};
+use crate::snapshot::Snapshot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
+    Snapshot,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum)]
+    format: ExportFormat,
+    /// Write here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
+    let store = open_store(&config).await?;
+    let bytes = match args.format {
+        ExportFormat::Snapshot => {
+            let batches = store.current_batches().await?;
+            anyhow::ensure!(
+                !batches.is_empty(),
+                "the database holds no source data yet: run `llmrank refresh` first"
+            );
+            Snapshot::new(batches).encode()?
+        }
+        format => {
+            let rankings = store
+                .latest_rankings()
+                .await?
+                .context("no ranking yet: run `llmrank refresh` first")?;
+            if format == ExportFormat::Csv {
+                let mut out = Vec::new();
+                export::write_csv(&rankings.rows, &mut out)?;
+                out
+            } else {
+                let mut json = serde_json::to_vec_pretty(&RankingsDocument {
+                    generated_at: rankings.generated_at,
+                    methodology_version: &rankings.methodology_version,
+                    total: rankings.rows.len(),
+                    models: &rankings.rows,
+                })?;
+                json.push(b'\n');
+                json
+            }
+        }
+    };
+    match args.out {
+        Some(path) => {
+            std::fs::write(&path, &bytes)
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
+        }
+        None => emit(&bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

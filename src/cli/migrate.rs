@@ -1,0 +1,12 @@
+//! `llmrank migrate`: applies pending database migrations.
+
+use std::process::ExitCode;
+
+use super::open_store;
+use crate::config::Config;
+
+pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
+    open_store(&config).await?;
+    eprintln!("database {} is up to date", config.database_url);
+    Ok(ExitCode::SUCCESS)
+}

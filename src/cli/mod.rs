@@ -1,0 +1,130 @@
+//! The `llmrank` command line: one file per subcommand. This is the edge of
+//! the program, where library errors become `anyhow` errors with context and
+//! an exit code.
+
+mod export;
+mod migrate;
+mod refresh;
+mod serve;
+mod sources;
+mod top;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, FileConfig, Overrides};
+use crate::store::{self, Store};
+
+/// Which large language model to use for coding: merged leaderboards,
+/// speed and prices, one ranking.
+#[derive(Debug, Parser)]
+#[command(name = "llmrank", version, about, long_about = None)]
+pub struct Cli {
+    /// Database URL (sqlite://PATH); default: llmrank.db in the user's data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Optional TOML config file; default: ./llmrank.toml when it exists.
+    #[arg(long, env = "LLMRANK_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Hours between ranking recomputations from live sources.
+    #[arg(long, env = "RANKINGS_CACHE_HOURS", global = true)]
+    pub rankings_cache_hours: Option<f64>,
+
+    /// Token for admin actions (POST /api/v1/refresh).
+    #[arg(long, env = "LLMRANK_ADMIN_TOKEN", global = true, hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web page and the API (imports the bundled snapshot on an empty database).
+    Serve(serve::Args),
+    /// Fetch sources (live, from a snapshot directory or a mirror) and recompute the ranking.
+    Refresh(refresh::Args),
+    /// Print the top of the ranking.
+    Top(top::Args),
+    /// Export the ranking (CSV, JSON) or a snapshot of all source data.
+    Export(export::Args),
+    /// Show each source's status.
+    Sources(sources::Args),
+    /// Apply database migrations.
+    Migrate,
+}
+
+impl Command {
+    /// The log level when RUST_LOG is not set: commands that print data keep quiet.
+    pub fn default_log_filter(&self) -> &'static str {
+        match self {
+            Command::Serve(_) | Command::Refresh(_) | Command::Migrate => "info",
+            _ => "warn",
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let file = match &cli.config {
+        Some(path) => FileConfig::load(path, true)?,
+        None => FileConfig::load(std::path::Path::new("llmrank.toml"), false)?,
+    };
+    let addr = match &cli.command {
+        Command::Serve(args) => args.addr.clone(),
+        _ => None,
+    };
+    let weights = match &cli.command {
+        Command::Top(args) => args.weights.clone(),
+        _ => None,
+    };
+    let config = Config::resolve(
+        Overrides {
+            database_url: cli.database_url,
+            addr,
+            rankings_cache_hours: cli.rankings_cache_hours,
+            admin_token: cli.admin_token,
+            weights,
+        },
+        file,
+    )?;
+    match cli.command {
+        Command::Serve(args) => serve::run(config, args).await,
+        Command::Refresh(args) => refresh::run(config, args).await,
+        Command::Top(args) => top::run(config, args).await,
+        Command::Export(args) => export::run(config, args).await,
+        Command::Sources(args) => sources::run(config, args).await,
+        Command::Migrate => migrate::run(config).await,
+    }
+}
+
+/// Opens the configured database, applying migrations.
+async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("opening the database {}", config.database_url))
+}
+
+/// Writes to stdout; a closed pipe (`llmrank top | head`) is not an error.
+fn emit(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to standard output"),
+    }
+}
+
+/// Output formats for data commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}

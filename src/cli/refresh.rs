@@ -1,0 +1,126 @@
+//! `llmrank refresh`: fetch sources and recompute the ranking.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+
+use super::{emit, open_store};
+use crate::config::Config;
+use crate::domain::{SourceId, SourceStatusKind};
+use crate::refresh::{self, RefreshReport};
+use crate::sources::{FetchPlan, HttpClient, Origin};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Read a snapshot directory laid out as DIR/<source>/<file>.
+    #[arg(long, value_name = "DIR", conflicts_with = "from_url")]
+    from_dir: Option<PathBuf>,
+    /// Read an HTTP mirror laid out as BASE/<source>/<file>.
+    #[arg(long, value_name = "BASE")]
+    from_url: Option<String>,
+    /// Only these sources (repeatable).
+    #[arg(long = "source", value_name = "ID")]
+    sources: Vec<SourceId>,
+    /// Do not fetch anything: recompute the ranking from stored data.
+    #[arg(long, conflicts_with_all = ["from_dir", "from_url"])]
+    offline: bool,
+    /// Fetch live sources even if the ranking is younger than RANKINGS_CACHE_HOURS.
+    #[arg(long)]
+    force: bool,
+}
+
+/// The live origin with the configured overrides and keys.
+pub fn live_origin(config: &Config) -> Origin {
+    Origin::Live {
+        overrides: config.source_urls.clone(),
+        keys: config
+            .api_keys
+            .iter()
+            .map(|(k, v)| (*k, v.0.clone()))
+            .collect(),
+    }
+}
+
+pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
+    let store = open_store(&config).await?;
+    if args.offline {
+        let report = refresh::rescore(store.as_ref(), config.weights).await?;
+        eprintln!("recomputed the ranking of {} models from stored data", report.models);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let origin = match (args.from_dir, args.from_url) {
+        (Some(dir), _) => {
+            anyhow::ensure!(dir.is_dir(), "{} is not a directory", dir.display());
+            Origin::Directory(dir)
+        }
+        (None, Some(base)) => {
+            anyhow::ensure!(
+                base.starts_with("http://") || base.starts_with("https://"),
+                "--from-url needs an http(s) URL, got `{base}`"
+            );
+            Origin::Mirror(base)
+        }
+        (None, None) => {
+            if !args.force
+                && let Some(last) = store.last_live_refresh_at().await?
+            {
+                let age = (Utc::now() - last).to_std().unwrap_or_default();
+                if age < config.rankings_cache {
+                    eprintln!(
+                        "the ranking was refreshed {} min ago (RANKINGS_CACHE_HOURS is {:.1}); use --force to fetch anyway",
+                        age.as_secs() / 60,
+                        config.rankings_cache.as_secs_f64() / 3600.0
+                    );
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+            live_origin(&config)
+        }
+    };
+    let plan = FetchPlan {
+        origin,
+        only: args.sources,
+        client: HttpClient::new(config.http.clone())?,
+    };
+    let report = refresh::refresh(store.as_ref(), &plan, config.weights).await?;
+    emit(summary(&report).as_bytes())?;
+    Ok(if report.any_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The per-source table printed at the end of a refresh.
+fn summary(report: &RefreshReport) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_header(["source", "status", "rows read", "rows matched", "message"]);
+    for s in &report.sources {
+        table.add_row([
+            s.source.to_string(),
+            s.status.as_str().to_string(),
+            s.rows_read.map(|n| n.to_string()).unwrap_or_default(),
+            s.rows_matched.map(|n| n.to_string()).unwrap_or_default(),
+            s.error.clone().unwrap_or_default(),
+        ]);
+    }
+    let failed: Vec<String> = report
+        .sources
+        .iter()
+        .filter(|s| s.status == SourceStatusKind::Failed)
+        .map(|s| format!("{}: {}", s.source, s.error.as_deref().unwrap_or("failed")))
+        .collect();
+    let mut out = format!("{table}\n");
+    for line in failed {
+        out.push_str(&format!("failed: {line}\n"));
+    }
+    out.push_str(&format!(
+        "{} models in the ranking (refresh run {})\n",
+        report.models, report.run_id
+    ));
+    out
+}

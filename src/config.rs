@@ -1,0 +1,276 @@
+//! Configuration: command-line flags and environment variables (through
+//! clap), over an optional `llmrank.toml`, over defaults; validated once into
+//! a [`Config`]. Secrets never appear in `Debug` output or logs.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::domain::{ComponentWeights, SourceId};
+use crate::sources::HttpSettings;
+
+/// A configuration problem, saying which setting to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {detail}")]
+    Read { path: String, detail: String },
+    #[error("config file {path} is invalid: {detail}")]
+    Parse { path: String, detail: String },
+    #[error("{setting} is invalid: {detail}")]
+    Invalid { setting: String, detail: String },
+    #[error(
+        "cannot find a data directory for the default database; set DATABASE_URL or --database-url"
+    )]
+    NoDataDir,
+}
+
+/// The optional `llmrank.toml`. Every key is also a flag or an environment
+/// variable, which win over the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub addr: Option<String>,
+    pub rankings_cache_hours: Option<f64>,
+    pub admin_token: Option<String>,
+    pub openrouter_api_key: Option<String>,
+    pub hf_token: Option<String>,
+    pub artificial_analysis_api_key: Option<String>,
+    /// Scoring weights, as `coding:0.5,performance:0.3,value:0.2`.
+    pub weights: Option<String>,
+    /// Per-source live URL overrides: `[sources.openrouter] url = "…"`.
+    #[serde(default)]
+    pub sources: HashMap<String, SourceOverride>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceOverride {
+    pub url: Option<String>,
+}
+
+impl FileConfig {
+    /// Reads `path`; a missing file is an error only when it was asked for.
+    pub fn load(path: &Path, required: bool) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                Ok(FileConfig::default())
+            }
+            Err(e) => Err(ConfigError::Read {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// Values given on the command line or in the environment (they win).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub database_url: Option<String>,
+    pub addr: Option<String>,
+    pub rankings_cache_hours: Option<f64>,
+    pub admin_token: Option<String>,
+    pub weights: Option<String>,
+}
+
+/// A secret that never prints.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub addr: String,
+    pub rankings_cache: Duration,
+    pub admin_token: Option<Secret>,
+    /// API keys by environment variable name.
+    pub api_keys: HashMap<&'static str, Secret>,
+    pub source_urls: HashMap<SourceId, String>,
+    pub weights: ComponentWeights,
+    pub http: HttpSettings,
+}
+
+/// Environment variables holding API keys, read directly.
+const KEY_VARIABLES: [&str; 3] = ["OPENROUTER_API_KEY", "HF_TOKEN", "ARTIFICIAL_ANALYSIS_API_KEY"];
+
+impl Config {
+    /// Merges flags/environment over the file over defaults and validates.
+    pub fn resolve(flags: Overrides, file: FileConfig) -> Result<Self, ConfigError> {
+        let database_url = match flags.database_url.or(file.database_url) {
+            Some(url) => url,
+            None => default_database_url()?,
+        };
+        let addr = flags
+            .addr
+            .or(file.addr)
+            .unwrap_or_else(|| "127.0.0.1:8080".to_string());
+        addr.parse::<std::net::SocketAddr>()
+            .map_err(|e| ConfigError::Invalid {
+                setting: "LLMRANK_ADDR / --addr".into(),
+                detail: format!("`{addr}` is not host:port ({e})"),
+            })?;
+        let hours = flags
+            .rankings_cache_hours
+            .or(file.rankings_cache_hours)
+            .unwrap_or(24.0);
+        if !hours.is_finite() || hours <= 0.0 {
+            return Err(ConfigError::Invalid {
+                setting: "RANKINGS_CACHE_HOURS".into(),
+                detail: format!("`{hours}` must be a number of hours above 0"),
+            });
+        }
+        let weights = match flags.weights.or(file.weights) {
+            Some(raw) => raw.parse().map_err(|e: crate::domain::WeightsError| {
+                ConfigError::Invalid {
+                    setting: "weights".into(),
+                    detail: e.to_string(),
+                }
+            })?,
+            None => ComponentWeights::default(),
+        };
+        let mut api_keys = HashMap::new();
+        let file_keys = [
+            file.openrouter_api_key,
+            file.hf_token,
+            file.artificial_analysis_api_key,
+        ];
+        for (variable, from_file) in KEY_VARIABLES.into_iter().zip(file_keys) {
+            let value = std::env::var(variable)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .or(from_file);
+            if let Some(value) = value {
+                api_keys.insert(variable, Secret(value));
+            }
+        }
+        let mut source_urls = HashMap::new();
+        for (name, entry) in file.sources {
+            let id: SourceId = name.parse().map_err(|e: crate::domain::UnknownSource| {
+                ConfigError::Invalid {
+                    setting: format!("[sources.{name}]"),
+                    detail: e.to_string(),
+                }
+            })?;
+            if let Some(url) = entry.url {
+                source_urls.insert(id, url);
+            }
+        }
+        for id in SourceId::ALL {
+            let variable = format!("LLMRANK_{}_URL", id.as_str().to_uppercase());
+            if let Ok(url) = std::env::var(&variable)
+                && !url.is_empty()
+            {
+                source_urls.insert(id, url);
+            }
+        }
+        for (id, url) in &source_urls {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::Invalid {
+                    setting: format!("URL override of {id}"),
+                    detail: format!("`{url}` is not an http(s) URL"),
+                });
+            }
+        }
+        Ok(Config {
+            database_url,
+            addr,
+            rankings_cache: Duration::from_secs_f64(hours * 3600.0),
+            admin_token: flags
+                .admin_token
+                .or(file.admin_token)
+                .filter(|t| !t.is_empty())
+                .map(Secret),
+            api_keys,
+            source_urls,
+            weights,
+            http: HttpSettings::default(),
+        })
+    }
+}
+
+/// `sqlite://<data dir>/llmrank.db`, e.g. `~/.local/share/llmrank/llmrank.db`.
+pub fn default_database_url() -> Result<String, ConfigError> {
+    let dirs = directories::ProjectDirs::from("", "", "llmrank").ok_or(ConfigError::NoDataDir)?;
+    let path: PathBuf = dirs.data_dir().join("llmrank.db");
+    Ok(format!("sqlite://{}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let file: FileConfig = toml::from_str(
+            "database_url = \"sqlite://file.db\"\naddr = \"127.0.0.1:9\"\n[sources.openrouter]\nurl = \"http://mirror/models.json\"\n",
+        )
+        .expect("valid toml");
+        let config = Config::resolve(
+            Overrides {
+                database_url: Some("sqlite://flag.db".into()),
+                ..Overrides::default()
+            },
+            file,
+        )
+        .expect("valid config");
+        assert_eq!(config.database_url, "sqlite://flag.db");
+        assert_eq!(config.addr, "127.0.0.1:9");
+        assert_eq!(
+            config.source_urls.get(&SourceId::OpenRouter).map(String::as_str),
+            Some("http://mirror/models.json")
+        );
+    }
+
+    #[test]
+    fn wrong_settings_say_which_one() {
+        let err = Config::resolve(
+            Overrides {
+                database_url: Some("sqlite://x.db".into()),
+                addr: Some("nope".into()),
+                ..Overrides::default()
+            },
+            FileConfig::default(),
+        )
+        .expect_err("bad addr");
+        assert!(err.to_string().contains("LLMRANK_ADDR"));
+        let file: Result<FileConfig, _> = toml::from_str("[sources.nope]\nurl = \"http://x\"\n");
+        let err = Config::resolve(
+            Overrides {
+                database_url: Some("sqlite://x.db".into()),
+                ..Overrides::default()
+            },
+            file.expect("valid toml"),
+        )
+        .expect_err("unknown source");
+        assert!(err.to_string().contains("sources.nope"));
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let config = Config::resolve(
+            Overrides {
+                database_url: Some("sqlite://x.db".into()),
+                admin_token: Some("hunter2".into()),
+                ..Overrides::default()
+            },
+            FileConfig::default(),
+        )
+        .expect("valid");
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

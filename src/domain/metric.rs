@@ -1,0 +1,152 @@
+//! Metrics: the named quantities a source can observe about a model, each on
+//! one documented scale, and the data category each belongs to.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The three kinds of data whose freshness the product tracks separately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    Benchmark,
+    Performance,
+    Pricing,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Benchmark => "benchmarks",
+            Category::Performance => "performance",
+            Category::Pricing => "pricing",
+        }
+    }
+}
+
+/// Keys of the coding benchmarks, in display order (PRODUCT.md section 6).
+pub const BENCHMARK_KEYS: &[&str] = &[
+    "humaneval",
+    "humaneval_plus",
+    "mbpp",
+    "mbpp_plus",
+    "bigcodebench_full",
+    "bigcodebench_hard",
+    "swebench_verified",
+    "swebench_lite",
+    "swebench_bash_only",
+    "livebench_coding",
+    "livebench_agentic_coding",
+    "livecodebench",
+    "aider_polyglot",
+];
+
+/// One observed quantity. Scales: prices in USD per million tokens, context in
+/// tokens, times in seconds, throughput in output tokens per second,
+/// benchmark scores in percent (0–100).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Metric {
+    PriceInput,
+    PriceOutput,
+    ContextLength,
+    TtftMedian,
+    TtftP95,
+    ThroughputMedian,
+    ThroughputP95,
+    TotalLatencyMedian,
+    TotalLatencyP95,
+    QualityIndex,
+    /// A coding benchmark score; the key is one of [`BENCHMARK_KEYS`] or a
+    /// custom benchmark's name.
+    Benchmark(String),
+}
+
+impl Metric {
+    pub fn category(&self) -> Category {
+        match self {
+            Metric::PriceInput | Metric::PriceOutput | Metric::ContextLength => Category::Pricing,
+            Metric::Benchmark(_) => Category::Benchmark,
+            _ => Category::Performance,
+        }
+    }
+
+    /// The stable key under which this metric is stored and exported.
+    pub fn key(&self) -> &str {
+        match self {
+            Metric::PriceInput => "price_per_million_input",
+            Metric::PriceOutput => "price_per_million_output",
+            Metric::ContextLength => "context_length",
+            Metric::TtftMedian => "ttft_median",
+            Metric::TtftP95 => "ttft_p95",
+            Metric::ThroughputMedian => "throughput_median",
+            Metric::ThroughputP95 => "throughput_p95",
+            Metric::TotalLatencyMedian => "total_latency_median",
+            Metric::TotalLatencyP95 => "total_latency_p95",
+            Metric::QualityIndex => "quality_index",
+            Metric::Benchmark(key) => key,
+        }
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl FromStr for Metric {
+    type Err = std::convert::Infallible;
+
+    /// Every string is a metric: unknown keys are benchmark keys, so custom
+    /// benchmarks round-trip through storage.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "price_per_million_input" => Metric::PriceInput,
+            "price_per_million_output" => Metric::PriceOutput,
+            "context_length" => Metric::ContextLength,
+            "ttft_median" => Metric::TtftMedian,
+            "ttft_p95" => Metric::TtftP95,
+            "throughput_median" => Metric::ThroughputMedian,
+            "throughput_p95" => Metric::ThroughputP95,
+            "total_latency_median" => Metric::TotalLatencyMedian,
+            "total_latency_p95" => Metric::TotalLatencyP95,
+            "quality_index" => Metric::QualityIndex,
+            other => Metric::Benchmark(other.to_string()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metric_keys_round_trip_through_strings() {
+        let all = [
+            Metric::PriceInput,
+            Metric::PriceOutput,
+            Metric::ContextLength,
+            Metric::TtftMedian,
+            Metric::TtftP95,
+            Metric::ThroughputMedian,
+            Metric::ThroughputP95,
+            Metric::TotalLatencyMedian,
+            Metric::TotalLatencyP95,
+            Metric::QualityIndex,
+            Metric::Benchmark("humaneval_plus".into()),
+        ];
+        for metric in all {
+            let parsed: Metric = metric.key().parse().unwrap_or_else(|never| match never {});
+            assert_eq!(parsed, metric);
+        }
+    }
+
+    #[test]
+    fn prices_and_context_are_pricing_data() {
+        assert_eq!(Metric::PriceInput.category(), Category::Pricing);
+        assert_eq!(Metric::ContextLength.category(), Category::Pricing);
+        assert_eq!(Metric::TtftMedian.category(), Category::Performance);
+        assert_eq!(
+            Metric::Benchmark("mbpp".into()).category(),
+            Category::Benchmark
+        );
+    }
+}

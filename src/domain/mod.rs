@@ -1,0 +1,19 @@
+//! The vocabulary of llmrank: sources, what they observe, canonical models and
+//! the ranked rows built from them.
+//!
+//! Everything here is plain data. Nothing in `domain` knows about HTTP, SQL,
+//! files or the terminal; every other module depends on it and it depends on
+//! nothing inside the crate.
+
+mod metric;
+mod model;
+mod source;
+
+pub use metric::{BENCHMARK_KEYS, Category, Metric};
+pub use model::{
+    Alias, Benchmarks, ComponentWeights, Freshness, Model, ModelRow, PerformanceTier, Rankings, WeightsError,
+};
+pub use source::{
+    FetchOrigin, Observation, SourceBatch, SourceId, SourceRecord, SourceStatus, SourceStatusKind,
+    UnknownSource,
+};

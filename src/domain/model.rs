@@ -1,0 +1,308 @@
+//! Canonical models and the ranked rows users see.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::SourceId;
+
+/// A name under which a source knows a model, verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Alias {
+    pub source: SourceId,
+    pub name: String,
+}
+
+/// One canonical model: the identity every source's names resolve to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// Stable, readable id: creator slug plus model slug.
+    pub id: String,
+    pub name: String,
+    pub creator: Option<String>,
+    pub open_weights: Option<bool>,
+    pub release_date: Option<NaiveDate>,
+    /// The model this one is a variant of (reasoning effort, thinking).
+    pub base_model_id: Option<String>,
+    pub aliases: Vec<Alias>,
+}
+
+/// The model's speed tier from its median time to first token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PerformanceTier {
+    Fast,
+    Medium,
+    Slow,
+}
+
+impl PerformanceTier {
+    /// Fast under 0.5 s, medium from 0.5 s to 2 s, slow over 2 s.
+    pub fn from_ttft_seconds(ttft: f64) -> Self {
+        if ttft < 0.5 {
+            PerformanceTier::Fast
+        } else if ttft <= 2.0 {
+            PerformanceTier::Medium
+        } else {
+            PerformanceTier::Slow
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PerformanceTier::Fast => "fast",
+            PerformanceTier::Medium => "medium",
+            PerformanceTier::Slow => "slow",
+        }
+    }
+}
+
+impl FromStr for PerformanceTier {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "fast" => Ok(PerformanceTier::Fast),
+            "medium" => Ok(PerformanceTier::Medium),
+            "slow" => Ok(PerformanceTier::Slow),
+            other => Err(format!(
+                "unknown performance tier `{other}`; use fast, medium or slow"
+            )),
+        }
+    }
+}
+
+/// When each category of a model's data was last confirmed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Freshness {
+    pub benchmark_data_updated_at: Option<DateTime<Utc>>,
+    pub performance_data_updated_at: Option<DateTime<Utc>>,
+    pub pricing_data_updated_at: Option<DateTime<Utc>>,
+}
+
+/// One row of the rankings: a model with every figure the product shows.
+/// Field names are the public contract (PRODUCT.md section 6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelRow {
+    pub id: String,
+    pub name: String,
+    pub creator: Option<String>,
+    pub open_weights: Option<bool>,
+    pub release_date: Option<NaiveDate>,
+    pub composite_score: Option<f64>,
+    pub coding_coverage: u32,
+    pub composite_ci_low: Option<f64>,
+    pub composite_ci_high: Option<f64>,
+    pub performance_score: Option<f64>,
+    pub value_score: Option<f64>,
+    pub overall_score: Option<f64>,
+    /// Components missing from `overall_score` (its weights were rescaled).
+    pub overall_missing: Vec<String>,
+    pub rank: Option<u32>,
+    pub benchmarks: Benchmarks,
+    pub ttft_median: Option<f64>,
+    pub ttft_p95: Option<f64>,
+    pub throughput_median: Option<f64>,
+    pub throughput_p95: Option<f64>,
+    pub total_latency_median: Option<f64>,
+    pub total_latency_p95: Option<f64>,
+    pub quality_index: Option<f64>,
+    pub price_per_million_input: Option<f64>,
+    pub price_per_million_output: Option<f64>,
+    pub price_blended: Option<f64>,
+    pub context_length: Option<u64>,
+    pub is_free: bool,
+    pub performance_tier: Option<PerformanceTier>,
+    pub sources: Vec<SourceId>,
+    pub aliases: Vec<Alias>,
+    pub base_model_id: Option<String>,
+    #[serde(flatten)]
+    pub freshness: Freshness,
+}
+
+/// Benchmark scores by key, in display order; unknown scores are `None`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Benchmarks(pub Vec<(String, Option<f64>)>);
+
+impl Benchmarks {
+    pub fn get(&self, key: &str) -> Option<f64> {
+        self.0.iter().find(|(k, _)| k == key).and_then(|(_, v)| *v)
+    }
+
+    /// How many benchmarks have a score.
+    pub fn known(&self) -> usize {
+        self.0.iter().filter(|(_, v)| v.is_some()).count()
+    }
+}
+
+impl Serialize for Benchmarks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Benchmarks {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Benchmarks;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of benchmark keys to scores")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Benchmarks, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Option<f64>>()? {
+                    out.push((k, v));
+                }
+                Ok(Benchmarks(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// A computed ranking: every row, and the methodology that made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rankings {
+    pub generated_at: DateTime<Utc>,
+    pub methodology_version: String,
+    pub rows: Vec<ModelRow>,
+}
+
+/// How the overall score weighs its three components.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ComponentWeights {
+    pub coding: f64,
+    pub performance: f64,
+    pub value: f64,
+}
+
+impl Default for ComponentWeights {
+    fn default() -> Self {
+        ComponentWeights {
+            coding: 0.5,
+            performance: 0.3,
+            value: 0.2,
+        }
+    }
+}
+
+/// Why a `weights=` string was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WeightsError {
+    #[error(
+        "weight `{0}` is not of the form name:number (for example coding:0.6,performance:0.2,value:0.2)"
+    )]
+    Malformed(String),
+    #[error("unknown weight `{0}`; use coding, performance and value")]
+    UnknownComponent(String),
+    #[error("weight for `{0}` must be a finite number ≥ 0")]
+    BadNumber(String),
+    #[error("weights must not all be zero")]
+    AllZero,
+}
+
+impl FromStr for ComponentWeights {
+    type Err = WeightsError;
+
+    /// Parses `coding:0.6,performance:0.2,value:0.2`. Components left out
+    /// weigh 0; the weights are scaled to sum to 1.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut w = ComponentWeights {
+            coding: 0.0,
+            performance: 0.0,
+            value: 0.0,
+        };
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, number) = part
+                .split_once(':')
+                .ok_or_else(|| WeightsError::Malformed(part.to_string()))?;
+            let value: f64 = number
+                .trim()
+                .parse()
+                .map_err(|_| WeightsError::BadNumber(name.trim().to_string()))?;
+            if !value.is_finite() || value < 0.0 {
+                return Err(WeightsError::BadNumber(name.trim().to_string()));
+            }
+            match name.trim() {
+                "coding" => w.coding = value,
+                "performance" => w.performance = value,
+                "value" => w.value = value,
+                other => return Err(WeightsError::UnknownComponent(other.to_string())),
+            }
+        }
+        let sum = w.coding + w.performance + w.value;
+        if sum <= 0.0 {
+            return Err(WeightsError::AllZero);
+        }
+        Ok(ComponentWeights {
+            coding: w.coding / sum,
+            performance: w.performance / sum,
+            value: w.value / sum,
+        })
+    }
+}
+
+impl fmt::Display for ComponentWeights {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "coding:{},performance:{},value:{}",
+            self.coding, self.performance, self.value
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_parse_and_normalise() {
+        let w: ComponentWeights = "coding:3,performance:1,value:1".parse().expect("valid");
+        assert!((w.coding - 0.6).abs() < 1e-12);
+        assert!((w.performance - 0.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bad_weights_are_refused_with_the_reason() {
+        assert_eq!(
+            "coding:abc".parse::<ComponentWeights>(),
+            Err(WeightsError::BadNumber("coding".into()))
+        );
+        assert!(matches!(
+            "speed:1".parse::<ComponentWeights>(),
+            Err(WeightsError::UnknownComponent(_))
+        ));
+        assert_eq!(
+            "coding:0".parse::<ComponentWeights>(),
+            Err(WeightsError::AllZero)
+        );
+        assert!(matches!(
+            "coding".parse::<ComponentWeights>(),
+            Err(WeightsError::Malformed(_))
+        ));
+        assert!(matches!(
+            "coding:-1".parse::<ComponentWeights>(),
+            Err(WeightsError::BadNumber(_))
+        ));
+    }
+
+    #[test]
+    fn tiers_follow_ttft_thresholds() {
+        assert_eq!(PerformanceTier::from_ttft_seconds(0.49), PerformanceTier::Fast);
+        assert_eq!(PerformanceTier::from_ttft_seconds(0.5), PerformanceTier::Medium);
+        assert_eq!(PerformanceTier::from_ttft_seconds(2.0), PerformanceTier::Medium);
+        assert_eq!(PerformanceTier::from_ttft_seconds(2.01), PerformanceTier::Slow);
+    }
+}

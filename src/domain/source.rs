@@ -1,0 +1,325 @@
+//! Sources and what they hand us: records named in the source's own spelling,
+//! each with observations, plus the per-source status of a refresh.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Category, Metric};
+
+/// Every source llmrank knows, by its stable id (PRODUCT.md section 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceId {
+    #[serde(rename = "openrouter")]
+    OpenRouter,
+    #[serde(rename = "litellm")]
+    LiteLlm,
+    #[serde(rename = "modelsdev")]
+    ModelsDev,
+    #[serde(rename = "evalplus")]
+    EvalPlus,
+    #[serde(rename = "bigcodebench")]
+    BigCodeBench,
+    #[serde(rename = "swebench")]
+    SweBench,
+    #[serde(rename = "livebench")]
+    LiveBench,
+    #[serde(rename = "livecodebench")]
+    LiveCodeBench,
+    #[serde(rename = "aider")]
+    Aider,
+    #[serde(rename = "artificialanalysis")]
+    ArtificialAnalysis,
+}
+
+impl SourceId {
+    /// All sources, in the order they are listed to users.
+    pub const ALL: [SourceId; 10] = [
+        SourceId::OpenRouter,
+        SourceId::LiteLlm,
+        SourceId::ModelsDev,
+        SourceId::EvalPlus,
+        SourceId::BigCodeBench,
+        SourceId::SweBench,
+        SourceId::LiveBench,
+        SourceId::LiveCodeBench,
+        SourceId::Aider,
+        SourceId::ArtificialAnalysis,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceId::OpenRouter => "openrouter",
+            SourceId::LiteLlm => "litellm",
+            SourceId::ModelsDev => "modelsdev",
+            SourceId::EvalPlus => "evalplus",
+            SourceId::BigCodeBench => "bigcodebench",
+            SourceId::SweBench => "swebench",
+            SourceId::LiveBench => "livebench",
+            SourceId::LiveCodeBench => "livecodebench",
+            SourceId::Aider => "aider",
+            SourceId::ArtificialAnalysis => "artificialanalysis",
+        }
+    }
+
+    /// The kind of data this source mainly contributes.
+    pub fn category(self) -> Category {
+        match self {
+            SourceId::OpenRouter | SourceId::LiteLlm | SourceId::ModelsDev => Category::Pricing,
+            SourceId::ArtificialAnalysis => Category::Performance,
+            _ => Category::Benchmark,
+        }
+    }
+
+    /// Whether records of this source may create canonical models
+    /// (PRODUCT.md section 3: price lists only enrich existing ones).
+    pub fn creates_models(self) -> bool {
+        !matches!(self, SourceId::LiteLlm | SourceId::ModelsDev)
+    }
+}
+
+impl fmt::Display for SourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A source id that llmrank does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown source `{0}`; known sources: openrouter, litellm, modelsdev, evalplus, bigcodebench, swebench, livebench, livecodebench, aider, artificialanalysis")]
+pub struct UnknownSource(pub String);
+
+impl FromStr for SourceId {
+    type Err = UnknownSource;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SourceId::ALL
+            .into_iter()
+            .find(|id| id.as_str() == s)
+            .ok_or_else(|| UnknownSource(s.to_string()))
+    }
+}
+
+/// One number a source reports about one of its records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    #[serde(with = "metric_key")]
+    pub metric: Metric,
+    pub value: f64,
+    /// The source's own date for this number, when it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<DateTime<Utc>>,
+    /// A link to where the number is shown, when the source gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl Observation {
+    pub fn new(metric: Metric, value: f64) -> Self {
+        Observation {
+            metric,
+            value,
+            as_of: None,
+            url: None,
+        }
+    }
+}
+
+mod metric_key {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::domain::Metric;
+
+    pub fn serialize<S: Serializer>(metric: &Metric, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(metric.key())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Metric, D::Error> {
+        let key = String::deserialize(d)?;
+        Ok(key.parse().unwrap_or_else(|never| match never {}))
+    }
+}
+
+/// One entry of one source, with the source's own names kept verbatim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRecord {
+    /// The entry's primary name in the source (OpenRouter's `id`, a
+    /// leaderboard's model column), verbatim.
+    pub name: String,
+    /// Other names the source gives the same entry (OpenRouter's
+    /// `canonical_slug` and display name), verbatim.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_names: Vec<String>,
+    /// A human-readable name, when the source has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The organisation that made the model, in the source's spelling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// The source's own stable id for the exact snapshot (OpenRouter's
+    /// `canonical_slug`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_slug: Option<String>,
+    /// The primary name of another record of the same source that this one
+    /// is only a route to (OpenRouter's `~…-latest` aliases and `:free`
+    /// routes), when the data says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hugging_face_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_weights: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_date: Option<NaiveDate>,
+    /// Whether the source offers this entry at no cost.
+    #[serde(default)]
+    pub is_free: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub observations: Vec<Observation>,
+}
+
+impl SourceRecord {
+    /// A record with only a name; adapters fill in the rest.
+    pub fn named(name: impl Into<String>) -> Self {
+        SourceRecord {
+            name: name.into(),
+            other_names: Vec::new(),
+            display_name: None,
+            creator: None,
+            canonical_slug: None,
+            alias_of: None,
+            hugging_face_id: None,
+            open_weights: None,
+            release_date: None,
+            is_free: false,
+            url: None,
+            observations: Vec::new(),
+        }
+    }
+
+    /// The observed value of `metric`, if this record has one.
+    pub fn value(&self, metric: &Metric) -> Option<f64> {
+        self.observations
+            .iter()
+            .find(|o| &o.metric == metric)
+            .map(|o| o.value)
+    }
+}
+
+/// Everything one source delivered in one successful fetch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceBatch {
+    pub source: SourceId,
+    /// When the data was current: the source's own date when it has one,
+    /// else the time it was fetched. Freshness badges are computed from it.
+    pub as_of: DateTime<Utc>,
+    /// When llmrank read it.
+    pub fetched_at: DateTime<Utc>,
+    /// Rows the source file holds (what a user can check against the file).
+    pub rows_read: usize,
+    pub records: Vec<SourceRecord>,
+}
+
+/// How a refresh obtained its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchOrigin {
+    /// From each source's live URL.
+    Live,
+    /// From a snapshot directory laid out as `DIR/<source>/<file>`.
+    Directory(String),
+    /// From an HTTP mirror laid out as `BASE/<source>/<file>`.
+    Mirror(String),
+    /// From an llmrank snapshot file (the bundled one or an export).
+    Snapshot(String),
+}
+
+impl fmt::Display for FetchOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FetchOrigin::Live => f.write_str("live"),
+            FetchOrigin::Directory(dir) => write!(f, "dir:{dir}"),
+            FetchOrigin::Mirror(base) => write!(f, "url:{base}"),
+            FetchOrigin::Snapshot(name) => write!(f, "snapshot:{name}"),
+        }
+    }
+}
+
+/// The outcome of a source in a refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceStatusKind {
+    Ok,
+    Failed,
+    Skipped,
+    Stale,
+}
+
+impl SourceStatusKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceStatusKind::Ok => "ok",
+            SourceStatusKind::Failed => "failed",
+            SourceStatusKind::Skipped => "skipped",
+            SourceStatusKind::Stale => "stale",
+        }
+    }
+}
+
+impl FromStr for SourceStatusKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "ok" => Ok(SourceStatusKind::Ok),
+            "failed" => Ok(SourceStatusKind::Failed),
+            "skipped" => Ok(SourceStatusKind::Skipped),
+            "stale" => Ok(SourceStatusKind::Stale),
+            other => Err(format!("unknown source status `{other}`")),
+        }
+    }
+}
+
+/// A source's latest status as shown by `llmrank sources` and `/api/v1/sources`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceStatus {
+    pub source: SourceId,
+    pub status: SourceStatusKind,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub rows_read: Option<u64>,
+    pub rows_matched: Option<u64>,
+    pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_ids_parse_from_their_own_names() {
+        for id in SourceId::ALL {
+            assert_eq!(id.as_str().parse::<SourceId>(), Ok(id));
+        }
+        assert!("nope".parse::<SourceId>().is_err());
+    }
+
+    #[test]
+    fn price_lists_never_create_models() {
+        assert!(!SourceId::LiteLlm.creates_models());
+        assert!(!SourceId::ModelsDev.creates_models());
+        assert!(SourceId::OpenRouter.creates_models());
+        assert!(SourceId::EvalPlus.creates_models());
+    }
+
+    #[test]
+    fn observations_serialise_metrics_by_key() {
+        let json = serde_json::to_string(&Observation::new(Metric::PriceInput, 2.0))
+            .unwrap_or_default();
+        assert_eq!(json, r#"{"metric":"price_per_million_input","value":2.0}"#);
+    }
+}

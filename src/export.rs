@@ -1,0 +1,169 @@
+//! Machine-readable renderings of ranking rows: the JSON list shape of the
+//! API and the CSV of `/rankings.csv`, `llmrank top --format csv` and
+//! `llmrank export --format csv`. One implementation serves all of them.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::domain::{BENCHMARK_KEYS, ModelRow};
+
+/// The JSON answer of a ranking list (`/api/v1/rankings`, `top --format json`).
+#[derive(Debug, Serialize)]
+pub struct RankingsDocument<'a> {
+    pub generated_at: DateTime<Utc>,
+    pub methodology_version: &'a str,
+    pub total: usize,
+    pub models: &'a [ModelRow],
+}
+
+/// Why CSV could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("could not write CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("could not write CSV: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+const HEAD: &[&str] = &[
+    "id",
+    "name",
+    "creator",
+    "open_weights",
+    "release_date",
+    "composite_score",
+    "coding_coverage",
+    "composite_ci_low",
+    "composite_ci_high",
+    "performance_score",
+    "value_score",
+    "overall_score",
+    "rank",
+];
+
+const TAIL: &[&str] = &[
+    "ttft_median",
+    "ttft_p95",
+    "throughput_median",
+    "throughput_p95",
+    "total_latency_median",
+    "total_latency_p95",
+    "quality_index",
+    "price_per_million_input",
+    "price_per_million_output",
+    "price_blended",
+    "context_length",
+    "is_free",
+    "performance_tier",
+    "sources",
+    "aliases",
+    "benchmark_data_updated_at",
+    "performance_data_updated_at",
+    "pricing_data_updated_at",
+];
+
+/// Text a spreadsheet would run as a formula gets a leading `'`.
+pub fn neutralise(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(|v| format!("{}", (v * 1e6).round() / 1e6))
+        .unwrap_or_default()
+}
+
+fn time(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// Writes rows as CSV: the contract's columns, benchmarks flattened to their
+/// keys (custom benchmarks after the built-in ones), unknowns empty.
+pub fn write_csv<W: std::io::Write>(rows: &[ModelRow], out: W) -> Result<(), ExportError> {
+    let mut benchmark_columns: Vec<String> =
+        BENCHMARK_KEYS.iter().map(|k| k.to_string()).collect();
+    for row in rows {
+        for (key, _) in &row.benchmarks.0 {
+            if !benchmark_columns.contains(key) {
+                benchmark_columns.push(key.clone());
+            }
+        }
+    }
+    let mut writer = csv::Writer::from_writer(out);
+    let header: Vec<&str> = HEAD
+        .iter()
+        .copied()
+        .chain(benchmark_columns.iter().map(String::as_str))
+        .chain(TAIL.iter().copied())
+        .collect();
+    writer.write_record(&header)?;
+    for row in rows {
+        let mut record: Vec<String> = vec![
+            neutralise(&row.id),
+            neutralise(&row.name),
+            neutralise(row.creator.as_deref().unwrap_or_default()),
+            row.open_weights.map(|b| b.to_string()).unwrap_or_default(),
+            row.release_date.map(|d| d.to_string()).unwrap_or_default(),
+            num(row.composite_score),
+            row.coding_coverage.to_string(),
+            num(row.composite_ci_low),
+            num(row.composite_ci_high),
+            num(row.performance_score),
+            num(row.value_score),
+            num(row.overall_score),
+            row.rank.map(|r| r.to_string()).unwrap_or_default(),
+        ];
+        record.extend(benchmark_columns.iter().map(|k| num(row.benchmarks.get(k))));
+        record.extend([
+            num(row.ttft_median),
+            num(row.ttft_p95),
+            num(row.throughput_median),
+            num(row.throughput_p95),
+            num(row.total_latency_median),
+            num(row.total_latency_p95),
+            num(row.quality_index),
+            num(row.price_per_million_input),
+            num(row.price_per_million_output),
+            num(row.price_blended),
+            row.context_length.map(|c| c.to_string()).unwrap_or_default(),
+            row.is_free.to_string(),
+            row.performance_tier
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+            row.sources
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+            neutralise(
+                &row.aliases
+                    .iter()
+                    .map(|a| format!("{}:{}", a.source, a.name))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ),
+            time(row.freshness.benchmark_data_updated_at),
+            time(row.freshness.performance_data_updated_at),
+            time(row.freshness.pricing_data_updated_at),
+        ]);
+        writer.write_record(&record)?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_prefixes_are_neutralised() {
+        for evil in ["=cmd()", "+1", "-2", "@SUM(A1)", "\tx"] {
+            assert!(neutralise(evil).starts_with('\''), "{evil}");
+        }
+        assert_eq!(neutralise("Claude"), "Claude");
+    }
+}

@@ -1,0 +1,30 @@
+//! llmrank: which large language model to use for coding.
+//!
+//! It merges public coding leaderboards, serving speed and prices into one
+//! ranking with one canonical record per model. The modules are listed in
+//! the order data flows through them:
+//!
+//! fetch and parse ([`sources`]) → resolve names to models ([`identity`]) →
+//! score ([`scoring`]) → store ([`store`]) → serve ([`web`], [`cli`]).
+//! [`refresh`] runs that pipeline; [`domain`] holds the types all of them share.
+//! See `ARCHITECTURE.md` for the map and the invariants.
+
+pub mod domain;
+
+pub mod sources;
+
+pub mod identity;
+
+pub mod scoring;
+
+pub mod store;
+
+pub mod refresh;
+pub mod snapshot;
+
+pub mod export;
+pub mod query;
+pub mod web;
+
+pub mod cli;
+pub mod config;

@@ -1,0 +1,416 @@
+//! Ranking queries: the filters, sort and paging shared by the JSON API, the
+//! CSV export, the web page and `llmrank top`. Parameters arrive as strings
+//! and are validated here, so every front end refuses bad input with the
+//! same clear message.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use crate::domain::{BENCHMARK_KEYS, ComponentWeights, ModelRow, PerformanceTier, Rankings};
+use crate::scoring;
+
+/// The most rows one request may ask for.
+pub const MAX_LIMIT: usize = 5000;
+/// Rows per page when no limit is given.
+pub const DEFAULT_LIMIT: usize = 100;
+
+/// Fields of a model row that can be sorted on (benchmark keys too).
+const SORT_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "creator",
+    "open_weights",
+    "release_date",
+    "composite_score",
+    "coding_coverage",
+    "composite_ci_low",
+    "composite_ci_high",
+    "performance_score",
+    "value_score",
+    "overall_score",
+    "rank",
+    "ttft_median",
+    "ttft_p95",
+    "throughput_median",
+    "throughput_p95",
+    "total_latency_median",
+    "total_latency_p95",
+    "quality_index",
+    "price_per_million_input",
+    "price_per_million_output",
+    "price_blended",
+    "context_length",
+    "is_free",
+    "performance_tier",
+];
+
+/// Fields where smaller is better, so they sort ascending by default.
+const ASCENDING_BY_DEFAULT: &[&str] = &[
+    "id",
+    "name",
+    "creator",
+    "rank",
+    "ttft_median",
+    "ttft_p95",
+    "total_latency_median",
+    "total_latency_p95",
+    "price_per_million_input",
+    "price_per_million_output",
+    "price_blended",
+    "performance_tier",
+];
+
+/// A bad query parameter.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid `{param}`: {message}")]
+pub struct QueryError {
+    pub param: &'static str,
+    pub message: String,
+}
+
+fn bad(param: &'static str, message: impl Into<String>) -> QueryError {
+    QueryError {
+        param,
+        message: message.into(),
+    }
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    Asc,
+    Desc,
+}
+
+/// A validated ranking query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankingQuery {
+    pub sort: String,
+    pub order: Order,
+    pub limit: usize,
+    pub offset: usize,
+    pub q: Option<String>,
+    pub tier: Option<PerformanceTier>,
+    pub min_quality: Option<f64>,
+    pub open_weights: Option<bool>,
+    pub max_price: Option<f64>,
+    pub min_context: Option<u64>,
+    pub has_benchmarks: bool,
+    pub free: bool,
+    pub weights: Option<ComponentWeights>,
+}
+
+impl Default for RankingQuery {
+    fn default() -> Self {
+        RankingQuery {
+            sort: "overall_score".to_string(),
+            order: Order::Desc,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            q: None,
+            tier: None,
+            min_quality: None,
+            open_weights: None,
+            max_price: None,
+            min_context: None,
+            has_benchmarks: true,
+            free: false,
+            weights: None,
+        }
+    }
+}
+
+fn parse_bool(param: &'static str, raw: &str) -> Result<bool, QueryError> {
+    match raw {
+        "true" | "1" | "on" | "yes" => Ok(true),
+        "false" | "0" | "off" | "no" => Ok(false),
+        _ => Err(bad(param, format!("`{raw}` is not true or false"))),
+    }
+}
+
+fn parse_number(param: &'static str, raw: &str) -> Result<f64, QueryError> {
+    raw.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| bad(param, format!("`{raw}` is not a number ≥ 0")))
+}
+
+impl RankingQuery {
+    /// Validates raw query parameters. Empty values count as absent;
+    /// `default_has_benchmarks` is used when `has_benchmarks` is not given.
+    pub fn from_params(
+        params: &HashMap<String, String>,
+        default_has_benchmarks: bool,
+    ) -> Result<Self, QueryError> {
+        let get = |key: &str| {
+            params
+                .get(key)
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+        };
+        let mut query = RankingQuery {
+            has_benchmarks: default_has_benchmarks,
+            ..RankingQuery::default()
+        };
+        if let Some(sort) = get("sort") {
+            if !is_sort_field(sort) {
+                return Err(bad(
+                    "sort",
+                    format!(
+                        "unknown field `{sort}`; use a model field such as overall_score, ttft_median, price_blended or a benchmark key such as swebench_verified"
+                    ),
+                ));
+            }
+            query.sort = sort.to_string();
+        }
+        query.order = match get("order") {
+            None if ASCENDING_BY_DEFAULT.contains(&query.sort.as_str()) => Order::Asc,
+            None => Order::Desc,
+            Some("asc") => Order::Asc,
+            Some("desc") => Order::Desc,
+            Some(other) => return Err(bad("order", format!("`{other}` is not asc or desc"))),
+        };
+        if let Some(raw) = get("limit") {
+            query.limit = raw
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+                .ok_or_else(|| bad("limit", format!("`{raw}` is not a whole number from 1 to {MAX_LIMIT}")))?;
+        }
+        if let Some(raw) = get("offset") {
+            query.offset = raw
+                .parse::<usize>()
+                .map_err(|_| bad("offset", format!("`{raw}` is not a whole number ≥ 0")))?;
+        }
+        query.q = get("q").map(str::to_string);
+        if let Some(raw) = get("tier") {
+            query.tier = Some(raw.parse().map_err(|m: String| bad("tier", m))?);
+        }
+        if let Some(raw) = get("min_quality") {
+            query.min_quality = Some(parse_number("min_quality", raw)?);
+        }
+        if let Some(raw) = get("open_weights") {
+            query.open_weights = Some(parse_bool("open_weights", raw)?);
+        }
+        if let Some(raw) = get("max_price") {
+            query.max_price = Some(parse_number("max_price", raw)?);
+        }
+        if let Some(raw) = get("min_context") {
+            query.min_context = Some(
+                raw.parse::<u64>()
+                    .map_err(|_| bad("min_context", format!("`{raw}` is not a whole number of tokens")))?,
+            );
+        }
+        if let Some(raw) = get("has_benchmarks") {
+            query.has_benchmarks = parse_bool("has_benchmarks", raw)?;
+        }
+        if let Some(raw) = get("free") {
+            query.free = parse_bool("free", raw)?;
+        }
+        if let Some(raw) = get("weights") {
+            query.weights = Some(raw.parse().map_err(|e: crate::domain::WeightsError| {
+                bad("weights", e.to_string())
+            })?);
+        }
+        Ok(query)
+    }
+}
+
+/// Whether `field` names something a row can be sorted by.
+pub fn is_sort_field(field: &str) -> bool {
+    SORT_FIELDS.contains(&field)
+        || BENCHMARK_KEYS.contains(&field)
+        || field
+            .strip_prefix("custom_")
+            .is_some_and(|rest| !rest.is_empty())
+}
+
+/// The rows a query selects, and how many matched before paging.
+#[derive(Debug, Clone)]
+pub struct QueryResult {
+    pub total: usize,
+    pub rows: Vec<ModelRow>,
+}
+
+/// Applies a query to a ranking: re-weighs if asked, filters, sorts, pages.
+pub fn run(rankings: &Rankings, query: &RankingQuery) -> QueryResult {
+    let reweighed;
+    let rows: &[ModelRow] = match query.weights {
+        Some(weights) => {
+            let mut copy = rankings.rows.clone();
+            scoring::apply_weights(&mut copy, weights);
+            reweighed = copy;
+            &reweighed
+        }
+        None => &rankings.rows,
+    };
+    let needle = query.q.as_ref().map(|q| q.to_lowercase());
+    let mut selected: Vec<&ModelRow> = rows
+        .iter()
+        .filter(|row| keep(row, query, needle.as_deref()))
+        .collect();
+    selected.sort_by(|a, b| compare(a, b, &query.sort, query.order));
+    let total = selected.len();
+    let rows = selected
+        .into_iter()
+        .skip(query.offset)
+        .take(query.limit)
+        .cloned()
+        .collect();
+    QueryResult { total, rows }
+}
+
+fn keep(row: &ModelRow, query: &RankingQuery, needle: Option<&str>) -> bool {
+    if query.has_benchmarks && row.coding_coverage == 0 {
+        return false;
+    }
+    if query.free && !row.is_free {
+        return false;
+    }
+    if let Some(tier) = query.tier
+        && row.performance_tier != Some(tier)
+    {
+        return false;
+    }
+    if let Some(min) = query.min_quality
+        && row.quality_index.is_none_or(|q| q < min)
+    {
+        return false;
+    }
+    match query.open_weights {
+        Some(true) if row.open_weights != Some(true) => return false,
+        Some(false) if row.open_weights == Some(true) => return false,
+        _ => {}
+    }
+    if let Some(max) = query.max_price
+        && row.price_blended.is_none_or(|p| p > max)
+    {
+        return false;
+    }
+    if let Some(min) = query.min_context
+        && row.context_length.is_none_or(|c| c < min)
+    {
+        return false;
+    }
+    if let Some(needle) = needle {
+        let hit = row.name.to_lowercase().contains(needle)
+            || row.id.contains(needle)
+            || row
+                .creator
+                .as_ref()
+                .is_some_and(|c| c.to_lowercase().contains(needle))
+            || row
+                .aliases
+                .iter()
+                .any(|a| a.name.to_lowercase().contains(needle));
+        if !hit {
+            return false;
+        }
+    }
+    true
+}
+
+/// A sortable value; missing values always sort last.
+#[derive(Debug, PartialEq, PartialOrd)]
+enum Key {
+    Number(f64),
+    Text(String),
+}
+
+fn sort_key(row: &ModelRow, field: &str) -> Option<Key> {
+    let number = |v: Option<f64>| v.map(Key::Number);
+    match field {
+        "id" => Some(Key::Text(row.id.clone())),
+        "name" => Some(Key::Text(row.name.to_lowercase())),
+        "creator" => row.creator.as_ref().map(|c| Key::Text(c.to_lowercase())),
+        "open_weights" => row.open_weights.map(|b| Key::Number(f64::from(u8::from(b)))),
+        "release_date" => row.release_date.map(|d| Key::Text(d.to_string())),
+        "composite_score" => number(row.composite_score),
+        "coding_coverage" => Some(Key::Number(f64::from(row.coding_coverage))),
+        "composite_ci_low" => number(row.composite_ci_low),
+        "composite_ci_high" => number(row.composite_ci_high),
+        "performance_score" => number(row.performance_score),
+        "value_score" => number(row.value_score),
+        "overall_score" => number(row.overall_score),
+        "rank" => row.rank.map(|r| Key::Number(f64::from(r))),
+        "ttft_median" => number(row.ttft_median),
+        "ttft_p95" => number(row.ttft_p95),
+        "throughput_median" => number(row.throughput_median),
+        "throughput_p95" => number(row.throughput_p95),
+        "total_latency_median" => number(row.total_latency_median),
+        "total_latency_p95" => number(row.total_latency_p95),
+        "quality_index" => number(row.quality_index),
+        "price_per_million_input" => number(row.price_per_million_input),
+        "price_per_million_output" => number(row.price_per_million_output),
+        "price_blended" => number(row.price_blended),
+        "context_length" => row.context_length.map(|c| Key::Number(c as f64)),
+        "is_free" => Some(Key::Number(f64::from(u8::from(row.is_free)))),
+        "performance_tier" => row.performance_tier.map(|t| {
+            Key::Number(match t {
+                PerformanceTier::Fast => 0.0,
+                PerformanceTier::Medium => 1.0,
+                PerformanceTier::Slow => 2.0,
+            })
+        }),
+        benchmark => number(row.benchmarks.get(benchmark)),
+    }
+}
+
+fn compare(a: &ModelRow, b: &ModelRow, field: &str, order: Order) -> Ordering {
+    let (ka, kb) = (sort_key(a, field), sort_key(b, field));
+    let primary = match (&ka, &kb) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(x), Some(y)) => {
+            let o = x.partial_cmp(y).unwrap_or(Ordering::Equal);
+            match order {
+                Order::Asc => o,
+                Order::Desc => o.reverse(),
+            }
+        }
+    };
+    primary.then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn bad_parameters_are_named_in_the_error() {
+        for (key, value) in [
+            ("sort", "nope"),
+            ("limit", "-1"),
+            ("limit", "0"),
+            ("weights", "coding:abc"),
+            ("order", "up"),
+            ("tier", "warp"),
+            ("max_price", "cheap"),
+            ("open_weights", "maybe"),
+        ] {
+            let err = RankingQuery::from_params(&params(&[(key, value)]), true)
+                .expect_err("must be refused");
+            assert_eq!(err.param, key);
+        }
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let q = RankingQuery::from_params(&params(&[]), true).expect("valid");
+        assert_eq!(q.sort, "overall_score");
+        assert_eq!(q.order, Order::Desc);
+        assert!(q.has_benchmarks);
+        let q = RankingQuery::from_params(&params(&[("sort", "ttft_median")]), true).expect("valid");
+        assert_eq!(q.order, Order::Asc);
+        let q = RankingQuery::from_params(&params(&[("q", "  ")]), true).expect("valid");
+        assert_eq!(q.q, None);
+    }
+}

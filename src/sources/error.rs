@@ -1,0 +1,50 @@
+//! What can go wrong while getting or reading a source, each case saying what
+//! the user can do about it.
+
+use std::time::Duration;
+
+/// A failure of one source. The refresh records it as that source's status
+/// and carries on with the others.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("could not connect to {url}: {detail} (check the network or the source URL override)")]
+    Unreachable { url: String, detail: String },
+    #[error("{url} did not answer within {seconds} s (the source may be down; try again later)")]
+    Timeout { url: String, seconds: u64 },
+    #[error("{url} is rate limiting us (HTTP 429){}", retry_after.map(|d| format!("; retry after {} s", d.as_secs())).unwrap_or_default())]
+    RateLimited {
+        url: String,
+        retry_after: Option<Duration>,
+    },
+    #[error("{url} answered HTTP {status}")]
+    Http { url: String, status: u16 },
+    #[error("{url} sent more than {limit_bytes} bytes; raise the size cap if the source really grew")]
+    TooLarge { url: String, limit_bytes: usize },
+    #[error("missing file {path} (a snapshot directory needs DIR/<source>/<file>)")]
+    MissingFile { path: String },
+    #[error("could not read {path}: {detail}")]
+    Io { path: String, detail: String },
+    #[error("{file} is not valid {format}: {detail}")]
+    Decode {
+        file: String,
+        format: &'static str,
+        detail: String,
+    },
+    #[error("{file} does not have the expected layout: {detail}")]
+    Schema { file: String, detail: String },
+    #[error("needs an API key: set {variable}")]
+    MissingKey { variable: &'static str },
+    #[error("could not build the HTTP client: {0}")]
+    Client(String),
+}
+
+impl SourceError {
+    /// Whether trying the same request again may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SourceError::Timeout { .. } | SourceError::Unreachable { .. } => true,
+            SourceError::Http { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+}

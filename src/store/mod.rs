@@ -1,0 +1,102 @@
+//! Persistence: the [`Store`] trait the rest of the program talks to, and its
+//! backends. A refresh is written in one transaction, so readers see the old
+//! ranking or the new one, never half of each.
+
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+pub use sqlite::SqliteStore;
+
+use crate::domain::{
+    Alias, Model, Rankings, SourceBatch, SourceId, SourceStatus, SourceStatusKind,
+};
+
+/// A storage failure, saying what the user can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database at {url}: {detail} (check DATABASE_URL / --database-url and that the folder is writable)")]
+    Open { url: String, detail: String },
+    #[error("unsupported database URL `{0}`: use sqlite://PATH (PostgreSQL support comes with the postgres backend)")]
+    UnsupportedUrl(String),
+    #[error("could not apply database migrations: {0} (the database may come from a newer llmrank)")]
+    Migrate(String),
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error("stored data is corrupt: {0} (run `llmrank refresh` to rebuild it)")]
+    Corrupt(String),
+}
+
+/// One source's outcome in a refresh, as it is written down.
+#[derive(Debug, Clone)]
+pub struct SourceRunWrite {
+    pub source: SourceId,
+    pub status: SourceStatusKind,
+    pub rows_read: Option<u64>,
+    pub rows_matched: Option<u64>,
+    pub error: Option<String>,
+    /// The new good batch, replacing the stored one; `None` keeps the old.
+    pub batch: Option<SourceBatch>,
+}
+
+/// Everything one refresh writes, in one transaction.
+#[derive(Debug, Clone)]
+pub struct RefreshWrite {
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub origin: String,
+    pub sources: Vec<SourceRunWrite>,
+    /// The recomputed catalogue and ranking; `None` when no source changed.
+    pub catalogue: Option<Catalogue>,
+}
+
+/// Canonical models, unmatched names and the ranking built on them.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    pub models: Vec<Model>,
+    pub unmatched: Vec<Alias>,
+    pub rankings: Rankings,
+}
+
+/// The database, whatever the backend.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Applies pending migrations.
+    async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// Whether no ranking was ever stored (a fresh database).
+    async fn is_empty(&self) -> Result<bool, StoreError>;
+
+    /// The latest good batch of every source that has one.
+    async fn current_batches(&self) -> Result<Vec<SourceBatch>, StoreError>;
+
+    /// Writes a refresh atomically and returns its run id.
+    async fn commit_refresh(&self, refresh: &RefreshWrite) -> Result<i64, StoreError>;
+
+    /// The current ranking, if any.
+    async fn latest_rankings(&self) -> Result<Option<Rankings>, StoreError>;
+
+    /// Every known source's latest status (never-attempted sources included).
+    async fn source_statuses(&self) -> Result<Vec<SourceStatus>, StoreError>;
+
+    /// Names that matched no model in the latest resolution.
+    async fn unmatched(&self) -> Result<Vec<Alias>, StoreError>;
+
+    /// When a live refresh last brought at least one source, if ever.
+    async fn last_live_refresh_at(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+}
+
+/// Opens the database named by `url`, creating an SQLite file if needed,
+/// and applies migrations.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("sqlite:") {
+        let store = SqliteStore::open(url).await?;
+        store.migrate().await?;
+        Ok(Arc::new(store))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}

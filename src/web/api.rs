@@ -1,0 +1,81 @@
+//! The JSON API (`/api/v1/…`) and the CSV download, on the same query.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::{AppState, Params, WebError};
+use crate::export::{self, RankingsDocument};
+use crate::query::{self, RankingQuery};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/rankings", get(rankings))
+        .route("/api/v1/models/{*id}", get(model))
+        .route("/api/v1/sources", get(sources))
+        .route("/rankings.csv", get(rankings_csv))
+}
+
+fn params(raw: Result<Query<Params>, QueryRejection>) -> Result<Params, WebError> {
+    raw.map(|Query(p)| p)
+        .map_err(|e| WebError::BadRequest(format!("the query string is malformed: {e}")))
+}
+
+async fn rankings(
+    State(state): State<AppState>,
+    raw: Result<Query<Params>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let query = RankingQuery::from_params(&params(raw)?, true)?;
+    let rankings = state.rankings();
+    let result = query::run(&rankings, &query);
+    Ok(Json(RankingsDocument {
+        generated_at: rankings.generated_at,
+        methodology_version: &rankings.methodology_version,
+        total: result.total,
+        models: &result.rows,
+    })
+    .into_response())
+}
+
+async fn rankings_csv(
+    State(state): State<AppState>,
+    raw: Result<Query<Params>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let query = RankingQuery::from_params(&params(raw)?, true)?;
+    let rankings = state.rankings();
+    let result = query::run(&rankings, &query);
+    let mut body = Vec::new();
+    export::write_csv(&result.rows, &mut body).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"llmrank-rankings.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+async fn model(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let rankings = state.rankings();
+    let row = rankings
+        .rows
+        .iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| WebError::NotFound(format!("no model with id `{id}`")))?;
+    Ok(Json(row).into_response())
+}
+
+async fn sources(State(state): State<AppState>) -> Result<Response, WebError> {
+    let sources = state.store().source_statuses().await?;
+    Ok(Json(serde_json::json!({ "sources": sources })).into_response())
+}

@@ -1,0 +1,136 @@
+//! The HTTP face of llmrank: the rankings page, the JSON API, CSV and health.
+//!
+//! Handlers read an in-memory copy of the current ranking (reloaded after
+//! every refresh), so a request never waits for the database.
+
+mod api;
+mod error;
+mod pages;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use chrono::Utc;
+use tokio::net::TcpListener;
+
+pub use error::WebError;
+
+use crate::config::Config;
+use crate::domain::Rankings;
+use crate::scoring::METHODOLOGY_VERSION;
+use crate::store::{Store, StoreError};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    config: Config,
+    rankings: RwLock<Arc<Rankings>>,
+}
+
+impl AppState {
+    /// State over `store`, with the current ranking loaded.
+    pub async fn new(store: Arc<dyn Store>, config: Config) -> Result<Self, StoreError> {
+        let state = AppState {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                rankings: RwLock::new(Arc::new(empty_rankings())),
+            }),
+        };
+        state.reload().await?;
+        Ok(state)
+    }
+
+    /// Reloads the ranking from the store (after a refresh).
+    pub async fn reload(&self) -> Result<(), StoreError> {
+        let rankings = self
+            .inner
+            .store
+            .latest_rankings()
+            .await?
+            .unwrap_or_else(empty_rankings);
+        let mut slot = self
+            .inner
+            .rankings
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *slot = Arc::new(rankings);
+        Ok(())
+    }
+
+    /// The current ranking.
+    pub fn rankings(&self) -> Arc<Rankings> {
+        self.inner
+            .rankings
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+}
+
+fn empty_rankings() -> Rankings {
+    Rankings {
+        generated_at: Utc::now(),
+        methodology_version: METHODOLOGY_VERSION.to_string(),
+        rows: Vec::new(),
+    }
+}
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .route("/healthz", get(healthz))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> axum::Json<serde_json::Value> {
+    let rankings = state.rankings();
+    axum::Json(serde_json::json!({
+        "status": "ok",
+        "models": rankings.rows.len(),
+        "generated_at": rankings.generated_at,
+    }))
+}
+
+async fn not_found(uri: axum::http::Uri) -> WebError {
+    WebError::NotFound(format!("nothing at {}", uri.path()))
+}
+
+/// Whether a default view should hide models without coding benchmarks:
+/// only when some model has them (otherwise nothing would be shown).
+pub fn default_has_benchmarks(rankings: &Rankings) -> bool {
+    rankings.rows.iter().any(|r| r.coding_coverage > 0)
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then finishes
+/// the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+type Params = HashMap<String, String>;

@@ -1,0 +1,355 @@
+//! Server-rendered pages (askama templates, auto-escaped). They work without
+//! JavaScript: sorting and filtering go through the query string.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+
+use super::{AppState, Params, WebError, default_has_benchmarks};
+use crate::domain::ModelRow;
+use crate::query::{self, Order, RankingQuery};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(rankings_page))
+}
+
+/// A sortable column header.
+struct Header {
+    label: &'static str,
+    title: &'static str,
+    href: String,
+    aria_sort: &'static str,
+    numeric: bool,
+}
+
+/// A freshness badge for one category of data.
+struct Badge {
+    short: &'static str,
+    class: &'static str,
+    label: String,
+    title: String,
+}
+
+/// One table row, every cell already formatted.
+struct RowView {
+    rank: String,
+    id: String,
+    name: String,
+    creator: String,
+    overall: String,
+    coding: String,
+    coding_title: String,
+    performance: String,
+    value: String,
+    ttft: String,
+    throughput: String,
+    price_in: String,
+    price_out: String,
+    context: String,
+    is_free: bool,
+    open_weights: bool,
+    badges: Vec<Badge>,
+}
+
+struct FilterView {
+    q: String,
+    tier: String,
+    min_quality: String,
+    open_weights: String,
+    max_price: String,
+    min_context: String,
+    has_benchmarks: String,
+    free: bool,
+    weights: String,
+}
+
+#[derive(Template)]
+#[template(path = "rankings.html")]
+struct RankingsPage {
+    headers: Vec<Header>,
+    rows: Vec<RowView>,
+    shown: usize,
+    total: usize,
+    catalogue: usize,
+    filters: FilterView,
+    generated_at: String,
+    methodology_version: String,
+    notice: Option<String>,
+    csv_href: String,
+}
+
+const COLUMNS: &[(&str, &str, &str, bool)] = &[
+    ("rank", "#", "Rank by overall score", true),
+    ("name", "Model", "Model name", false),
+    ("creator", "Creator", "Who made the model", false),
+    (
+        "overall_score",
+        "Overall",
+        "Weighted: coding, performance, value",
+        true,
+    ),
+    (
+        "composite_score",
+        "Coding",
+        "Coding composite over the benchmarks the model has",
+        true,
+    ),
+    (
+        "performance_score",
+        "Perf",
+        "Throughput, time to first token and quality",
+        true,
+    ),
+    (
+        "value_score",
+        "Value",
+        "Price efficiency and context length",
+        true,
+    ),
+    ("ttft_median", "TTFT s", "Median time to first token", true),
+    (
+        "throughput_median",
+        "Tok/s",
+        "Median output tokens per second",
+        true,
+    ),
+    (
+        "price_per_million_input",
+        "$ in / M",
+        "USD per million input tokens",
+        true,
+    ),
+    (
+        "price_per_million_output",
+        "$ out / M",
+        "USD per million output tokens",
+        true,
+    ),
+    ("context_length", "Context", "Context window in tokens", true),
+];
+
+fn encode(params: &[(String, String)]) -> String {
+    params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+fn fmt_num(v: Option<f64>, decimals: usize) -> String {
+    v.map(|v| format!("{v:.decimals$}")).unwrap_or_else(|| "—".to_string())
+}
+
+fn fmt_context(tokens: Option<u64>) -> String {
+    match tokens {
+        None => "—".to_string(),
+        Some(t) if t >= 1_000_000 => format!("{:.1}M", t as f64 / 1_048_576.0),
+        Some(t) if t >= 1_000 => format!("{}K", t / 1024),
+        Some(t) => t.to_string(),
+    }
+}
+
+fn badge(short: &'static str, what: &str, at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Badge {
+    match at {
+        None => Badge {
+            short,
+            class: "none",
+            label: "no data".to_string(),
+            title: format!("No {what} data"),
+        },
+        Some(at) => {
+            let days = (now - at).num_days().max(0);
+            let class = if days < 7 {
+                "fresh"
+            } else if days < 30 {
+                "aging"
+            } else {
+                "stale"
+            };
+            let label = match days {
+                0 => "updated today".to_string(),
+                1 => "updated 1 day ago".to_string(),
+                n => format!("updated {n} days ago"),
+            };
+            Badge {
+                short,
+                class,
+                title: format!(
+                    "{what} data as of {}",
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+                label,
+            }
+        }
+    }
+}
+
+fn row_view(row: &ModelRow, now: DateTime<Utc>) -> RowView {
+    let coding_title = match (row.composite_ci_low, row.composite_ci_high) {
+        (Some(lo), Some(hi)) => format!(
+            "{} benchmark(s); interval {lo:.1}–{hi:.1}",
+            row.coding_coverage
+        ),
+        _ => "No coding benchmark for this model".to_string(),
+    };
+    let f = &row.freshness;
+    RowView {
+        rank: row.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
+        id: row.id.clone(),
+        name: row.name.clone(),
+        creator: row.creator.clone().unwrap_or_default(),
+        overall: fmt_num(row.overall_score, 1),
+        coding: fmt_num(row.composite_score, 1),
+        coding_title,
+        performance: fmt_num(row.performance_score, 1),
+        value: fmt_num(row.value_score, 1),
+        ttft: fmt_num(row.ttft_median, 2),
+        throughput: fmt_num(row.throughput_median, 0),
+        price_in: fmt_num(row.price_per_million_input, 2),
+        price_out: fmt_num(row.price_per_million_output, 2),
+        context: fmt_context(row.context_length),
+        is_free: row.is_free,
+        open_weights: row.open_weights == Some(true),
+        badges: vec![
+            badge("B", "Benchmark", f.benchmark_data_updated_at, now),
+            badge("P", "Performance", f.performance_data_updated_at, now),
+            badge("$", "Pricing", f.pricing_data_updated_at, now),
+        ],
+    }
+}
+
+async fn rankings_page(
+    State(state): State<AppState>,
+    raw: Result<Query<Params>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let params = raw
+        .map(|Query(p)| p)
+        .map_err(|e| WebError::BadRequest(format!("the query string is malformed: {e}")).page())?;
+    let rankings = state.rankings();
+    let auto_benchmarks = default_has_benchmarks(&rankings);
+    let query = RankingQuery::from_params(&params, auto_benchmarks)
+        .map_err(|e| WebError::from(e).page())?;
+    let result = query::run(&rankings, &query);
+    let now = Utc::now();
+
+    // The current view's parameters, minus sorting, for building links.
+    let mut kept: Vec<(String, String)> = params
+        .iter()
+        .filter(|(k, v)| !matches!(k.as_str(), "sort" | "order" | "offset") && !v.is_empty())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    kept.sort();
+    let headers = COLUMNS
+        .iter()
+        .map(|(field, label, title, numeric)| {
+            let active = query.sort == *field;
+            let next_order = match (active, query.order) {
+                (true, Order::Asc) => "desc",
+                (true, Order::Desc) => "asc",
+                (false, _) => {
+                    let probe: Params = [("sort".to_string(), field.to_string())].into();
+                    match RankingQuery::from_params(&probe, true).map(|q| q.order) {
+                        Ok(Order::Asc) => "asc",
+                        _ => "desc",
+                    }
+                }
+            };
+            let mut link = kept.clone();
+            link.push(("sort".into(), field.to_string()));
+            link.push(("order".into(), next_order.into()));
+            Header {
+                label,
+                title,
+                href: format!("/?{}", encode(&link)),
+                aria_sort: match (active, query.order) {
+                    (false, _) => "none",
+                    (true, Order::Asc) => "ascending",
+                    (true, Order::Desc) => "descending",
+                },
+                numeric: *numeric,
+            }
+        })
+        .collect();
+
+    let get = |k: &str| params.get(k).cloned().unwrap_or_default();
+    let filters = FilterView {
+        q: get("q"),
+        tier: get("tier"),
+        min_quality: get("min_quality"),
+        open_weights: get("open_weights"),
+        max_price: get("max_price"),
+        min_context: get("min_context"),
+        has_benchmarks: if query.has_benchmarks { "true" } else { "false" }.to_string(),
+        free: query.free,
+        weights: get("weights"),
+    };
+    let mut csv_params = kept.clone();
+    csv_params.push(("sort".into(), query.sort.clone()));
+    if !params.contains_key("has_benchmarks") {
+        csv_params.push(("has_benchmarks".into(), query.has_benchmarks.to_string()));
+    }
+    let notice = (!auto_benchmarks && !rankings.rows.is_empty()).then(|| {
+        "No coding benchmark data yet: showing every model in the catalogue, unranked.".to_string()
+    });
+    let page = RankingsPage {
+        headers,
+        shown: result.rows.len(),
+        rows: result.rows.iter().map(|r| row_view(r, now)).collect(),
+        total: result.total,
+        catalogue: rankings.rows.len(),
+        filters,
+        generated_at: rankings
+            .generated_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        methodology_version: rankings.methodology_version.clone(),
+        notice,
+        csv_href: format!("/rankings.csv?{}", encode(&csv_params)),
+    };
+    let html = page
+        .render()
+        .map_err(|e| WebError::Internal(e.to_string()).page())?;
+    Ok(Html(html).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_percent_encoded() {
+        assert_eq!(
+            encode(&[("q".into(), "a b&c".into()), ("x".into(), String::new())]),
+            "q=a%20b%26c"
+        );
+    }
+
+    #[test]
+    fn badges_follow_the_seven_and_thirty_day_thresholds() {
+        let now = Utc::now();
+        let days = |n| Some(now - chrono::Duration::days(n));
+        assert_eq!(badge("B", "x", days(6), now).class, "fresh");
+        assert_eq!(badge("B", "x", days(7), now).class, "aging");
+        assert_eq!(badge("B", "x", days(29), now).class, "aging");
+        assert_eq!(badge("B", "x", days(30), now).class, "stale");
+        assert_eq!(badge("B", "x", days(3), now).label, "updated 3 days ago");
+        assert_eq!(badge("B", "x", None, now).class, "none");
+    }
+}

@@ -106,7 +106,11 @@ pub struct Config {
 }
 
 /// Environment variables holding API keys, read directly.
-const KEY_VARIABLES: [&str; 3] = ["OPENROUTER_API_KEY", "HF_TOKEN", "ARTIFICIAL_ANALYSIS_API_KEY"];
+const KEY_VARIABLES: [&str; 3] = [
+    "OPENROUTER_API_KEY",
+    "HF_TOKEN",
+    "ARTIFICIAL_ANALYSIS_API_KEY",
+];
 
 impl Config {
     /// Merges flags/environment over the file over defaults and validates.
@@ -135,12 +139,13 @@ impl Config {
             });
         }
         let weights = match flags.weights.or(file.weights) {
-            Some(raw) => raw.parse().map_err(|e: crate::domain::WeightsError| {
-                ConfigError::Invalid {
-                    setting: "weights".into(),
-                    detail: e.to_string(),
-                }
-            })?,
+            Some(raw) => {
+                raw.parse()
+                    .map_err(|e: crate::domain::WeightsError| ConfigError::Invalid {
+                        setting: "weights".into(),
+                        detail: e.to_string(),
+                    })?
+            }
             None => ComponentWeights::default(),
         };
         let mut api_keys = HashMap::new();
@@ -160,12 +165,12 @@ impl Config {
         }
         let mut source_urls = HashMap::new();
         for (name, entry) in file.sources {
-            let id: SourceId = name.parse().map_err(|e: crate::domain::UnknownSource| {
-                ConfigError::Invalid {
-                    setting: format!("[sources.{name}]"),
-                    detail: e.to_string(),
-                }
-            })?;
+            let id: SourceId =
+                name.parse()
+                    .map_err(|e: crate::domain::UnknownSource| ConfigError::Invalid {
+                        setting: format!("[sources.{name}]"),
+                        detail: e.to_string(),
+                    })?;
             if let Some(url) = entry.url {
                 source_urls.insert(id, url);
             }
@@ -231,7 +236,10 @@ mod tests {
         assert_eq!(config.database_url, "sqlite://flag.db");
         assert_eq!(config.addr, "127.0.0.1:9");
         assert_eq!(
-            config.source_urls.get(&SourceId::OpenRouter).map(String::as_str),
+            config
+                .source_urls
+                .get(&SourceId::OpenRouter)
+                .map(String::as_str),
             Some("http://mirror/models.json")
         );
     }

@@ -83,8 +83,7 @@ fn time(t: Option<DateTime<Utc>>) -> String {
 /// Writes rows as CSV: the contract's columns, benchmarks flattened to their
 /// keys (custom benchmarks after the built-in ones), unknowns empty.
 pub fn write_csv<W: std::io::Write>(rows: &[ModelRow], out: W) -> Result<(), ExportError> {
-    let mut benchmark_columns: Vec<String> =
-        BENCHMARK_KEYS.iter().map(|k| k.to_string()).collect();
+    let mut benchmark_columns: Vec<String> = BENCHMARK_KEYS.iter().map(|k| k.to_string()).collect();
     for row in rows {
         for (key, _) in &row.benchmarks.0 {
             if !benchmark_columns.contains(key) {
@@ -128,7 +127,9 @@ pub fn write_csv<W: std::io::Write>(rows: &[ModelRow], out: W) -> Result<(), Exp
             num(row.price_per_million_input),
             num(row.price_per_million_output),
             num(row.price_blended),
-            row.context_length.map(|c| c.to_string()).unwrap_or_default(),
+            row.context_length
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
             row.is_free.to_string(),
             row.performance_tier
                 .map(|t| t.as_str().to_string())

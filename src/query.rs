@@ -142,12 +142,7 @@ impl RankingQuery {
         params: &HashMap<String, String>,
         default_has_benchmarks: bool,
     ) -> Result<Self, QueryError> {
-        let get = |key: &str| {
-            params
-                .get(key)
-                .map(|v| v.trim())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |key: &str| params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
         let mut query = RankingQuery {
             has_benchmarks: default_has_benchmarks,
             ..RankingQuery::default()
@@ -175,7 +170,12 @@ impl RankingQuery {
                 .parse::<usize>()
                 .ok()
                 .filter(|n| (1..=MAX_LIMIT).contains(n))
-                .ok_or_else(|| bad("limit", format!("`{raw}` is not a whole number from 1 to {MAX_LIMIT}")))?;
+                .ok_or_else(|| {
+                    bad(
+                        "limit",
+                        format!("`{raw}` is not a whole number from 1 to {MAX_LIMIT}"),
+                    )
+                })?;
         }
         if let Some(raw) = get("offset") {
             query.offset = raw
@@ -196,10 +196,12 @@ impl RankingQuery {
             query.max_price = Some(parse_number("max_price", raw)?);
         }
         if let Some(raw) = get("min_context") {
-            query.min_context = Some(
-                raw.parse::<u64>()
-                    .map_err(|_| bad("min_context", format!("`{raw}` is not a whole number of tokens")))?,
-            );
+            query.min_context = Some(raw.parse::<u64>().map_err(|_| {
+                bad(
+                    "min_context",
+                    format!("`{raw}` is not a whole number of tokens"),
+                )
+            })?);
         }
         if let Some(raw) = get("has_benchmarks") {
             query.has_benchmarks = parse_bool("has_benchmarks", raw)?;
@@ -208,9 +210,10 @@ impl RankingQuery {
             query.free = parse_bool("free", raw)?;
         }
         if let Some(raw) = get("weights") {
-            query.weights = Some(raw.parse().map_err(|e: crate::domain::WeightsError| {
-                bad("weights", e.to_string())
-            })?);
+            query.weights = Some(
+                raw.parse()
+                    .map_err(|e: crate::domain::WeightsError| bad("weights", e.to_string()))?,
+            );
         }
         Ok(query)
     }
@@ -323,7 +326,9 @@ fn sort_key(row: &ModelRow, field: &str) -> Option<Key> {
         "id" => Some(Key::Text(row.id.clone())),
         "name" => Some(Key::Text(row.name.to_lowercase())),
         "creator" => row.creator.as_ref().map(|c| Key::Text(c.to_lowercase())),
-        "open_weights" => row.open_weights.map(|b| Key::Number(f64::from(u8::from(b)))),
+        "open_weights" => row
+            .open_weights
+            .map(|b| Key::Number(f64::from(u8::from(b)))),
         "release_date" => row.release_date.map(|d| Key::Text(d.to_string())),
         "composite_score" => number(row.composite_score),
         "coding_coverage" => Some(Key::Number(f64::from(row.coding_coverage))),
@@ -408,7 +413,8 @@ mod tests {
         assert_eq!(q.sort, "overall_score");
         assert_eq!(q.order, Order::Desc);
         assert!(q.has_benchmarks);
-        let q = RankingQuery::from_params(&params(&[("sort", "ttft_median")]), true).expect("valid");
+        let q =
+            RankingQuery::from_params(&params(&[("sort", "ttft_median")]), true).expect("valid");
         assert_eq!(q.order, Order::Asc);
         let q = RankingQuery::from_params(&params(&[("q", "  ")]), true).expect("valid");
         assert_eq!(q.q, None);

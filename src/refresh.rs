@@ -9,9 +9,9 @@ use chrono::Utc;
 use tracing::info;
 
 use crate::domain::{ComponentWeights, FetchOrigin, SourceBatch, SourceId, SourceStatusKind};
-use crate::snapshot::Snapshot;
 use crate::identity;
 use crate::scoring;
+use crate::snapshot::Snapshot;
 use crate::sources::{self, FetchPlan, SourceOutcome};
 use crate::store::{Catalogue, RefreshWrite, SourceRunWrite, Store, StoreError};
 
@@ -89,7 +89,15 @@ pub async fn rescore(
     store: &dyn Store,
     weights: ComponentWeights,
 ) -> Result<RefreshReport, StoreError> {
-    apply(store, Vec::new(), "rescore".to_string(), Utc::now(), weights, true).await
+    apply(
+        store,
+        Vec::new(),
+        "rescore".to_string(),
+        Utc::now(),
+        weights,
+        true,
+    )
+    .await
 }
 
 /// Applies fetched outcomes: keeps the last good batch of every source that
@@ -174,10 +182,7 @@ pub async fn apply(
     let run_id = store.commit_refresh(&write).await?;
     let models = match models {
         Some(n) => n,
-        None => store
-            .latest_rankings()
-            .await?
-            .map_or(0, |r| r.rows.len()),
+        None => store.latest_rankings().await?.map_or(0, |r| r.rows.len()),
     };
     let sources = write
         .sources

@@ -61,8 +61,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     };
     match args.out {
         Some(path) => {
-            std::fs::write(&path, &bytes)
-                .with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
             eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
         }
         None => emit(&bytes)?,

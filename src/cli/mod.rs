@@ -38,7 +38,12 @@ pub struct Cli {
     pub rankings_cache_hours: Option<f64>,
 
     /// Token for admin actions (POST /api/v1/refresh).
-    #[arg(long, env = "LLMRANK_ADMIN_TOKEN", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "LLMRANK_ADMIN_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
     pub admin_token: Option<String>,
 
     #[command(subcommand)]

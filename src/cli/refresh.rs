@@ -47,7 +47,10 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
     if args.offline {
         let report = refresh::rescore(store.as_ref(), config.weights).await?;
-        eprintln!("recomputed the ranking of {} models from stored data", report.models);
+        eprintln!(
+            "recomputed the ranking of {} models from stored data",
+            report.models
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let origin = match (args.from_dir, args.from_url) {
@@ -96,9 +99,13 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
 /// The per-source table printed at the end of a refresh.
 fn summary(report: &RefreshReport) -> String {
     let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(["source", "status", "rows read", "rows matched", "message"]);
+    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "source",
+        "status",
+        "rows read",
+        "rows matched",
+        "message",
+    ]);
     for s in &report.sources {
         table.add_row([
             s.source.to_string(),

@@ -47,9 +47,12 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     let state = AppState::new(store, config.clone()).await?;
-    let listener = TcpListener::bind(&config.addr)
-        .await
-        .with_context(|| format!("cannot listen on {} (set --addr or LLMRANK_ADDR)", config.addr))?;
+    let listener = TcpListener::bind(&config.addr).await.with_context(|| {
+        format!(
+            "cannot listen on {} (set --addr or LLMRANK_ADDR)",
+            config.addr
+        )
+    })?;
     let local = listener.local_addr()?;
     info!(addr = %local, models = state.rankings().rows.len(), "serving");
     eprintln!("llmrank is serving on http://{local}");

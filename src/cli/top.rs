@@ -72,18 +72,21 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn cell(v: Option<f64>, decimals: usize) -> String {
-    v.map(|v| format!("{v:.decimals$}")).unwrap_or_else(|| "—".into())
+    v.map(|v| format!("{v:.decimals$}"))
+        .unwrap_or_else(|| "—".into())
 }
 
 fn render_table(rows: &[ModelRow], total: usize) -> String {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header([
-        "#", "model", "creator", "overall", "coding", "perf", "value", "TTFT s", "tok/s",
-        "$ in/M", "$ out/M", "context", "free",
+        "#", "model", "creator", "overall", "coding", "perf", "value", "TTFT s", "tok/s", "$ in/M",
+        "$ out/M", "context", "free",
     ]);
     for row in rows {
         table.add_row([
-            row.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
+            row.rank
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "—".into()),
             row.name.clone(),
             row.creator.clone().unwrap_or_default(),
             cell(row.overall_score, 1),
@@ -94,7 +97,9 @@ fn render_table(rows: &[ModelRow], total: usize) -> String {
             cell(row.throughput_median, 0),
             cell(row.price_per_million_input, 2),
             cell(row.price_per_million_output, 2),
-            row.context_length.map(|c| c.to_string()).unwrap_or_else(|| "—".into()),
+            row.context_length
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "—".into()),
             if row.is_free { "yes" } else { "" }.to_string(),
         ]);
     }
@@ -103,5 +108,8 @@ fn render_table(rows: &[ModelRow], total: usize) -> String {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    format!("{table}\n{} of {total} models; \"—\" means unknown\n", rows.len())
+    format!(
+        "{table}\n{} of {total} models; \"—\" means unknown\n",
+        rows.len()
+    )
 }

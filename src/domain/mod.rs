@@ -11,7 +11,8 @@ mod source;
 
 pub use metric::{BENCHMARK_KEYS, Category, Metric};
 pub use model::{
-    Alias, Benchmarks, ComponentWeights, Freshness, Model, ModelRow, PerformanceTier, Rankings, WeightsError,
+    Alias, Benchmarks, ComponentWeights, Freshness, Model, ModelRow, PerformanceTier, Rankings,
+    WeightsError,
 };
 pub use source::{
     FetchOrigin, Observation, SourceBatch, SourceId, SourceRecord, SourceStatus, SourceStatusKind,

@@ -300,9 +300,21 @@ mod tests {
 
     #[test]
     fn tiers_follow_ttft_thresholds() {
-        assert_eq!(PerformanceTier::from_ttft_seconds(0.49), PerformanceTier::Fast);
-        assert_eq!(PerformanceTier::from_ttft_seconds(0.5), PerformanceTier::Medium);
-        assert_eq!(PerformanceTier::from_ttft_seconds(2.0), PerformanceTier::Medium);
-        assert_eq!(PerformanceTier::from_ttft_seconds(2.01), PerformanceTier::Slow);
+        assert_eq!(
+            PerformanceTier::from_ttft_seconds(0.49),
+            PerformanceTier::Fast
+        );
+        assert_eq!(
+            PerformanceTier::from_ttft_seconds(0.5),
+            PerformanceTier::Medium
+        );
+        assert_eq!(
+            PerformanceTier::from_ttft_seconds(2.0),
+            PerformanceTier::Medium
+        );
+        assert_eq!(
+            PerformanceTier::from_ttft_seconds(2.01),
+            PerformanceTier::Slow
+        );
     }
 }

@@ -89,7 +89,9 @@ impl fmt::Display for SourceId {
 
 /// A source id that llmrank does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown source `{0}`; known sources: openrouter, litellm, modelsdev, evalplus, bigcodebench, swebench, livebench, livecodebench, aider, artificialanalysis")]
+#[error(
+    "unknown source `{0}`; known sources: openrouter, litellm, modelsdev, evalplus, bigcodebench, swebench, livebench, livecodebench, aider, artificialanalysis"
+)]
 pub struct UnknownSource(pub String);
 
 impl FromStr for SourceId {
@@ -318,8 +320,8 @@ mod tests {
 
     #[test]
     fn observations_serialise_metrics_by_key() {
-        let json = serde_json::to_string(&Observation::new(Metric::PriceInput, 2.0))
-            .unwrap_or_default();
+        let json =
+            serde_json::to_string(&Observation::new(Metric::PriceInput, 2.0)).unwrap_or_default();
         assert_eq!(json, r#"{"metric":"price_per_million_input","value":2.0}"#);
     }
 }

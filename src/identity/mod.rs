@@ -229,7 +229,11 @@ mod tests {
             SourceId::OpenRouter,
             vec![
                 record("qwen/qwen3-coder:free", None, Some("qwen/qwen3-coder")),
-                record("qwen/qwen3-coder", Some("qwen/qwen3-coder-480b-a35b-07-25"), None),
+                record(
+                    "qwen/qwen3-coder",
+                    Some("qwen/qwen3-coder-480b-a35b-07-25"),
+                    None,
+                ),
                 record("~qwen/latest", None, Some("qwen/qwen3-coder")),
             ],
         )]);
@@ -247,9 +251,15 @@ mod tests {
         let resolution = resolve(&[
             batch(
                 SourceId::LiteLlm,
-                vec![record("openai/gpt-4o-mini", None, None), record("nobody/else", None, None)],
+                vec![
+                    record("openai/gpt-4o-mini", None, None),
+                    record("nobody/else", None, None),
+                ],
             ),
-            batch(SourceId::OpenRouter, vec![record("openai/gpt-4o-mini", None, None)]),
+            batch(
+                SourceId::OpenRouter,
+                vec![record("openai/gpt-4o-mini", None, None)],
+            ),
         ]);
         assert_eq!(resolution.models.len(), 1);
         assert_eq!(
@@ -267,7 +277,10 @@ mod tests {
 
     #[test]
     fn normalising_folds_case_prefixes_and_separators() {
-        assert_eq!(normalise("bedrock/us/Claude_3.5 Sonnet"), "claude-3-5-sonnet");
+        assert_eq!(
+            normalise("bedrock/us/Claude_3.5 Sonnet"),
+            "claude-3-5-sonnet"
+        );
         assert_eq!(normalise("openai/gpt-4o"), "gpt-4o");
     }
 

@@ -38,7 +38,11 @@ pub fn log_scale(value: f64, low: f64, high: f64) -> f64 {
 /// Coding points per blended dollar, on a log scale (1 point per $ → 0,
 /// 1,000 points per $ → 100). Free models score 100; without a coding score
 /// or a price the efficiency is unknown.
-pub fn price_efficiency(coding: Option<f64>, price_blended: Option<f64>, is_free: bool) -> Option<f64> {
+pub fn price_efficiency(
+    coding: Option<f64>,
+    price_blended: Option<f64>,
+    is_free: bool,
+) -> Option<f64> {
     if is_free {
         return Some(100.0);
     }

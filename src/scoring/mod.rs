@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 pub use curves::{context_score, log_scale, price_efficiency};
 
 use crate::domain::{
-    Alias, BENCHMARK_KEYS, Benchmarks, Category, ComponentWeights, Freshness, Metric, Model, ModelRow,
-    PerformanceTier, Rankings, SourceBatch, SourceId, SourceRecord,
+    Alias, BENCHMARK_KEYS, Benchmarks, Category, ComponentWeights, Freshness, Metric, Model,
+    ModelRow, PerformanceTier, Rankings, SourceBatch, SourceId, SourceRecord,
 };
 use crate::identity::Resolution;
 
@@ -134,8 +134,8 @@ fn row_for(model: &Model, parts: &[(&SourceBatch, &SourceRecord)]) -> ModelRow {
         (Some(i), Some(o)) => Some((3.0 * i + o) / 4.0),
         _ => None,
     };
-    let is_free = parts.iter().any(|(_, r)| r.is_free)
-        || (price_in == Some(0.0) && price_out == Some(0.0));
+    let is_free =
+        parts.iter().any(|(_, r)| r.is_free) || (price_in == Some(0.0) && price_out == Some(0.0));
     let ttft = get(Metric::TtftMedian);
     let throughput = get(Metric::ThroughputMedian);
     let quality = get(Metric::QualityIndex);

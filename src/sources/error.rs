@@ -18,7 +18,9 @@ pub enum SourceError {
     },
     #[error("{url} answered HTTP {status}")]
     Http { url: String, status: u16 },
-    #[error("{url} sent more than {limit_bytes} bytes; raise the size cap if the source really grew")]
+    #[error(
+        "{url} sent more than {limit_bytes} bytes; raise the size cap if the source really grew"
+    )]
     TooLarge { url: String, limit_bytes: usize },
     #[error("missing file {path} (a snapshot directory needs DIR/<source>/<file>)")]
     MissingFile { path: String },

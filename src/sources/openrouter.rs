@@ -108,7 +108,10 @@ impl Source for OpenRouter {
             });
         }
         if skipped > 0 {
-            warn!(skipped, "OpenRouter entries without a usable `id` were left out");
+            warn!(
+                skipped,
+                "OpenRouter entries without a usable `id` were left out"
+            );
         }
         let ids: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         let data_date = rows
@@ -347,7 +350,10 @@ mod tests {
 
     #[test]
     fn numeric_prices_are_accepted_and_garbage_is_unknown() {
-        assert_eq!(price_per_million(Some(&serde_json::json!(0.000002))), Some(2.0));
+        assert_eq!(
+            price_per_million(Some(&serde_json::json!(0.000002))),
+            Some(2.0)
+        );
         assert_eq!(price_per_million(Some(&serde_json::json!("abc"))), None);
         assert_eq!(price_per_million(Some(&serde_json::json!(null))), None);
         assert_eq!(price_per_million(None), None);

@@ -18,11 +18,17 @@ use crate::domain::{
 /// A storage failure, saying what the user can do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot open the database at {url}: {detail} (check DATABASE_URL / --database-url and that the folder is writable)")]
+    #[error(
+        "cannot open the database at {url}: {detail} (check DATABASE_URL / --database-url and that the folder is writable)"
+    )]
     Open { url: String, detail: String },
-    #[error("unsupported database URL `{0}`: use sqlite://PATH (PostgreSQL support comes with the postgres backend)")]
+    #[error(
+        "unsupported database URL `{0}`: use sqlite://PATH (PostgreSQL support comes with the postgres backend)"
+    )]
     UnsupportedUrl(String),
-    #[error("could not apply database migrations: {0} (the database may come from a newer llmrank)")]
+    #[error(
+        "could not apply database migrations: {0} (the database may come from a newer llmrank)"
+    )]
     Migrate(String),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),

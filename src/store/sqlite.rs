@@ -41,9 +41,8 @@ impl SqliteStore {
         if let Some(parent) = options.get_filename().parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                open_err(format!("cannot create folder {}: {e}", parent.display()))
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| open_err(format!("cannot create folder {}: {e}", parent.display())))?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
@@ -88,7 +87,7 @@ impl Store for SqliteStore {
             let mut observations: HashMap<String, Vec<Observation>> = HashMap::new();
             let obs_rows = sqlx::query(
                 "SELECT source_name, metric, value, as_of, url FROM observations \
-                 WHERE source = ? ORDER BY source_name, metric",
+                 WHERE source = ? ORDER BY source_name, rowid",
             )
             .bind(&source_raw)
             .fetch_all(&self.pool)

@@ -129,7 +129,12 @@ const COLUMNS: &[(&str, &str, &str, bool)] = &[
         "USD per million output tokens",
         true,
     ),
-    ("context_length", "Context", "Context window in tokens", true),
+    (
+        "context_length",
+        "Context",
+        "Context window in tokens",
+        true,
+    ),
 ];
 
 fn encode(params: &[(String, String)]) -> String {
@@ -155,7 +160,8 @@ fn urlencode(text: &str) -> String {
 }
 
 fn fmt_num(v: Option<f64>, decimals: usize) -> String {
-    v.map(|v| format!("{v:.decimals$}")).unwrap_or_else(|| "—".to_string())
+    v.map(|v| format!("{v:.decimals$}"))
+        .unwrap_or_else(|| "—".to_string())
 }
 
 fn fmt_context(tokens: Option<u64>) -> String {
@@ -212,7 +218,10 @@ fn row_view(row: &ModelRow, now: DateTime<Utc>) -> RowView {
     };
     let f = &row.freshness;
     RowView {
-        rank: row.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
+        rank: row
+            .rank
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "—".into()),
         id: row.id.clone(),
         name: row.name.clone(),
         creator: row.creator.clone().unwrap_or_default(),
@@ -297,7 +306,12 @@ async fn rankings_page(
         open_weights: get("open_weights"),
         max_price: get("max_price"),
         min_context: get("min_context"),
-        has_benchmarks: if query.has_benchmarks { "true" } else { "false" }.to_string(),
+        has_benchmarks: if query.has_benchmarks {
+            "true"
+        } else {
+            "false"
+        }
+        .to_string(),
         free: query.free,
         weights: get("weights"),
     };

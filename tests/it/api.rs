@@ -1,0 +1,303 @@
+//! The HTTP interface: in-process through the router, and once through a
+//! real socket.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use llmrank::domain::ComponentWeights;
+use llmrank::refresh;
+use llmrank::sources::{FetchPlan, HttpClient, HttpSettings, Origin};
+use llmrank::web::{self, AppState};
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::support::{OPENROUTER_SAMPLE, TestDb, snapshot_dir};
+
+/// An app whose database holds the hand-written OpenRouter sample.
+async fn sample_app(db: &TestDb) -> AppState {
+    let store = db.store().await;
+    let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
+    let plan = FetchPlan {
+        origin: Origin::Directory(dir.path().to_path_buf()),
+        only: vec![],
+        client: HttpClient::new(HttpSettings::default()).expect("client"),
+    };
+    refresh::refresh(store.as_ref(), &plan, ComponentWeights::default())
+        .await
+        .expect("refresh");
+    db.state().await
+}
+
+async fn get(state: &AppState, uri: &str) -> (StatusCode, String, String) {
+    let response = web::router(state.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        content_type,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
+async fn get_json(state: &AppState, uri: &str) -> (StatusCode, Value) {
+    let (status, _, body) = get(state, uri).await;
+    (status, serde_json::from_str(&body).expect("JSON body"))
+}
+
+#[tokio::test]
+async fn rankings_carry_the_contract_fields_filled_from_the_data() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let (status, doc) = get_json(&state, "/api/v1/rankings?has_benchmarks=false&limit=1000").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["total"], 5, "the free route joined its paid model");
+    assert!(doc["generated_at"].is_string());
+    assert!(doc["methodology_version"].is_string());
+    let models = doc["models"].as_array().expect("models");
+    let sonnet = models
+        .iter()
+        .find(|m| m["id"] == "anthropic/claude-sonnet-5-20260630")
+        .expect("sonnet");
+    assert_eq!(sonnet["name"], "Claude Sonnet 5");
+    assert_eq!(sonnet["creator"], "Anthropic");
+    assert_eq!(sonnet["price_per_million_input"], 3.0);
+    assert_eq!(sonnet["price_per_million_output"], 15.0);
+    assert_eq!(sonnet["context_length"], 1_000_000);
+    assert_eq!(sonnet["is_free"], false);
+    assert_eq!(sonnet["pricing_data_updated_at"], "2026-07-01T00:00:00Z");
+    assert!(sonnet["composite_score"].is_null());
+    assert!(sonnet["benchmarks"]["swebench_verified"].is_null());
+    let aliases = sonnet["aliases"].as_array().expect("aliases");
+    assert!(
+        aliases
+            .iter()
+            .any(|a| a["source"] == "openrouter" && a["name"] == "anthropic/claude-sonnet-5")
+    );
+    for field in [
+        "open_weights",
+        "release_date",
+        "coding_coverage",
+        "composite_ci_low",
+        "composite_ci_high",
+        "performance_score",
+        "value_score",
+        "overall_score",
+        "rank",
+        "ttft_median",
+        "ttft_p95",
+        "throughput_median",
+        "throughput_p95",
+        "total_latency_median",
+        "total_latency_p95",
+        "quality_index",
+        "price_blended",
+        "performance_tier",
+        "sources",
+        "benchmark_data_updated_at",
+        "performance_data_updated_at",
+    ] {
+        assert!(sonnet.get(field).is_some(), "field {field} is present");
+    }
+    let auto = models
+        .iter()
+        .find(|m| m["id"] == "openrouter/auto")
+        .expect("auto");
+    assert!(
+        auto["price_per_million_input"].is_null(),
+        "unknown price is null, not 0"
+    );
+    let qwen = models
+        .iter()
+        .find(|m| m["id"] == "qwen/qwen3-coder-480b-a35b-07-25")
+        .expect("qwen");
+    assert_eq!(qwen["is_free"], true);
+    assert_eq!(qwen["open_weights"], true);
+}
+
+#[tokio::test]
+async fn by_default_only_models_with_benchmarks_are_listed() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let (status, doc) = get_json(&state, "/api/v1/rankings").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["total"], 0);
+}
+
+#[tokio::test]
+async fn filters_sort_and_paging_apply() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let (_, doc) = get_json(
+        &state,
+        "/api/v1/rankings?has_benchmarks=false&sort=price_per_million_input&order=asc&limit=2",
+    )
+    .await;
+    let models = doc["models"].as_array().expect("models");
+    assert_eq!(models.len(), 2);
+    assert_eq!(doc["total"], 5);
+    assert_eq!(models[0]["id"], "qwen/qwen3-coder-480b-a35b-07-25");
+    let (_, doc) = get_json(&state, "/api/v1/rankings?has_benchmarks=false&q=sonnet").await;
+    assert_eq!(doc["total"], 1);
+    let (_, doc) = get_json(&state, "/api/v1/rankings?has_benchmarks=false&free=true").await;
+    assert_eq!(doc["total"], 1);
+    let (_, doc) = get_json(
+        &state,
+        "/api/v1/rankings?has_benchmarks=false&min_context=500000",
+    )
+    .await;
+    assert_eq!(doc["total"], 2);
+    let (_, doc) = get_json(&state, "/api/v1/rankings?has_benchmarks=false&max_price=1").await;
+    assert_eq!(doc["total"], 1, "router with unknown price is not 'cheap'");
+}
+
+#[tokio::test]
+async fn bad_parameters_are_a_400_with_a_json_error() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    for uri in [
+        "/api/v1/rankings?sort=nope",
+        "/api/v1/rankings?limit=-1",
+        "/api/v1/rankings?weights=coding:abc",
+        "/api/v1/rankings?tier=warp",
+        "/api/v1/rankings?min_context=lots",
+        "/rankings.csv?order=sideways",
+    ] {
+        let (status, doc) = get_json(&state, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(doc["error"]["code"], "invalid_parameter", "{uri}");
+        assert!(
+            doc["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+    }
+    let (status, doc) = get_json(&state, "/api/v1/models/no/such-model").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(doc["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn one_model_and_the_sources_are_served() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let (status, model) =
+        get_json(&state, "/api/v1/models/anthropic/claude-sonnet-5-20260630").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(model["name"], "Claude Sonnet 5");
+    let (status, doc) = get_json(&state, "/api/v1/sources").await;
+    assert_eq!(status, StatusCode::OK);
+    let sources = doc["sources"].as_array().expect("sources");
+    assert_eq!(sources.len(), 10);
+    assert_eq!(sources[0]["source"], "openrouter");
+    assert_eq!(sources[0]["status"], "ok");
+    assert_eq!(sources[0]["rows_read"], 6);
+    for key in [
+        "last_attempt_at",
+        "last_success_at",
+        "rows_matched",
+        "error",
+    ] {
+        assert!(sources[0].get(key).is_some(), "{key}");
+    }
+}
+
+#[tokio::test]
+async fn the_page_lists_models_and_escapes_their_names() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let (status, content_type, html) = get(&state, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/html"));
+    assert!(html.contains("Claude Sonnet 5"));
+    assert!(html.contains("Showing 5 of 5 models"));
+    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+    // Sorting works through links, without JavaScript.
+    let (_, _, sorted) = get(&state, "/?sort=price_per_million_input&order=asc").await;
+    let qwen = sorted.find("Qwen3 Coder").expect("qwen listed");
+    let sonnet = sorted.find("Claude Sonnet 5").expect("sonnet listed");
+    assert!(qwen < sonnet);
+    assert!(sorted.contains(r#"aria-sort="ascending""#));
+    let (status, _, _) = get(&state, "/?limit=0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_csv_has_the_contract_columns_and_neutralises_formulas() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let (status, content_type, csv) = get(&state, "/rankings.csv?has_benchmarks=false").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/csv"));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    for column in [
+        "id",
+        "name",
+        "swebench_verified",
+        "ttft_median",
+        "throughput_median",
+        "price_blended",
+        "aliases",
+        "pricing_data_updated_at",
+    ] {
+        assert!(header.iter().any(|h| h == column), "column {column}");
+    }
+    let names: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("row")[1].to_string())
+        .collect();
+    assert_eq!(names.len(), 5);
+    assert!(
+        names.iter().any(|n| n.starts_with("'=HYPERLINK")),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|n| n.starts_with('=')));
+}
+
+#[tokio::test]
+async fn the_server_answers_through_a_real_socket() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(web::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let health: Value = serde_json::from_str(
+        &reqwest::get(format!("http://{addr}/healthz"))
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("body"),
+    )
+    .expect("json");
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["models"], 5);
+    let response = reqwest::get(format!(
+        "http://{addr}/api/v1/rankings?has_benchmarks=false"
+    ))
+    .await
+    .expect("request");
+    assert_eq!(response.status(), 200);
+    let _ = stop.send(());
+    server.await.expect("joined").expect("graceful shutdown");
+}

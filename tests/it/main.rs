@@ -1,0 +1,9 @@
+//! The one integration-test binary: black-box tests of the library through
+//! its public API, the HTTP server and the `llmrank` binary.
+
+mod support;
+
+mod api;
+mod cli;
+mod openrouter;
+mod store;

@@ -1,0 +1,94 @@
+//! Helpers shared by the integration tests: the recorded fixtures in
+//! `../shared`, throwaway databases, an in-process app and a local file server.
+
+#![allow(dead_code)]
+
+pub mod server;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use llmrank::config::{Config, FileConfig, Overrides};
+use llmrank::store::{self, Store};
+use llmrank::web::AppState;
+use tempfile::TempDir;
+
+/// `../shared/fixtures`, when this checkout has it. Tests that need it call
+/// this and return early, saying loudly that they were skipped.
+pub fn shared_fixtures(test: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED {test}: ../shared/fixtures is not present; this test runs on the recorded source data only"
+        );
+        None
+    }
+}
+
+/// A fresh SQLite database in its own temporary folder.
+pub struct TestDb {
+    pub dir: TempDir,
+    pub url: String,
+}
+
+impl TestDb {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("llmrank.db").display());
+        TestDb { dir, url }
+    }
+
+    pub async fn store(&self) -> Arc<dyn Store> {
+        store::connect(&self.url).await.expect("open test database")
+    }
+
+    pub fn config(&self) -> Config {
+        Config::resolve(
+            Overrides {
+                database_url: Some(self.url.clone()),
+                admin_token: Some("test-admin-token".into()),
+                ..Overrides::default()
+            },
+            FileConfig::default(),
+        )
+        .expect("valid test config")
+    }
+
+    pub async fn state(&self) -> AppState {
+        AppState::new(self.store().await, self.config())
+            .await
+            .expect("app state")
+    }
+}
+
+/// A folder laid out like a snapshot directory, with files written by the test.
+pub fn snapshot_dir(files: &[(&str, &[u8])]) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, bytes) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("has parent")).expect("mkdir");
+        std::fs::write(full, bytes).expect("write fixture");
+    }
+    dir
+}
+
+/// A small hand-written OpenRouter catalogue in the real format.
+pub const OPENROUTER_SAMPLE: &str = r#"{"data":[
+ {"id":"anthropic/claude-sonnet-5","canonical_slug":"anthropic/claude-sonnet-5-20260630","hugging_face_id":"",
+  "name":"Anthropic: Claude Sonnet 5","created":1782864000,"context_length":1000000,
+  "pricing":{"prompt":"0.000003","completion":"0.000015"}},
+ {"id":"qwen/qwen3-coder","canonical_slug":"qwen/qwen3-coder-480b-a35b-07-25","hugging_face_id":"Qwen/Qwen3-Coder-480B-A35B-Instruct",
+  "name":"Qwen: Qwen3 Coder 480B A35B","created":1753230546,"context_length":262144,
+  "pricing":{"prompt":"0.00000022","completion":"0.00000095"}},
+ {"id":"qwen/qwen3-coder:free","canonical_slug":"qwen/qwen3-coder-480b-a35b-07-25","hugging_face_id":"Qwen/Qwen3-Coder-480B-A35B-Instruct",
+  "name":"Qwen: Qwen3 Coder 480B A35B (free)","created":1753230546,"context_length":262000,
+  "pricing":{"prompt":"0","completion":"0"}},
+ {"id":"openrouter/auto","canonical_slug":"openrouter/auto","name":"Auto Router","created":1699401600,
+  "context_length":2000000,"pricing":{"prompt":"-1","completion":"-1"}},
+ {"id":"evil/model","canonical_slug":"evil/model","name":"Evil: <script>alert(1)</script>","created":1699401600,
+  "context_length":8192,"pricing":{"prompt":"0.000001","completion":"0.000002"}},
+ {"id":"evil/formula","canonical_slug":"evil/formula","name":"=HYPERLINK(\"http://x\")","created":1699401600,
+  "context_length":8192,"pricing":{"prompt":"0.000001","completion":"0.000002"}}
+]}"#;

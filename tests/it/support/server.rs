@@ -1,0 +1,129 @@
+//! A local HTTP server for fetcher tests: serves a folder like a mirror
+//! (`BASE/<source>/<file>`), with failures injected per path.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// What the server does for one path.
+#[derive(Debug, Clone)]
+pub enum Behaviour {
+    /// Answer with this status, `times` times, then serve the file.
+    Status { status: u16, times: usize },
+    /// Answer 429 with this Retry-After, `times` times, then serve the file.
+    RateLimit { retry_after: u64, times: usize },
+    /// Serve these bytes instead of the file.
+    Body(Vec<u8>),
+    /// Wait this long before answering.
+    Delay(std::time::Duration),
+}
+
+#[derive(Default)]
+struct Inner {
+    root: PathBuf,
+    behaviours: Mutex<HashMap<String, Behaviour>>,
+    hits: Mutex<HashMap<String, usize>>,
+    requests: AtomicUsize,
+}
+
+/// A running fixture server; stops when dropped.
+pub struct FixtureServer {
+    pub addr: SocketAddr,
+    inner: Arc<Inner>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl FixtureServer {
+    /// Serves `root` (a snapshot directory) at `http://addr/`.
+    pub async fn start(root: impl Into<PathBuf>) -> Self {
+        let inner = Arc::new(Inner {
+            root: root.into(),
+            ..Inner::default()
+        });
+        let app = Router::new().fallback(handle).with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fixture server");
+        let addr = listener.local_addr().expect("local addr");
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FixtureServer { addr, inner, task }
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Sets what the server does for `path` (e.g. `/openrouter/models.json`).
+    pub fn on(&self, path: &str, behaviour: Behaviour) {
+        self.inner
+            .behaviours
+            .lock()
+            .expect("lock")
+            .insert(path.to_string(), behaviour);
+    }
+
+    /// How many requests `path` received.
+    pub fn hits(&self, path: &str) -> usize {
+        *self
+            .inner
+            .hits
+            .lock()
+            .expect("lock")
+            .get(path)
+            .unwrap_or(&0)
+    }
+}
+
+impl Drop for FixtureServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn handle(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Response {
+    let path = request.uri().path().to_string();
+    inner.requests.fetch_add(1, Ordering::SeqCst);
+    let hit = {
+        let mut hits = inner.hits.lock().expect("lock");
+        let n = hits.entry(path.clone()).or_insert(0);
+        *n += 1;
+        *n
+    };
+    let behaviour = inner.behaviours.lock().expect("lock").get(&path).cloned();
+    match behaviour {
+        Some(Behaviour::Status { status, times }) if hit <= times => {
+            return StatusCode::from_u16(status)
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+                .into_response();
+        }
+        Some(Behaviour::RateLimit { retry_after, times }) if hit <= times => {
+            let mut response = StatusCode::TOO_MANY_REQUESTS.into_response();
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_str(&retry_after.to_string()).expect("header"),
+            );
+            return response;
+        }
+        Some(Behaviour::Body(bytes)) => return bytes.into_response(),
+        Some(Behaviour::Delay(wait)) => tokio::time::sleep(wait).await,
+        _ => {}
+    }
+    let relative = path.trim_start_matches('/');
+    if relative.split('/').any(|part| part == "..") {
+        return StatusCode::BAD_REQUEST.into_response();
+    }
+    match tokio::fs::read(inner.root.join(relative)).await {
+        Ok(bytes) => bytes.into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}

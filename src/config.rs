@@ -10,7 +10,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::domain::{ComponentWeights, SourceId};
-use crate::sources::HttpSettings;
+use crate::refresh::RefreshOptions;
+use crate::sources::{HttpSettings, SourceSettings};
 
 /// A configuration problem, saying which setting to fix.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +51,8 @@ pub struct FileConfig {
 #[serde(deny_unknown_fields)]
 pub struct SourceOverride {
     pub url: Option<String>,
+    /// LiveBench only: the release (`YYYY_MM_DD`) read from the live site.
+    pub release: Option<String>,
 }
 
 impl FileConfig {
@@ -103,6 +106,7 @@ pub struct Config {
     pub source_urls: HashMap<SourceId, String>,
     pub weights: ComponentWeights,
     pub http: HttpSettings,
+    pub sources: SourceSettings,
 }
 
 /// Environment variables holding API keys, read directly.
@@ -164,6 +168,7 @@ impl Config {
             }
         }
         let mut source_urls = HashMap::new();
+        let mut sources = SourceSettings::default();
         for (name, entry) in file.sources {
             let id: SourceId =
                 name.parse()
@@ -174,6 +179,22 @@ impl Config {
             if let Some(url) = entry.url {
                 source_urls.insert(id, url);
             }
+            if id == SourceId::LiveBench {
+                sources.livebench_release = entry.release;
+            }
+        }
+        if let Ok(release) = std::env::var("LLMRANK_LIVEBENCH_RELEASE")
+            && !release.is_empty()
+        {
+            sources.livebench_release = Some(release);
+        }
+        if let Some(release) = &sources.livebench_release
+            && chrono::NaiveDate::parse_from_str(release, "%Y_%m_%d").is_err()
+        {
+            return Err(ConfigError::Invalid {
+                setting: "LiveBench release".into(),
+                detail: format!("`{release}` is not a date written YYYY_MM_DD"),
+            });
         }
         for id in SourceId::ALL {
             let variable = format!("LLMRANK_{}_URL", id.as_str().to_uppercase());
@@ -204,7 +225,17 @@ impl Config {
             source_urls,
             weights,
             http: HttpSettings::default(),
+            sources,
         })
+    }
+
+    /// Refresh options from this configuration.
+    pub fn refresh_options(&self, force: bool) -> RefreshOptions {
+        RefreshOptions {
+            weights: self.weights,
+            sources: self.sources.clone(),
+            force,
+        }
     }
 }
 

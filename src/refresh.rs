@@ -1,19 +1,41 @@
 //! A refresh, end to end: fetch → parse (in `sources`) → resolve → score →
 //! store. Sources that fail keep their last good batch; everything is
-//! recomputed from the union of new and kept batches and written in one
-//! transaction.
+//! recomputed from the union of new and kept batches (plus the user's
+//! custom benchmarks) and written in one transaction.
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tracing::info;
 
-use crate::domain::{ComponentWeights, FetchOrigin, SourceBatch, SourceId, SourceStatusKind};
+use crate::domain::{
+    ComponentWeights, CustomBenchmark, FetchOrigin, Metric, Observation, SourceBatch, SourceId,
+    SourceRecord, SourceStatusKind,
+};
 use crate::identity;
 use crate::scoring;
 use crate::snapshot::Snapshot;
-use crate::sources::{self, FetchPlan, SourceOutcome};
+use crate::sources::fetch::Fresh;
+use crate::sources::{self, FetchPlan, Origin, SourceOutcome, SourceSettings};
 use crate::store::{Catalogue, RefreshWrite, SourceRunWrite, Store, StoreError};
+
+/// What shapes a refresh besides where the data comes from.
+#[derive(Debug, Clone, Default)]
+pub struct RefreshOptions {
+    pub weights: ComponentWeights,
+    pub sources: SourceSettings,
+    /// Fetch every file in full, ignoring stored ETag / Last-Modified.
+    pub force: bool,
+}
+
+impl RefreshOptions {
+    pub fn with_weights(weights: ComponentWeights) -> Self {
+        RefreshOptions {
+            weights,
+            ..RefreshOptions::default()
+        }
+    }
+}
 
 /// How one source ended, for the summary users see.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +44,7 @@ pub struct SourceReport {
     pub status: SourceStatusKind,
     pub rows_read: Option<u64>,
     pub rows_matched: Option<u64>,
+    pub rows_detail: Option<String>,
     pub error: Option<String>,
 }
 
@@ -46,25 +69,26 @@ impl RefreshReport {
             .iter()
             .any(|s| s.status == SourceStatusKind::Failed)
     }
+
+    pub fn source(&self, id: SourceId) -> Option<&SourceReport> {
+        self.sources.iter().find(|s| s.source == id)
+    }
 }
 
 /// Fetches the plan's sources and applies the result.
 pub async fn refresh(
     store: &dyn Store,
-    plan: &FetchPlan,
-    weights: ComponentWeights,
+    mut plan: FetchPlan,
+    options: &RefreshOptions,
 ) -> Result<RefreshReport, StoreError> {
     let started_at = Utc::now();
-    let outcomes = sources::fetch_all(plan, &sources::registry()).await;
-    apply(
-        store,
-        outcomes,
-        plan.origin.describe().to_string(),
-        started_at,
-        weights,
-        false,
-    )
-    .await
+    if !options.force && plan.validators.is_empty() {
+        plan.validators = store.validators().await?;
+    }
+    let outcomes = sources::fetch_all(&plan, &sources::registry(&options.sources)).await;
+    let live = matches!(plan.origin, Origin::Live { .. });
+    let origin = plan.origin.describe().to_string();
+    apply(store, outcomes, origin, started_at, live, options, false).await
 }
 
 /// Imports an llmrank snapshot as if its batches had just been fetched,
@@ -73,31 +97,69 @@ pub async fn import_snapshot(
     store: &dyn Store,
     snapshot: Snapshot,
     label: &str,
-    weights: ComponentWeights,
+    options: &RefreshOptions,
 ) -> Result<RefreshReport, StoreError> {
     let outcomes = snapshot
         .batches
         .into_iter()
-        .map(SourceOutcome::Ok)
+        .map(|batch| {
+            SourceOutcome::Ok(Box::new(Fresh {
+                batch,
+                rows_detail: None,
+                validators: Vec::new(),
+            }))
+        })
         .collect();
     let origin = FetchOrigin::Snapshot(label.to_string()).to_string();
-    apply(store, outcomes, origin, Utc::now(), weights, false).await
+    apply(store, outcomes, origin, Utc::now(), false, options, false).await
 }
 
-/// Recomputes the ranking from the stored batches without fetching.
+/// Recomputes the ranking from the stored batches without fetching (after a
+/// custom benchmark changed, or a new methodology).
 pub async fn rescore(
     store: &dyn Store,
-    weights: ComponentWeights,
+    options: &RefreshOptions,
 ) -> Result<RefreshReport, StoreError> {
     apply(
         store,
         Vec::new(),
         "rescore".to_string(),
         Utc::now(),
-        weights,
+        false,
+        options,
         true,
     )
     .await
+}
+
+/// The user's custom benchmarks as one batch, so their names are resolved
+/// like any source's.
+fn custom_batch(
+    custom: &[(CustomBenchmark, Vec<crate::domain::CustomScore>)],
+) -> Option<SourceBatch> {
+    let mut records: BTreeMap<&str, SourceRecord> = BTreeMap::new();
+    let mut newest: Option<DateTime<Utc>> = None;
+    for (benchmark, scores) in custom {
+        newest = Some(newest.map_or(benchmark.imported_at, |n| n.max(benchmark.imported_at)));
+        for score in scores {
+            records
+                .entry(score.model_name.as_str())
+                .or_insert_with(|| SourceRecord::named(score.model_name.clone()))
+                .observe(
+                    Observation::new(Metric::Custom(benchmark.name.clone()), score.score)
+                        .as_of(score.as_of)
+                        .url(score.url.clone()),
+                );
+        }
+    }
+    let as_of = newest?;
+    Some(SourceBatch {
+        source: SourceId::Custom,
+        as_of,
+        fetched_at: as_of,
+        rows_read: records.len(),
+        records: records.into_values().collect(),
+    })
 }
 
 /// Applies fetched outcomes: keeps the last good batch of every source that
@@ -106,8 +168,9 @@ pub async fn apply(
     store: &dyn Store,
     outcomes: Vec<SourceOutcome>,
     origin: String,
-    started_at: chrono::DateTime<Utc>,
-    weights: ComponentWeights,
+    started_at: DateTime<Utc>,
+    live: bool,
+    options: &RefreshOptions,
     rescore: bool,
 ) -> Result<RefreshReport, StoreError> {
     let mut current: BTreeMap<SourceId, SourceBatch> = store
@@ -116,40 +179,82 @@ pub async fn apply(
         .into_iter()
         .map(|b| (b.source, b))
         .collect();
-    let mut changed = false;
-    for outcome in &outcomes {
-        if let SourceOutcome::Ok(batch) = outcome {
-            current.insert(batch.source, batch.clone());
-            changed = true;
-        }
-    }
-    let batches: Vec<SourceBatch> = current.into_values().collect();
-    let resolution = identity::resolve(&batches);
+    let custom = store.custom_benchmarks().await?;
 
-    let mut writes = Vec::with_capacity(outcomes.len());
+    // Each outcome, with the batch it stores (new, or re-confirmed).
+    let mut runs: Vec<(SourceOutcome, Option<SourceBatch>)> = Vec::new();
     for outcome in outcomes {
-        writes.push(match outcome {
-            SourceOutcome::Ok(batch) => {
-                let matched = batch
-                    .records
-                    .iter()
-                    .filter(|r| resolution.model_of(batch.source, &r.name).is_some())
-                    .count();
-                SourceRunWrite {
-                    source: batch.source,
-                    status: SourceStatusKind::Ok,
-                    rows_read: Some(batch.rows_read as u64),
-                    rows_matched: Some(matched as u64),
-                    error: None,
-                    batch: Some(batch),
+        let stored = match &outcome {
+            SourceOutcome::Ok(fresh) => Some(fresh.batch.clone()),
+            SourceOutcome::Unchanged { source } => current.get(source).map(|old| {
+                // A 304 confirms the data: it is as current as the fetch.
+                let now = Utc::now();
+                SourceBatch {
+                    fetched_at: now,
+                    as_of: if live { now } else { old.as_of },
+                    ..old.clone()
                 }
-            }
+            }),
+            _ => None,
+        };
+        if let Some(batch) = &stored {
+            current.insert(batch.source, batch.clone());
+        }
+        runs.push((outcome, stored));
+    }
+    let changed = runs.iter().any(|(_, batch)| batch.is_some());
+
+    let mut batches: Vec<SourceBatch> = current.into_values().collect();
+    if let Some(batch) = custom_batch(&custom) {
+        batches.push(batch);
+    }
+    let resolution = identity::resolve(&batches);
+    let matched = |batch: &SourceBatch| {
+        batch
+            .records
+            .iter()
+            .filter(|r| resolution.model_of(batch.source, &r.name).is_some())
+            .count() as u64
+    };
+
+    let mut writes = Vec::with_capacity(runs.len());
+    for (outcome, batch) in runs {
+        writes.push(match outcome {
+            SourceOutcome::Ok(fresh) => SourceRunWrite {
+                source: fresh.batch.source,
+                status: SourceStatusKind::Ok,
+                rows_read: Some(fresh.batch.rows_read as u64),
+                rows_matched: Some(matched(&fresh.batch)),
+                rows_detail: fresh.rows_detail,
+                error: None,
+                validators: fresh.validators,
+                batch,
+            },
+            SourceOutcome::Unchanged { source } => SourceRunWrite {
+                source,
+                status: if batch.is_some() {
+                    SourceStatusKind::Ok
+                } else {
+                    SourceStatusKind::Failed
+                },
+                rows_read: batch.as_ref().map(|b| b.rows_read as u64),
+                rows_matched: batch.as_ref().map(matched),
+                rows_detail: Some("unchanged since the last fetch (HTTP 304)".to_string()),
+                error: batch.is_none().then(|| {
+                    "the server says nothing changed but no data is stored; run `llmrank refresh --force`"
+                        .to_string()
+                }),
+                validators: Vec::new(),
+                batch,
+            },
             SourceOutcome::Failed { source, error } => SourceRunWrite {
                 source,
                 status: SourceStatusKind::Failed,
                 rows_read: None,
                 rows_matched: None,
+                rows_detail: None,
                 error: Some(error),
+                validators: Vec::new(),
                 batch: None,
             },
             SourceOutcome::Skipped { source, reason } => SourceRunWrite {
@@ -157,17 +262,27 @@ pub async fn apply(
                 status: SourceStatusKind::Skipped,
                 rows_read: None,
                 rows_matched: None,
+                rows_detail: None,
                 error: Some(reason),
+                validators: Vec::new(),
                 batch: None,
             },
         });
     }
 
+    let definitions: Vec<CustomBenchmark> = custom.into_iter().map(|(d, _)| d).collect();
     let catalogue = (changed || rescore).then(|| {
-        let rankings = scoring::build_rankings(&batches, &resolution, weights, Utc::now());
+        let rankings = scoring::build_rankings(
+            &batches,
+            &resolution,
+            options.weights,
+            &definitions,
+            Utc::now(),
+        );
         Catalogue {
             models: resolution.models.clone(),
             unmatched: resolution.unmatched.clone(),
+            systems: resolution.systems.clone(),
             rankings,
         }
     });
@@ -192,6 +307,7 @@ pub async fn apply(
             status: s.status,
             rows_read: s.rows_read,
             rows_matched: s.rows_matched,
+            rows_detail: s.rows_detail.clone(),
             error: s.error.clone(),
         })
         .collect();

@@ -4,6 +4,7 @@
 
 mod export;
 mod migrate;
+mod progress;
 mod refresh;
 mod serve;
 mod sources;

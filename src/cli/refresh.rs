@@ -2,10 +2,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use chrono::Utc;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
+use super::progress::Progress;
 use super::{emit, open_store};
 use crate::config::Config;
 use crate::domain::{SourceId, SourceStatusKind};
@@ -46,7 +48,7 @@ pub fn live_origin(config: &Config) -> Origin {
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
     if args.offline {
-        let report = refresh::rescore(store.as_ref(), config.weights).await?;
+        let report = refresh::rescore(store.as_ref(), &config.refresh_options(false)).await?;
         eprintln!(
             "recomputed the ranking of {} models from stored data",
             report.models
@@ -82,12 +84,13 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
             live_origin(&config)
         }
     };
-    let plan = FetchPlan {
-        origin,
-        only: args.sources,
-        client: HttpClient::new(config.http.clone())?,
-    };
-    let report = refresh::refresh(store.as_ref(), &plan, config.weights).await?;
+    let mut plan = FetchPlan::new(origin, HttpClient::new(config.http.clone())?);
+    plan.only = args.sources;
+    let progress = Arc::new(Progress::new(&plan));
+    plan.observer = Some(progress.clone());
+    let report = refresh::refresh(store.as_ref(), plan, &config.refresh_options(args.force)).await;
+    progress.finish();
+    let report = report?;
     emit(summary(&report).as_bytes())?;
     Ok(if report.any_ok() {
         ExitCode::SUCCESS
@@ -104,6 +107,7 @@ fn summary(report: &RefreshReport) -> String {
         "status",
         "rows read",
         "rows matched",
+        "detail",
         "message",
     ]);
     for s in &report.sources {
@@ -112,6 +116,7 @@ fn summary(report: &RefreshReport) -> String {
             s.status.as_str().to_string(),
             s.rows_read.map(|n| n.to_string()).unwrap_or_default(),
             s.rows_matched.map(|n| n.to_string()).unwrap_or_default(),
+            s.rows_detail.clone().unwrap_or_default(),
             s.error.clone().unwrap_or_default(),
         ]);
     }

@@ -37,9 +37,13 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     if store.is_empty().await? {
         match Snapshot::bundled() {
             Some(Ok(snapshot)) => {
-                let report =
-                    refresh::import_snapshot(store.as_ref(), snapshot, "bundled", config.weights)
-                        .await?;
+                let report = refresh::import_snapshot(
+                    store.as_ref(),
+                    snapshot,
+                    "bundled",
+                    &config.refresh_options(false),
+                )
+                .await?;
                 info!(models = report.models, "imported the bundled snapshot");
             }
             Some(Err(e)) => warn!(error = %e, "the bundled snapshot is unreadable; starting empty"),
@@ -90,12 +94,8 @@ async fn refresh_periodically(state: AppState) {
                 return;
             }
         };
-        let plan = FetchPlan {
-            origin: live_origin(&config),
-            only: Vec::new(),
-            client,
-        };
-        match refresh::refresh(state.store(), &plan, config.weights).await {
+        let plan = FetchPlan::new(live_origin(&config), client);
+        match refresh::refresh(state.store(), plan, &config.refresh_options(false)).await {
             Ok(report) => {
                 if let Err(e) = state.reload().await {
                     warn!(error = %e, "cannot reload the ranking");

@@ -54,22 +54,56 @@ pub enum Metric {
     TotalLatencyMedian,
     TotalLatencyP95,
     QualityIndex,
-    /// A coding benchmark score; the key is one of [`BENCHMARK_KEYS`] or a
-    /// custom benchmark's name.
+    /// A built-in coding benchmark score; the key is one of [`BENCHMARK_KEYS`].
     Benchmark(String),
+    /// A user-imported benchmark, by its name (stored as `custom:NAME`).
+    Custom(String),
+    /// A source-specific figure kept for provenance and later use (for
+    /// example `aider_polyglot_cost_usd`, `aa_coding_index`), stored under
+    /// its own key. Extras with the `aa_` prefix are performance data; the
+    /// others belong to the benchmark that produced them.
+    Extra(String),
 }
 
 impl Metric {
     pub fn category(&self) -> Category {
         match self {
             Metric::PriceInput | Metric::PriceOutput | Metric::ContextLength => Category::Pricing,
-            Metric::Benchmark(_) => Category::Benchmark,
+            Metric::Benchmark(_) | Metric::Custom(_) => Category::Benchmark,
+            Metric::Extra(key) if !key.starts_with("aa_") => Category::Benchmark,
             _ => Category::Performance,
         }
     }
 
-    /// The stable key under which this metric is stored and exported.
-    pub fn key(&self) -> &str {
+    /// A built-in benchmark metric.
+    pub fn benchmark(key: &str) -> Self {
+        Metric::Benchmark(key.to_string())
+    }
+
+    /// A source-specific extra figure.
+    pub fn extra(key: &str) -> Self {
+        Metric::Extra(key.to_string())
+    }
+
+    /// The name under which a benchmark score is shown (`benchmarks` object,
+    /// CSV column): the built-in key or the custom benchmark's name.
+    pub fn benchmark_name(&self) -> Option<&str> {
+        match self {
+            Metric::Benchmark(key) | Metric::Custom(key) => Some(key),
+            _ => None,
+        }
+    }
+
+    /// The stable key under which this metric is stored.
+    pub fn key(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        match self {
+            Metric::Custom(name) => Cow::Owned(format!("custom:{name}")),
+            other => Cow::Borrowed(other.fixed_key()),
+        }
+    }
+
+    fn fixed_key(&self) -> &str {
         match self {
             Metric::PriceInput => "price_per_million_input",
             Metric::PriceOutput => "price_per_million_output",
@@ -81,22 +115,22 @@ impl Metric {
             Metric::TotalLatencyMedian => "total_latency_median",
             Metric::TotalLatencyP95 => "total_latency_p95",
             Metric::QualityIndex => "quality_index",
-            Metric::Benchmark(key) => key,
+            Metric::Benchmark(key) | Metric::Extra(key) | Metric::Custom(key) => key,
         }
     }
 }
 
 impl fmt::Display for Metric {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
+        f.write_str(&self.key())
     }
 }
 
 impl FromStr for Metric {
     type Err = std::convert::Infallible;
 
-    /// Every string is a metric: unknown keys are benchmark keys, so custom
-    /// benchmarks round-trip through storage.
+    /// Every string is a metric: `custom:NAME` is a custom benchmark, the
+    /// built-in benchmark keys are benchmarks, anything else is an extra.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(match s {
             "price_per_million_input" => Metric::PriceInput,
@@ -109,7 +143,11 @@ impl FromStr for Metric {
             "total_latency_median" => Metric::TotalLatencyMedian,
             "total_latency_p95" => Metric::TotalLatencyP95,
             "quality_index" => Metric::QualityIndex,
-            other => Metric::Benchmark(other.to_string()),
+            other => match other.strip_prefix("custom:") {
+                Some(name) => Metric::Custom(name.to_string()),
+                None if BENCHMARK_KEYS.contains(&other) => Metric::Benchmark(other.to_string()),
+                None => Metric::Extra(other.to_string()),
+            },
         })
     }
 }
@@ -132,6 +170,8 @@ mod tests {
             Metric::TotalLatencyP95,
             Metric::QualityIndex,
             Metric::Benchmark("humaneval_plus".into()),
+            Metric::Custom("my-evals".into()),
+            Metric::Extra("aider_polyglot_cost_usd".into()),
         ];
         for metric in all {
             let parsed: Metric = metric.key().parse().unwrap_or_else(|never| match never {});

@@ -5,10 +5,12 @@
 //! files or the terminal; every other module depends on it and it depends on
 //! nothing inside the crate.
 
+mod custom;
 mod metric;
 mod model;
 mod source;
 
+pub use custom::{CustomBenchmark, CustomScore, Scale};
 pub use metric::{BENCHMARK_KEYS, Category, Metric};
 pub use model::{
     Alias, Benchmarks, ComponentWeights, Freshness, Model, ModelRow, PerformanceTier, Rankings,

@@ -33,10 +33,14 @@ pub enum SourceId {
     Aider,
     #[serde(rename = "artificialanalysis")]
     ArtificialAnalysis,
+    /// User-imported benchmarks (`llmrank import-benchmark`): not fetched,
+    /// but their names are resolved like any source's.
+    #[serde(rename = "custom")]
+    Custom,
 }
 
 impl SourceId {
-    /// All sources, in the order they are listed to users.
+    /// All fetched sources, in the order they are listed to users.
     pub const ALL: [SourceId; 10] = [
         SourceId::OpenRouter,
         SourceId::LiteLlm,
@@ -62,6 +66,7 @@ impl SourceId {
             SourceId::LiveCodeBench => "livecodebench",
             SourceId::Aider => "aider",
             SourceId::ArtificialAnalysis => "artificialanalysis",
+            SourceId::Custom => "custom",
         }
     }
 
@@ -100,6 +105,7 @@ impl FromStr for SourceId {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         SourceId::ALL
             .into_iter()
+            .chain([SourceId::Custom])
             .find(|id| id.as_str() == s)
             .ok_or_else(|| UnknownSource(s.to_string()))
     }
@@ -117,6 +123,10 @@ pub struct Observation {
     /// A link to where the number is shown, when the source gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// A caveat users should see beside the number (for example a possible
+    /// contamination of a benchmark by the model's training data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Observation {
@@ -126,7 +136,18 @@ impl Observation {
             value,
             as_of: None,
             url: None,
+            note: None,
         }
+    }
+
+    pub fn as_of(mut self, as_of: Option<DateTime<Utc>>) -> Self {
+        self.as_of = as_of;
+        self
+    }
+
+    pub fn url(mut self, url: Option<String>) -> Self {
+        self.url = url;
+        self
     }
 }
 
@@ -136,7 +157,7 @@ mod metric_key {
     use crate::domain::Metric;
 
     pub fn serialize<S: Serializer>(metric: &Metric, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(metric.key())
+        s.serialize_str(&metric.key())
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Metric, D::Error> {
@@ -181,6 +202,11 @@ pub struct SourceRecord {
     pub is_free: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// An agent system rather than a model (a SWE-bench entry built on
+    /// several models or none, an aider architect + editor pair): shown with
+    /// its source, never joined to a model.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub system: bool,
     #[serde(default)]
     pub observations: Vec<Observation>,
 }
@@ -200,8 +226,14 @@ impl SourceRecord {
             release_date: None,
             is_free: false,
             url: None,
+            system: false,
             observations: Vec::new(),
         }
+    }
+
+    /// Adds an observation.
+    pub fn observe(&mut self, observation: Observation) {
+        self.observations.push(observation);
     }
 
     /// The observed value of `metric`, if this record has one.

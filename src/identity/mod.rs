@@ -22,6 +22,8 @@ pub struct Resolution {
     pub assignment: HashMap<(SourceId, String), String>,
     /// Names that matched no model and could not create one.
     pub unmatched: Vec<Alias>,
+    /// Agent systems, which are listed but never joined to a model.
+    pub systems: Vec<Alias>,
 }
 
 impl Resolution {
@@ -42,6 +44,7 @@ pub fn resolve(batches: &[SourceBatch]) -> Resolution {
     let mut index: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut assignment = HashMap::new();
     let mut unmatched = Vec::new();
+    let mut systems = Vec::new();
 
     for batch in ordered {
         let source = batch.source;
@@ -49,6 +52,13 @@ pub fn resolve(batches: &[SourceBatch]) -> Resolution {
         let (routes, entries): (Vec<&SourceRecord>, Vec<&SourceRecord>) =
             batch.records.iter().partition(|r| r.alias_of.is_some());
         for record in entries.into_iter().chain(routes) {
+            if record.system {
+                systems.push(Alias {
+                    source,
+                    name: record.name.clone(),
+                });
+                continue;
+            }
             let target = record
                 .alias_of
                 .as_ref()
@@ -96,10 +106,12 @@ pub fn resolve(batches: &[SourceBatch]) -> Resolution {
         model.aliases.dedup();
     }
     unmatched.sort();
+    systems.sort();
     Resolution {
         models: models.into_values().collect(),
         assignment,
         unmatched,
+        systems,
     }
 }
 

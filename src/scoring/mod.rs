@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 pub use curves::{context_score, log_scale, price_efficiency};
 
 use crate::domain::{
-    Alias, BENCHMARK_KEYS, Benchmarks, Category, ComponentWeights, Freshness, Metric, Model,
-    ModelRow, PerformanceTier, Rankings, SourceBatch, SourceId, SourceRecord,
+    Alias, BENCHMARK_KEYS, Benchmarks, Category, ComponentWeights, CustomBenchmark, Freshness,
+    Metric, Model, ModelRow, PerformanceTier, Rankings, SourceBatch, SourceId, SourceRecord,
 };
 use crate::identity::Resolution;
 
@@ -48,6 +48,7 @@ pub fn build_rankings(
     batches: &[SourceBatch],
     resolution: &Resolution,
     weights: ComponentWeights,
+    custom: &[CustomBenchmark],
     generated_at: DateTime<Utc>,
 ) -> Rankings {
     // Every record of every batch, grouped by the model it resolved to.
@@ -67,7 +68,7 @@ pub fn build_rankings(
                 .get(model.id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            row_for(model, parts)
+            row_for(model, parts, custom)
         })
         .collect();
     apply_weights(&mut rows, weights);
@@ -79,7 +80,11 @@ pub fn build_rankings(
 }
 
 /// One model's figures: each metric from the best source that has it.
-fn row_for(model: &Model, parts: &[(&SourceBatch, &SourceRecord)]) -> ModelRow {
+fn row_for(
+    model: &Model,
+    parts: &[(&SourceBatch, &SourceRecord)],
+    custom: &[CustomBenchmark],
+) -> ModelRow {
     // Paid entries before free routes, so a model's price is what it costs
     // when the free tier runs out; then by source priority, then by name.
     let mut ordered: Vec<&(&SourceBatch, &SourceRecord)> = parts.iter().collect();
@@ -108,23 +113,23 @@ fn row_for(model: &Model, parts: &[(&SourceBatch, &SourceRecord)]) -> ModelRow {
     }
     let get = |metric: Metric| values.get(&metric).map(|(_, v)| *v);
 
-    let mut benchmark_keys: Vec<String> = BENCHMARK_KEYS.iter().map(|k| k.to_string()).collect();
-    let mut custom: Vec<String> = values
+    let mut custom_names: Vec<&String> = values
         .keys()
         .filter_map(|m| match m {
-            Metric::Benchmark(k) if !BENCHMARK_KEYS.contains(&k.as_str()) => Some(k.clone()),
+            Metric::Custom(name) => Some(name),
             _ => None,
         })
         .collect();
-    custom.sort();
-    benchmark_keys.extend(custom);
+    custom_names.sort();
     let benchmarks = Benchmarks(
-        benchmark_keys
-            .into_iter()
-            .map(|k| {
-                let v = get(Metric::Benchmark(k.clone()));
-                (k, v)
-            })
+        BENCHMARK_KEYS
+            .iter()
+            .map(|k| (k.to_string(), get(Metric::benchmark(k))))
+            .chain(
+                custom_names
+                    .into_iter()
+                    .map(|name| (name.clone(), get(Metric::Custom(name.clone())))),
+            )
             .collect(),
     );
 
@@ -141,7 +146,7 @@ fn row_for(model: &Model, parts: &[(&SourceBatch, &SourceRecord)]) -> ModelRow {
     let quality = get(Metric::QualityIndex);
     let context = get(Metric::ContextLength).map(|c| c as u64);
 
-    let composite = coding_composite(&benchmarks);
+    let composite = coding_composite(&benchmarks, custom);
     let performance = performance_score(throughput, ttft, quality);
     let value = value_score(composite.map(|c| c.score), price_blended, is_free, context);
 
@@ -194,11 +199,19 @@ struct Composite {
     ci_high: f64,
 }
 
-/// Provisional coding composite: the mean of the known benchmark scores,
-/// with the range of those scores as its interval. Replaced by the
-/// normalised composite of the scoring methodology.
-fn coding_composite(benchmarks: &Benchmarks) -> Option<Composite> {
-    let known: Vec<f64> = benchmarks.0.iter().filter_map(|(_, v)| *v).collect();
+/// Provisional coding composite: the mean of the known built-in benchmark
+/// scores (and custom benchmarks with a weight above 0), with the range of
+/// those scores as its interval.
+fn coding_composite(benchmarks: &Benchmarks, custom: &[CustomBenchmark]) -> Option<Composite> {
+    let scored = |key: &str| {
+        BENCHMARK_KEYS.contains(&key) || custom.iter().any(|c| c.name == key && c.weight > 0.0)
+    };
+    let known: Vec<f64> = benchmarks
+        .0
+        .iter()
+        .filter(|(k, _)| scored(k))
+        .filter_map(|(_, v)| *v)
+        .collect();
     if known.is_empty() {
         return None;
     }
@@ -304,7 +317,7 @@ mod tests {
             base_model_id: None,
             aliases: vec![],
         };
-        let mut r = row_for(&model, &[]);
+        let mut r = row_for(&model, &[], &[]);
         r.composite_score = coding;
         r.performance_score = perf;
         r.value_score = value;

@@ -38,6 +38,8 @@ pub enum SourceError {
     MissingKey { variable: &'static str },
     #[error("could not build the HTTP client: {0}")]
     Client(String),
+    #[error("{last} (gave up after {tries} tries)")]
+    GaveUp { tries: u32, last: Box<SourceError> },
 }
 
 impl SourceError {

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use tokio::task::JoinSet;
 use tracing::{Instrument, info, info_span, warn};
 
+use super::http::{Got, Validator};
 use super::{FileBody, HttpClient, Parsed, Source, SourceError};
 use crate::domain::{FetchOrigin, SourceBatch, SourceId};
 
@@ -40,28 +41,75 @@ impl Origin {
     }
 }
 
+/// Hears about each source as the fetch goes (progress bars, logs).
+pub trait FetchObserver: Send + Sync {
+    fn started(&self, source: SourceId);
+    fn finished(&self, source: SourceId, outcome: &SourceOutcome);
+}
+
 /// What to fetch and how.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct FetchPlan {
     pub origin: Origin,
     /// Only these sources (`--source`); all when empty.
     pub only: Vec<SourceId>,
     pub client: HttpClient,
+    /// Validators of the last good fetch, by URL: an unchanged file costs a 304.
+    pub validators: HashMap<String, Validator>,
+    pub observer: Option<Arc<dyn FetchObserver>>,
+}
+
+impl FetchPlan {
+    /// A plan for every source, without validators or observer.
+    pub fn new(origin: Origin, client: HttpClient) -> Self {
+        FetchPlan {
+            origin,
+            only: Vec::new(),
+            client,
+            validators: HashMap::new(),
+            observer: None,
+        }
+    }
+
+    pub fn selects(&self, id: SourceId) -> bool {
+        self.only.is_empty() || self.only.contains(&id)
+    }
+}
+
+/// A source's new data.
+#[derive(Debug)]
+pub struct Fresh {
+    pub batch: SourceBatch,
+    pub rows_detail: Option<String>,
+    /// Validators of the files just fetched, by URL.
+    pub validators: Vec<(String, Validator)>,
 }
 
 /// How one source ended in a fetch.
 #[derive(Debug)]
 pub enum SourceOutcome {
-    Ok(SourceBatch),
-    Failed { source: SourceId, error: String },
-    Skipped { source: SourceId, reason: String },
+    Ok(Box<Fresh>),
+    /// Every file answered 304: the stored batch is still current.
+    Unchanged {
+        source: SourceId,
+    },
+    Failed {
+        source: SourceId,
+        error: String,
+    },
+    Skipped {
+        source: SourceId,
+        reason: String,
+    },
 }
 
 impl SourceOutcome {
     pub fn source(&self) -> SourceId {
         match self {
-            SourceOutcome::Ok(batch) => batch.source,
-            SourceOutcome::Failed { source, .. } | SourceOutcome::Skipped { source, .. } => *source,
+            SourceOutcome::Ok(fresh) => fresh.batch.source,
+            SourceOutcome::Unchanged { source }
+            | SourceOutcome::Failed { source, .. }
+            | SourceOutcome::Skipped { source, .. } => *source,
         }
     }
 }
@@ -69,16 +117,27 @@ impl SourceOutcome {
 /// Fetches and parses every selected source concurrently. Sources without an
 /// adapter in this build are reported as skipped.
 pub async fn fetch_all(plan: &FetchPlan, adapters: &[Arc<dyn Source>]) -> Vec<SourceOutcome> {
-    let selected = |id: SourceId| plan.only.is_empty() || plan.only.contains(&id);
     let mut outcomes = Vec::new();
     let mut tasks = JoinSet::new();
-    for id in SourceId::ALL.into_iter().filter(|id| selected(*id)) {
+    for id in SourceId::ALL.into_iter().filter(|id| plan.selects(*id)) {
         match adapters.iter().find(|a| a.id() == id) {
             Some(adapter) => {
                 let adapter = Arc::clone(adapter);
                 let plan = plan.clone();
                 let span = info_span!("fetch", source = %id);
-                tasks.spawn(async move { fetch_one(&plan, adapter).await }.instrument(span));
+                tasks.spawn(
+                    async move {
+                        if let Some(observer) = &plan.observer {
+                            observer.started(id);
+                        }
+                        let outcome = fetch_one(&plan, adapter).await;
+                        if let Some(observer) = &plan.observer {
+                            observer.finished(id, &outcome);
+                        }
+                        outcome
+                    }
+                    .instrument(span),
+                );
             }
             None => outcomes.push(SourceOutcome::Skipped {
                 source: id,
@@ -102,7 +161,9 @@ enum Gathered {
         files: Vec<FileBody>,
         /// The best date we have for the data when it carries none itself.
         fallback_date: DateTime<Utc>,
+        validators: Vec<(String, Validator)>,
     },
+    Unchanged,
     Skip(String),
 }
 
@@ -112,16 +173,29 @@ async fn fetch_one(plan: &FetchPlan, adapter: Arc<dyn Source>) -> SourceOutcome 
     let fetched_at = Utc::now();
     let gathered = match &plan.origin {
         Origin::Directory(dir) => read_directory(dir, adapter.as_ref()).await,
-        Origin::Mirror(base) => read_mirror(&plan.client, base, adapter.as_ref()).await,
+        Origin::Mirror(base) => {
+            let base = base.trim_end_matches('/');
+            let urls = adapter
+                .files()
+                .into_iter()
+                .map(|f| (format!("{base}/{source}/{f}"), f))
+                .collect();
+            read_http(plan, adapter.as_ref(), urls, &[], true).await
+        }
         Origin::Live { overrides, keys } => {
-            read_live(&plan.client, overrides, keys, adapter.as_ref()).await
+            read_live(plan, overrides, keys, adapter.as_ref()).await
         }
     };
-    let (files, fallback_date) = match gathered {
+    let (files, fallback_date, validators) = match gathered {
         Ok(Gathered::Files {
             files,
             fallback_date,
-        }) => (files, fallback_date),
+            validators,
+        }) => (files, fallback_date, validators),
+        Ok(Gathered::Unchanged) => {
+            info!("unchanged since the last fetch");
+            return SourceOutcome::Unchanged { source };
+        }
         Ok(Gathered::Skip(reason)) => {
             info!(%reason, "skipped");
             return SourceOutcome::Skipped { source, reason };
@@ -139,6 +213,7 @@ async fn fetch_one(plan: &FetchPlan, adapter: Arc<dyn Source>) -> SourceOutcome 
         Ok(Ok(Parsed {
             records,
             rows_read,
+            rows_detail,
             data_date,
         })) => {
             let as_of = match (&plan.origin, data_date) {
@@ -153,13 +228,17 @@ async fn fetch_one(plan: &FetchPlan, adapter: Arc<dyn Source>) -> SourceOutcome 
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "fetched"
             );
-            SourceOutcome::Ok(SourceBatch {
-                source,
-                as_of,
-                fetched_at,
-                rows_read,
-                records,
-            })
+            SourceOutcome::Ok(Box::new(Fresh {
+                batch: SourceBatch {
+                    source,
+                    as_of,
+                    fetched_at,
+                    rows_read,
+                    records,
+                },
+                rows_detail,
+                validators,
+            }))
         }
         Ok(Err(error)) => {
             warn!(%error, "parse failed");
@@ -180,10 +259,23 @@ async fn read_directory(dir: &Path, adapter: &dyn Source) -> Result<Gathered, So
     if !tokio::fs::try_exists(&folder).await.unwrap_or(false) {
         return Ok(Gathered::Skip(format!("no folder {}", folder.display())));
     }
+    let mut listing = Vec::new();
+    let mut entries = tokio::fs::read_dir(&folder)
+        .await
+        .map_err(|e| SourceError::Io {
+            path: folder.display().to_string(),
+            detail: e.to_string(),
+        })?;
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        if let Some(name) = entry.file_name().to_str() {
+            listing.push(name.to_string());
+        }
+    }
+    listing.sort();
     let mut files = Vec::new();
     let mut newest: Option<DateTime<Utc>> = None;
-    for spec in adapter.files() {
-        let path = folder.join(spec.name);
+    for name in adapter.files_in(&listing) {
+        let path = folder.join(&name);
         let bytes = match tokio::fs::read(&path).await {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -207,6 +299,7 @@ async fn read_directory(dir: &Path, adapter: &dyn Source) -> Result<Gathered, So
             newest = Some(newest.map_or(modified, |n| n.max(modified)));
         }
         files.push(FileBody {
+            file: name,
             name: path.display().to_string(),
             bytes,
         });
@@ -214,44 +307,81 @@ async fn read_directory(dir: &Path, adapter: &dyn Source) -> Result<Gathered, So
     Ok(Gathered::Files {
         files,
         fallback_date: newest.unwrap_or_else(Utc::now),
+        validators: Vec::new(),
     })
 }
 
-async fn read_mirror(
-    client: &HttpClient,
-    base: &str,
+/// GETs each `(url, file)`; when every file has a validator and answers 304
+/// the source is unchanged. A 404 on the primary file of a mirror means the
+/// mirror does not carry the source.
+async fn read_http(
+    plan: &FetchPlan,
     adapter: &dyn Source,
+    urls: Vec<(String, String)>,
+    headers: &[(&'static str, String)],
+    is_mirror: bool,
 ) -> Result<Gathered, SourceError> {
-    let base = base.trim_end_matches('/');
+    let conditional = !urls.is_empty()
+        && urls
+            .iter()
+            .all(|(url, _)| plan.validators.get(url).is_some_and(|v| !v.is_empty()));
     let mut files = Vec::new();
+    let mut validators = Vec::new();
     let mut newest: Option<DateTime<Utc>> = None;
-    for (index, spec) in adapter.files().iter().enumerate() {
-        let url = format!("{base}/{}/{}", adapter.id(), spec.name);
-        match client.get(&url, &[]).await {
-            Ok(fetched) => {
+    let mut unchanged = 0;
+    for (index, (url, file)) in urls.iter().enumerate() {
+        let validator = if conditional {
+            plan.validators.get(url)
+        } else {
+            None
+        };
+        let got = match plan.client.get(url, headers, validator).await {
+            Ok(got) => got,
+            Err(SourceError::Http { status: 404, .. }) if is_mirror && index == 0 => {
+                return Ok(Gathered::Skip(format!(
+                    "the mirror has no {}",
+                    url.rsplit_once('/').map_or(url.as_str(), |(dir, _)| dir)
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        match got {
+            Got::NotModified => unchanged += 1,
+            Got::Body(fetched) => {
                 if let Some(date) = fetched.last_modified {
                     newest = Some(newest.map_or(date, |n| n.max(date)));
                 }
+                if !fetched.validator.is_empty() {
+                    validators.push((url.clone(), fetched.validator));
+                }
                 files.push(FileBody {
-                    name: url,
+                    file: file.clone(),
+                    name: url.clone(),
                     bytes: fetched.bytes,
                 });
             }
-            // A mirror without the source's folder simply does not carry it.
-            Err(SourceError::Http { status: 404, .. }) if index == 0 => {
-                return Ok(Gathered::Skip(format!("the mirror has no {url}")));
-            }
-            Err(e) => return Err(e),
         }
+    }
+    if unchanged == urls.len() {
+        return Ok(Gathered::Unchanged);
+    }
+    if unchanged > 0 {
+        // Some files changed and some did not: read them all afresh.
+        let plan = FetchPlan {
+            validators: HashMap::new(),
+            ..plan.clone()
+        };
+        return Box::pin(read_http(&plan, adapter, urls, headers, is_mirror)).await;
     }
     Ok(Gathered::Files {
         files,
         fallback_date: newest.unwrap_or_else(Utc::now),
+        validators,
     })
 }
 
 async fn read_live(
-    client: &HttpClient,
+    plan: &FetchPlan,
     overrides: &HashMap<SourceId, String>,
     keys: &HashMap<&'static str, String>,
     adapter: &dyn Source,
@@ -269,25 +399,22 @@ async fn read_live(
             None => {}
         }
     }
-    let mut files = Vec::new();
-    for (index, spec) in adapter.files().iter().enumerate() {
-        let url = match overrides.get(&adapter.id()) {
-            // The override names the primary file; the others sit beside it.
-            Some(primary) if index == 0 => primary.clone(),
-            Some(primary) => match primary.rsplit_once('/') {
-                Some((dir, _)) => format!("{dir}/{}", spec.name),
-                None => spec.live_url.to_string(),
-            },
-            None => spec.live_url.to_string(),
-        };
-        let fetched = client.get(&url, &headers).await?;
-        files.push(FileBody {
-            name: url,
-            bytes: fetched.bytes,
-        });
-    }
-    Ok(Gathered::Files {
-        files,
-        fallback_date: Utc::now(),
-    })
+    let urls = adapter
+        .files()
+        .into_iter()
+        .enumerate()
+        .map(|(index, file)| {
+            let url = match overrides.get(&adapter.id()) {
+                // The override names the primary file; the others sit beside it.
+                Some(primary) if index == 0 => primary.clone(),
+                Some(primary) => match primary.rsplit_once('/') {
+                    Some((dir, _)) => format!("{dir}/{file}"),
+                    None => adapter.live_url(&file),
+                },
+                None => adapter.live_url(&file),
+            };
+            (url, file)
+        })
+        .collect();
+    read_http(plan, adapter, urls, &headers, false).await
 }

@@ -1,10 +1,16 @@
 //! The one HTTP client every source shares: rustls, gzip, a User-Agent,
-//! connect and total timeouts, and a cap on how much a body may hold.
+//! connect and total timeouts, a cap on how much a body may hold, retries
+//! with exponential backoff and jitter for timeouts and 5xx, `Retry-After`
+//! on 429, and conditional GET (ETag / Last-Modified).
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::header::{
+    ETAG, HeaderMap, HeaderName, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    RETRY_AFTER,
+};
+use serde::{Deserialize, Serialize};
 
 use super::SourceError;
 
@@ -14,6 +20,12 @@ pub struct HttpSettings {
     pub connect_timeout: Duration,
     pub total_timeout: Duration,
     pub max_body_bytes: usize,
+    /// Tries per request for timeouts, connection errors, 5xx and 429.
+    pub max_tries: u32,
+    /// The first backoff; each retry doubles it, plus up to 50 % jitter.
+    pub base_backoff: Duration,
+    /// The longest `Retry-After` worth waiting for; longer ones fail at once.
+    pub max_retry_after: Duration,
 }
 
 impl Default for HttpSettings {
@@ -22,7 +34,23 @@ impl Default for HttpSettings {
             connect_timeout: Duration::from_secs(5),
             total_timeout: Duration::from_secs(30),
             max_body_bytes: 64 * 1024 * 1024,
+            max_tries: 3,
+            base_backoff: Duration::from_millis(500),
+            max_retry_after: Duration::from_secs(30),
         }
+    }
+}
+
+/// What a server said about a body, to ask "has it changed?" next time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validator {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl Validator {
+    pub fn is_empty(&self) -> bool {
+        self.etag.is_none() && self.last_modified.is_none()
     }
 }
 
@@ -30,8 +58,17 @@ impl Default for HttpSettings {
 #[derive(Debug)]
 pub struct Fetched {
     pub bytes: Vec<u8>,
-    /// The server's `Last-Modified`, when it sent one.
+    /// The server's `Last-Modified`, parsed, when it sent one.
     pub last_modified: Option<chrono::DateTime<chrono::Utc>>,
+    pub validator: Validator,
+}
+
+/// The answer to a GET.
+#[derive(Debug)]
+pub enum Got {
+    Body(Fetched),
+    /// 304: the body is what we already have.
+    NotModified,
 }
 
 /// The shared client. Cheap to clone.
@@ -53,19 +90,85 @@ impl HttpClient {
         Ok(HttpClient { inner, settings })
     }
 
-    /// GETs `url` with extra headers and returns the whole body, or the
-    /// failure classified so that the refresh can report it in one line.
+    /// GETs `url`, retrying what may pass (timeouts, connection errors, 5xx,
+    /// 429 with a short enough `Retry-After`), and sends `validator` so an
+    /// unchanged body costs a 304.
     pub async fn get(
         &self,
         url: &str,
         headers: &[(&'static str, String)],
-    ) -> Result<Fetched, SourceError> {
+        validator: Option<&Validator>,
+    ) -> Result<Got, SourceError> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let error = match self.get_once(url, headers, validator).await {
+                Ok(got) => return Ok(got),
+                Err(error) => error,
+            };
+            let wait = match &error {
+                SourceError::RateLimited { retry_after, .. } => match retry_after {
+                    Some(wait) if *wait > self.settings.max_retry_after => None,
+                    Some(wait) => Some(*wait),
+                    None => Some(self.backoff(tries)),
+                },
+                e if e.is_transient() => Some(self.backoff(tries)),
+                _ => None,
+            };
+            match wait {
+                Some(wait) if tries < self.settings.max_tries => {
+                    tracing::info!(url, tries, wait_ms = wait.as_millis() as u64, %error, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                _ if tries > 1 => {
+                    return Err(SourceError::GaveUp {
+                        tries,
+                        last: Box::new(error),
+                    });
+                }
+                _ => return Err(error),
+            }
+        }
+    }
+
+    /// `base × 2^(tries-1)` plus up to 50 % jitter.
+    fn backoff(&self, tries: u32) -> Duration {
+        let base = self.settings.base_backoff * 2u32.saturating_pow(tries.saturating_sub(1));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        base + base.mul_f64(f64::from(nanos % 1000) / 2000.0)
+    }
+
+    async fn get_once(
+        &self,
+        url: &str,
+        headers: &[(&'static str, String)],
+        validator: Option<&Validator>,
+    ) -> Result<Got, SourceError> {
         let mut map = HeaderMap::new();
         for (name, value) in headers {
             let value = HeaderValue::from_str(value).map_err(|_| {
                 SourceError::Client(format!("header {name} has characters HTTP does not allow"))
             })?;
             map.insert(HeaderName::from_static(name), value);
+        }
+        if let Some(validator) = validator {
+            if let Some(etag) = validator
+                .etag
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                map.insert(IF_NONE_MATCH, etag);
+            }
+            if let Some(date) = validator
+                .last_modified
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                map.insert(IF_MODIFIED_SINCE, date);
+            }
         }
         let mut response = self
             .inner
@@ -75,6 +178,9 @@ impl HttpClient {
             .await
             .map_err(|e| self.classify(url, e))?;
         let status = response.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Got::NotModified);
+        }
         if status == StatusCode::TOO_MANY_REQUESTS {
             let retry_after = response
                 .headers()
@@ -93,10 +199,20 @@ impl HttpClient {
                 status: status.as_u16(),
             });
         }
-        let last_modified = response
-            .headers()
-            .get(reqwest::header::LAST_MODIFIED)
-            .and_then(|v| v.to_str().ok())
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let validator = Validator {
+            etag: header(ETAG),
+            last_modified: header(LAST_MODIFIED),
+        };
+        let last_modified = validator
+            .last_modified
+            .as_deref()
             .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
             .map(|d| d.with_timezone(&chrono::Utc));
         let limit = self.settings.max_body_bytes;
@@ -119,10 +235,11 @@ impl HttpClient {
             }
             bytes.extend_from_slice(&chunk);
         }
-        Ok(Fetched {
+        Ok(Got::Body(Fetched {
             bytes,
             last_modified,
-        })
+            validator,
+        }))
     }
 
     fn classify(&self, url: &str, error: reqwest::Error) -> SourceError {
@@ -130,11 +247,6 @@ impl HttpClient {
             SourceError::Timeout {
                 url: url.to_string(),
                 seconds: self.settings.total_timeout.as_secs(),
-            }
-        } else if error.is_connect() {
-            SourceError::Unreachable {
-                url: url.to_string(),
-                detail: root_cause(&error),
             }
         } else if error.is_body() || error.is_decode() {
             SourceError::Decode {

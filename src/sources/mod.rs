@@ -9,23 +9,27 @@
 mod error;
 pub mod fetch;
 pub mod http;
+
+pub mod aider;
+pub mod artificialanalysis;
+pub mod bigcodebench;
+pub mod evalplus;
+pub mod litellm;
+pub mod livebench;
+pub mod livecodebench;
+pub mod modelsdev;
 pub mod openrouter;
+pub mod swebench;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 pub use error::SourceError;
-pub use fetch::{FetchPlan, Origin, SourceOutcome, fetch_all};
-pub use http::{HttpClient, HttpSettings};
+pub use fetch::{FetchObserver, FetchPlan, Origin, SourceOutcome, fetch_all};
+pub use http::{HttpClient, HttpSettings, Validator};
 
 use crate::domain::{SourceId, SourceRecord};
-
-/// A file a source reads: its name in a snapshot directory or mirror, and
-/// where it lives on the live site.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    pub name: &'static str,
-    pub live_url: &'static str,
-}
 
 /// An API key a source needs for live fetching.
 #[derive(Debug, Clone, Copy)]
@@ -42,8 +46,22 @@ pub struct ApiKey {
 /// The bytes of one of a source's files.
 #[derive(Debug, Clone)]
 pub struct FileBody {
+    /// The file's name as the source knows it (`results-hard.json`).
+    pub file: String,
+    /// Where it was read from (a path or URL), for messages.
     pub name: String,
     pub bytes: Vec<u8>,
+}
+
+impl FileBody {
+    /// A body read from `file`, named the same in messages (for tests).
+    pub fn new(file: &str, bytes: impl Into<Vec<u8>>) -> Self {
+        FileBody {
+            file: file.to_string(),
+            name: file.to_string(),
+            bytes: bytes.into(),
+        }
+    }
 }
 
 /// What an adapter makes of its files.
@@ -52,6 +70,8 @@ pub struct Parsed {
     pub records: Vec<SourceRecord>,
     /// How many rows the files hold (users check this against the file).
     pub rows_read: usize,
+    /// The rows per part, when a source reads several (`Full 202, Hard 202`).
+    pub rows_detail: Option<String>,
     /// The newest date the data itself carries, when it has one.
     pub data_date: Option<DateTime<Utc>>,
 }
@@ -60,8 +80,17 @@ pub struct Parsed {
 pub trait Source: Send + Sync {
     fn id(&self) -> SourceId;
 
-    /// The files this source reads; the first is its primary file.
-    fn files(&self) -> &'static [SourceFile];
+    /// The files read from a mirror or the live site; the first is primary.
+    fn files(&self) -> Vec<String>;
+
+    /// The files to read from a snapshot directory, given the names in the
+    /// source's folder (a source with dated files picks the newest).
+    fn files_in(&self, _listing: &[String]) -> Vec<String> {
+        self.files()
+    }
+
+    /// The live URL of one of [`Source::files`].
+    fn live_url(&self, file: &str) -> String;
 
     /// The API key the live source takes, if any.
     fn api_key(&self) -> Option<ApiKey> {
@@ -72,9 +101,58 @@ pub trait Source: Send + Sync {
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError>;
 }
 
-/// Every source adapter this build has, in listing order.
-pub fn registry() -> Vec<std::sync::Arc<dyn Source>> {
-    vec![std::sync::Arc::new(openrouter::OpenRouter)]
+/// The file named `file` among `files`, or the error naming what is missing.
+pub(crate) fn file<'a>(files: &'a [FileBody], file: &str) -> Result<&'a FileBody, SourceError> {
+    files
+        .iter()
+        .find(|f| f.file == file)
+        .ok_or_else(|| SourceError::MissingFile {
+            path: file.to_string(),
+        })
+}
+
+/// Per-source settings that change what an adapter reads.
+#[derive(Debug, Clone, Default)]
+pub struct SourceSettings {
+    /// The LiveBench release read from mirrors and the live site
+    /// (`YYYY_MM_DD`); a snapshot directory uses its newest.
+    pub livebench_release: Option<String>,
+}
+
+/// Every source adapter, in listing order.
+pub fn registry(settings: &SourceSettings) -> Vec<Arc<dyn Source>> {
+    vec![
+        Arc::new(openrouter::OpenRouter),
+        Arc::new(litellm::LiteLlm),
+        Arc::new(modelsdev::ModelsDev),
+        Arc::new(evalplus::EvalPlus),
+        Arc::new(bigcodebench::BigCodeBench),
+        Arc::new(swebench::SweBench),
+        Arc::new(livebench::LiveBench::new(
+            settings.livebench_release.clone(),
+        )),
+        Arc::new(livecodebench::LiveCodeBench),
+        Arc::new(aider::Aider),
+        Arc::new(artificialanalysis::ArtificialAnalysis),
+    ]
+}
+
+/// A number from a JSON value that may be a number or a numeric string.
+pub(crate) fn json_number(value: &serde_json::Value) -> Option<f64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|v: &f64| v.is_finite())
+}
+
+/// `YYYY-MM-DD` as midnight UTC.
+pub(crate) fn date_utc(text: &str) -> Option<DateTime<Utc>> {
+    chrono::NaiveDate::parse_from_str(text.trim().get(..10)?, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
 }
 
 /// Reads a JSON document, naming the file in the error.

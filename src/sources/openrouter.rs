@@ -14,17 +14,14 @@ use serde::Deserialize;
 use serde_json::Value;
 use tracing::warn;
 
-use super::{FileBody, Parsed, Source, SourceError, SourceFile, parse_json};
+use super::{FileBody, Parsed, Source, SourceError, parse_json};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The OpenRouter adapter.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OpenRouter;
 
-const FILES: &[SourceFile] = &[SourceFile {
-    name: "models.json",
-    live_url: "https://openrouter.ai/api/v1/models",
-}];
+const FILE: &str = "models.json";
 
 #[derive(Deserialize)]
 struct Catalogue {
@@ -68,8 +65,12 @@ impl Source for OpenRouter {
         SourceId::OpenRouter
     }
 
-    fn files(&self) -> &'static [SourceFile] {
-        FILES
+    fn files(&self) -> Vec<String> {
+        vec![FILE.to_string()]
+    }
+
+    fn live_url(&self, _file: &str) -> String {
+        "https://openrouter.ai/api/v1/models".to_string()
     }
 
     fn api_key(&self) -> Option<super::ApiKey> {
@@ -82,9 +83,7 @@ impl Source for OpenRouter {
     }
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
-        let file = files.first().ok_or_else(|| SourceError::MissingFile {
-            path: FILES[0].name.to_string(),
-        })?;
+        let file = super::file(files, FILE)?;
         let catalogue: Catalogue = parse_json(file)?;
         if catalogue.data.is_empty() {
             return Err(SourceError::Schema {
@@ -123,6 +122,7 @@ impl Source for OpenRouter {
         Ok(Parsed {
             records,
             rows_read,
+            rows_detail: None,
             data_date,
         })
     }
@@ -230,10 +230,7 @@ mod tests {
     use super::*;
 
     fn parse(json: &str) -> Result<Parsed, SourceError> {
-        OpenRouter.parse(&[FileBody {
-            name: "models.json".into(),
-            bytes: json.as_bytes().to_vec(),
-        }])
+        OpenRouter.parse(&[FileBody::new("models.json", json.as_bytes())])
     }
 
     const SAMPLE: &str = r#"{"data":[

@@ -4,6 +4,7 @@
 
 mod sqlite;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -12,8 +13,10 @@ use chrono::{DateTime, Utc};
 pub use sqlite::SqliteStore;
 
 use crate::domain::{
-    Alias, Model, Rankings, SourceBatch, SourceId, SourceStatus, SourceStatusKind,
+    Alias, CustomBenchmark, CustomScore, Model, Rankings, SourceBatch, SourceId, SourceStatus,
+    SourceStatusKind,
 };
+use crate::sources::Validator;
 
 /// A storage failure, saying what the user can do about it.
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +46,10 @@ pub struct SourceRunWrite {
     pub status: SourceStatusKind,
     pub rows_read: Option<u64>,
     pub rows_matched: Option<u64>,
+    pub rows_detail: Option<String>,
     pub error: Option<String>,
+    /// ETag / Last-Modified of the files just fetched, by URL.
+    pub validators: Vec<(String, Validator)>,
     /// The new good batch, replacing the stored one; `None` keeps the old.
     pub batch: Option<SourceBatch>,
 }
@@ -64,6 +70,7 @@ pub struct RefreshWrite {
 pub struct Catalogue {
     pub models: Vec<Model>,
     pub unmatched: Vec<Alias>,
+    pub systems: Vec<Alias>,
     pub rankings: Rankings,
 }
 
@@ -91,8 +98,30 @@ pub trait Store: Send + Sync {
     /// Names that matched no model in the latest resolution.
     async fn unmatched(&self) -> Result<Vec<Alias>, StoreError>;
 
+    /// Agent systems listed by the latest resolution.
+    async fn systems(&self) -> Result<Vec<Alias>, StoreError>;
+
     /// When a live refresh last brought at least one source, if ever.
     async fn last_live_refresh_at(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    /// ETag / Last-Modified of the last good fetch of each URL, for sources
+    /// whose batch is stored.
+    async fn validators(&self) -> Result<HashMap<String, Validator>, StoreError>;
+
+    /// Every custom benchmark with its scores.
+    async fn custom_benchmarks(
+        &self,
+    ) -> Result<Vec<(CustomBenchmark, Vec<CustomScore>)>, StoreError>;
+
+    /// Stores a custom benchmark, replacing one of the same name, atomically.
+    async fn put_custom_benchmark(
+        &self,
+        benchmark: &CustomBenchmark,
+        scores: &[CustomScore],
+    ) -> Result<(), StoreError>;
+
+    /// Removes a custom benchmark; `false` when there was none of that name.
+    async fn remove_custom_benchmark(&self, name: &str) -> Result<bool, StoreError>;
 }
 
 /// Opens the database named by `url`, creating an SQLite file if needed,

@@ -2,18 +2,20 @@
 //! `migrations/sqlite/`.
 
 use std::collections::HashMap;
+
+use crate::sources::Validator;
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
-use super::{RefreshWrite, Store, StoreError};
+use super::{Catalogue, RefreshWrite, Store, StoreError};
 use crate::domain::{
-    Alias, ModelRow, Observation, Rankings, SourceBatch, SourceId, SourceRecord, SourceStatus,
-    SourceStatusKind,
+    Alias, CustomBenchmark, CustomScore, ModelRow, Observation, Rankings, SourceBatch, SourceId,
+    SourceRecord, SourceStatus, SourceStatusKind,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -53,6 +55,22 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// `(source, name)` rows of one of the name tables.
+    async fn names(&self, sql: &'static str) -> Result<Vec<Alias>, StoreError> {
+        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(|r| {
+                let source: String = r.try_get("source")?;
+                Ok(Alias {
+                    source: parse_source(&source)?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect()
+    }
+}
+
 fn parse_source(raw: &str) -> Result<SourceId, StoreError> {
     raw.parse()
         .map_err(|e: crate::domain::UnknownSource| StoreError::Corrupt(e.to_string()))
@@ -86,7 +104,7 @@ impl Store for SqliteStore {
             let source = parse_source(&source_raw)?;
             let mut observations: HashMap<String, Vec<Observation>> = HashMap::new();
             let obs_rows = sqlx::query(
-                "SELECT source_name, metric, value, as_of, url FROM observations \
+                "SELECT source_name, metric, value, as_of, url, note FROM observations \
                  WHERE source = ? ORDER BY source_name, rowid",
             )
             .bind(&source_raw)
@@ -102,11 +120,12 @@ impl Store for SqliteStore {
                         value: o.try_get("value")?,
                         as_of: o.try_get("as_of")?,
                         url: o.try_get("url")?,
+                        note: o.try_get("note")?,
                     });
             }
             let record_rows = sqlx::query(
                 "SELECT name, other_names, display_name, creator, canonical_slug, alias_of, \
-                 hugging_face_id, open_weights, release_date, is_free, url \
+                 hugging_face_id, open_weights, release_date, is_free, url, system \
                  FROM source_records WHERE source = ? ORDER BY rowid",
             )
             .bind(&source_raw)
@@ -128,6 +147,7 @@ impl Store for SqliteStore {
                     release_date: r.try_get::<Option<NaiveDate>, _>("release_date")?,
                     is_free: r.try_get("is_free")?,
                     url: r.try_get("url")?,
+                    system: r.try_get("system")?,
                     observations: observations.remove(&name).unwrap_or_default(),
                     name,
                 });
@@ -146,16 +166,7 @@ impl Store for SqliteStore {
 
     async fn commit_refresh(&self, refresh: &RefreshWrite) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let ok = refresh
-            .sources
-            .iter()
-            .filter(|s| s.status == SourceStatusKind::Ok)
-            .count() as i64;
-        let failed = refresh
-            .sources
-            .iter()
-            .filter(|s| s.status == SourceStatusKind::Failed)
-            .count() as i64;
+        let count = |kind| refresh.sources.iter().filter(|s| s.status == kind).count() as i64;
         let run_id: i64 = sqlx::query_scalar(
             "INSERT INTO refresh_runs (started_at, finished_at, origin, sources_ok, sources_failed) \
              VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -163,8 +174,8 @@ impl Store for SqliteStore {
         .bind(refresh.started_at)
         .bind(refresh.finished_at)
         .bind(&refresh.origin)
-        .bind(ok)
-        .bind(failed)
+        .bind(count(SourceStatusKind::Ok))
+        .bind(count(SourceStatusKind::Failed))
         .fetch_one(&mut *tx)
         .await?;
 
@@ -172,7 +183,8 @@ impl Store for SqliteStore {
             let source = source_run.source.as_str();
             let source_run_id: i64 = sqlx::query_scalar(
                 "INSERT INTO source_runs (refresh_run_id, source, status, attempted_at, rows_read, \
-                 rows_matched, error, data_as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 rows_matched, error, data_as_of, rows_detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                 RETURNING id",
             )
             .bind(run_id)
             .bind(source)
@@ -182,153 +194,28 @@ impl Store for SqliteStore {
             .bind(source_run.rows_matched.map(|n| n as i64))
             .bind(&source_run.error)
             .bind(source_run.batch.as_ref().map(|b| b.as_of))
+            .bind(&source_run.rows_detail)
             .fetch_one(&mut *tx)
             .await?;
-            let Some(batch) = &source_run.batch else {
-                continue;
-            };
-            sqlx::query("DELETE FROM observations WHERE source = ?")
-                .bind(source)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM source_records WHERE source = ?")
-                .bind(source)
-                .execute(&mut *tx)
-                .await?;
-            for record in &batch.records {
-                let other_names = serde_json::to_string(&record.other_names)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            for (url, validator) in &source_run.validators {
                 sqlx::query(
-                    "INSERT OR REPLACE INTO source_records (source, name, other_names, display_name, \
-                     creator, canonical_slug, alias_of, hugging_face_id, open_weights, release_date, \
-                     is_free, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO http_validators (url, source, etag, last_modified) \
+                     VALUES (?, ?, ?, ?)",
                 )
+                .bind(url)
                 .bind(source)
-                .bind(&record.name)
-                .bind(other_names)
-                .bind(&record.display_name)
-                .bind(&record.creator)
-                .bind(&record.canonical_slug)
-                .bind(&record.alias_of)
-                .bind(&record.hugging_face_id)
-                .bind(record.open_weights)
-                .bind(record.release_date)
-                .bind(record.is_free)
-                .bind(&record.url)
+                .bind(&validator.etag)
+                .bind(&validator.last_modified)
                 .execute(&mut *tx)
                 .await?;
-                for obs in &record.observations {
-                    sqlx::query(
-                        "INSERT OR REPLACE INTO observations (source, source_name, metric, value, \
-                         as_of, fetched_at, url) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    )
-                    .bind(source)
-                    .bind(&record.name)
-                    .bind(obs.metric.key())
-                    .bind(obs.value)
-                    .bind(obs.as_of)
-                    .bind(batch.fetched_at)
-                    .bind(&obs.url)
-                    .execute(&mut *tx)
-                    .await?;
-                }
             }
-            sqlx::query(
-                "INSERT OR REPLACE INTO source_batches (source, source_run_id, as_of, fetched_at, \
-                 rows_read) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(source)
-            .bind(source_run_id)
-            .bind(batch.as_of)
-            .bind(batch.fetched_at)
-            .bind(batch.rows_read as i64)
-            .execute(&mut *tx)
-            .await?;
+            if let Some(batch) = &source_run.batch {
+                replace_batch(&mut tx, batch, source_run_id).await?;
+            }
         }
 
         if let Some(catalogue) = &refresh.catalogue {
-            sqlx::query("DELETE FROM aliases").execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM unmatched_names")
-                .execute(&mut *tx)
-                .await?;
-            let existing: Vec<String> = sqlx::query_scalar("SELECT id FROM models")
-                .fetch_all(&mut *tx)
-                .await?;
-            let current: std::collections::HashSet<&str> =
-                catalogue.models.iter().map(|m| m.id.as_str()).collect();
-            for gone in existing.iter().filter(|id| !current.contains(id.as_str())) {
-                sqlx::query("DELETE FROM models WHERE id = ?")
-                    .bind(gone)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for model in &catalogue.models {
-                sqlx::query(
-                    "INSERT INTO models (id, name, creator, open_weights, release_date, \
-                     base_model_id, first_seen_run_id) VALUES (?, ?, ?, ?, ?, ?, ?) \
-                     ON CONFLICT(id) DO UPDATE SET name = excluded.name, creator = excluded.creator, \
-                     open_weights = excluded.open_weights, release_date = excluded.release_date, \
-                     base_model_id = excluded.base_model_id",
-                )
-                .bind(&model.id)
-                .bind(&model.name)
-                .bind(&model.creator)
-                .bind(model.open_weights)
-                .bind(model.release_date)
-                .bind(&model.base_model_id)
-                .bind(run_id)
-                .execute(&mut *tx)
-                .await?;
-                for alias in &model.aliases {
-                    sqlx::query(
-                        "INSERT OR IGNORE INTO aliases (source, name, model_id) VALUES (?, ?, ?)",
-                    )
-                    .bind(alias.source.as_str())
-                    .bind(&alias.name)
-                    .bind(&model.id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-            for alias in &catalogue.unmatched {
-                sqlx::query("INSERT OR IGNORE INTO unmatched_names (source, name) VALUES (?, ?)")
-                    .bind(alias.source.as_str())
-                    .bind(&alias.name)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for row in &catalogue.rankings.rows {
-                let json =
-                    serde_json::to_string(row).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                sqlx::query(
-                    "INSERT INTO ranking_rows (refresh_run_id, model_id, rank, overall_score, \
-                     composite_score, performance_score, value_score, price_blended, \
-                     throughput_median, ttft_median, row_json) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(run_id)
-                .bind(&row.id)
-                .bind(row.rank.map(i64::from))
-                .bind(row.overall_score)
-                .bind(row.composite_score)
-                .bind(row.performance_score)
-                .bind(row.value_score)
-                .bind(row.price_blended)
-                .bind(row.throughput_median)
-                .bind(row.ttft_median)
-                .bind(json)
-                .execute(&mut *tx)
-                .await?;
-            }
-            sqlx::query(
-                "INSERT INTO rankings (refresh_run_id, generated_at, methodology_version) \
-                 VALUES (?, ?, ?)",
-            )
-            .bind(run_id)
-            .bind(catalogue.rankings.generated_at)
-            .bind(&catalogue.rankings.methodology_version)
-            .execute(&mut *tx)
-            .await?;
+            replace_catalogue(&mut tx, catalogue, run_id).await?;
         }
         tx.commit().await?;
         Ok(run_id)
@@ -413,18 +300,135 @@ impl Store for SqliteStore {
     }
 
     async fn unmatched(&self) -> Result<Vec<Alias>, StoreError> {
-        let rows = sqlx::query("SELECT source, name FROM unmatched_names ORDER BY source, name")
+        self.names("SELECT source, name FROM unmatched_names ORDER BY source, name")
+            .await
+    }
+
+    async fn systems(&self) -> Result<Vec<Alias>, StoreError> {
+        self.names("SELECT source, name FROM system_names ORDER BY source, name")
+            .await
+    }
+
+    async fn validators(&self) -> Result<HashMap<String, Validator>, StoreError> {
+        // Only for sources whose data we hold: a 304 must stand for something.
+        let rows = sqlx::query(
+            "SELECT url, etag, last_modified FROM http_validators \
+             WHERE source IN (SELECT source FROM source_batches)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = HashMap::new();
+        for row in rows {
+            out.insert(
+                row.try_get("url")?,
+                Validator {
+                    etag: row.try_get("etag")?,
+                    last_modified: row.try_get("last_modified")?,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    async fn custom_benchmarks(
+        &self,
+    ) -> Result<Vec<(CustomBenchmark, Vec<CustomScore>)>, StoreError> {
+        let defs = sqlx::query(
+            "SELECT name, category, scale, higher_is_better, weight, imported_at, file_name \
+             FROM custom_benchmarks ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(defs.len());
+        for def in defs {
+            let name: String = def.try_get("name")?;
+            let scale: String = def.try_get("scale")?;
+            let scores = sqlx::query(
+                "SELECT model_name, score, as_of, url FROM custom_scores WHERE benchmark = ? \
+                 ORDER BY model_name",
+            )
+            .bind(&name)
             .fetch_all(&self.pool)
-            .await?;
-        rows.into_iter()
+            .await?
+            .into_iter()
             .map(|r| {
-                let source: String = r.try_get("source")?;
-                Ok(Alias {
-                    source: parse_source(&source)?,
-                    name: r.try_get("name")?,
+                Ok(CustomScore {
+                    model_name: r.try_get("model_name")?,
+                    score: r.try_get("score")?,
+                    as_of: r.try_get("as_of")?,
+                    url: r.try_get("url")?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            out.push((
+                CustomBenchmark {
+                    category: def.try_get("category")?,
+                    scale: scale.parse().map_err(StoreError::Corrupt)?,
+                    higher_is_better: def.try_get("higher_is_better")?,
+                    weight: def.try_get("weight")?,
+                    imported_at: def.try_get("imported_at")?,
+                    file_name: def.try_get("file_name")?,
+                    name,
+                },
+                scores,
+            ));
+        }
+        Ok(out)
+    }
+
+    async fn put_custom_benchmark(
+        &self,
+        benchmark: &CustomBenchmark,
+        scores: &[CustomScore],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM custom_scores WHERE benchmark = ?")
+            .bind(&benchmark.name)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT OR REPLACE INTO custom_benchmarks (name, category, scale, higher_is_better, \
+             weight, imported_at, file_name) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&benchmark.name)
+        .bind(&benchmark.category)
+        .bind(benchmark.scale.as_str())
+        .bind(benchmark.higher_is_better)
+        .bind(benchmark.weight)
+        .bind(benchmark.imported_at)
+        .bind(&benchmark.file_name)
+        .execute(&mut *tx)
+        .await?;
+        for score in scores {
+            sqlx::query(
+                "INSERT OR REPLACE INTO custom_scores (benchmark, model_name, score, as_of, url) \
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&benchmark.name)
+            .bind(&score.model_name)
+            .bind(score.score)
+            .bind(score.as_of)
+            .bind(&score.url)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn remove_custom_benchmark(&self, name: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM custom_scores WHERE benchmark = ?")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        let removed = sqlx::query("DELETE FROM custom_benchmarks WHERE name = ?")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(removed > 0)
     }
 
     async fn last_live_refresh_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
@@ -435,4 +439,206 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await?)
     }
+}
+
+/// Rows per multi-row INSERT: well under SQLite's limit of bound parameters.
+const CHUNK: usize = 500;
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
+
+/// Replaces a source's stored records and observations with `batch`.
+async fn replace_batch(
+    tx: &mut Tx<'_>,
+    batch: &SourceBatch,
+    source_run_id: i64,
+) -> Result<(), StoreError> {
+    let source = batch.source.as_str();
+    sqlx::query("DELETE FROM observations WHERE source = ?")
+        .bind(source)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM source_records WHERE source = ?")
+        .bind(source)
+        .execute(&mut **tx)
+        .await?;
+    let other_names: Vec<String> = batch
+        .records
+        .iter()
+        .map(|r| serde_json::to_string(&r.other_names))
+        .collect::<Result<_, _>>()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let records: Vec<(&SourceRecord, &String)> = batch.records.iter().zip(&other_names).collect();
+    for chunk in records.chunks(CHUNK) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT OR REPLACE INTO source_records (source, name, other_names, display_name, \
+             creator, canonical_slug, alias_of, hugging_face_id, open_weights, release_date, \
+             is_free, url, system) ",
+        );
+        insert.push_values(chunk, |mut row, (record, other_names)| {
+            row.push_bind(source)
+                .push_bind(&record.name)
+                .push_bind(*other_names)
+                .push_bind(&record.display_name)
+                .push_bind(&record.creator)
+                .push_bind(&record.canonical_slug)
+                .push_bind(&record.alias_of)
+                .push_bind(&record.hugging_face_id)
+                .push_bind(record.open_weights)
+                .push_bind(record.release_date)
+                .push_bind(record.is_free)
+                .push_bind(&record.url)
+                .push_bind(record.system);
+        });
+        insert.build().execute(&mut **tx).await?;
+    }
+    let observations: Vec<(&str, &Observation, String)> = batch
+        .records
+        .iter()
+        .flat_map(|r| {
+            r.observations
+                .iter()
+                .map(move |o| (r.name.as_str(), o, o.metric.key().into_owned()))
+        })
+        .collect();
+    for chunk in observations.chunks(CHUNK) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT OR REPLACE INTO observations (source, source_name, metric, value, as_of, \
+             fetched_at, url, note) ",
+        );
+        insert.push_values(chunk, |mut row, (name, obs, key)| {
+            row.push_bind(source)
+                .push_bind(*name)
+                .push_bind(key.as_str())
+                .push_bind(obs.value)
+                .push_bind(obs.as_of)
+                .push_bind(batch.fetched_at)
+                .push_bind(&obs.url)
+                .push_bind(&obs.note);
+        });
+        insert.build().execute(&mut **tx).await?;
+    }
+    sqlx::query(
+        "INSERT OR REPLACE INTO source_batches (source, source_run_id, as_of, fetched_at, \
+         rows_read) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(source)
+    .bind(source_run_id)
+    .bind(batch.as_of)
+    .bind(batch.fetched_at)
+    .bind(batch.rows_read as i64)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Replaces models, aliases, unmatched and system names, and stores the
+/// ranking of run `run_id` as the current one.
+async fn replace_catalogue(
+    tx: &mut Tx<'_>,
+    catalogue: &Catalogue,
+    run_id: i64,
+) -> Result<(), StoreError> {
+    for table in ["aliases", "unmatched_names", "system_names"] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut **tx)
+            .await?;
+    }
+    let existing: Vec<String> = sqlx::query_scalar("SELECT id FROM models")
+        .fetch_all(&mut **tx)
+        .await?;
+    let current: std::collections::HashSet<&str> =
+        catalogue.models.iter().map(|m| m.id.as_str()).collect();
+    for gone in existing.iter().filter(|id| !current.contains(id.as_str())) {
+        sqlx::query("DELETE FROM models WHERE id = ?")
+            .bind(gone)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for chunk in catalogue.models.chunks(CHUNK) {
+        let mut upsert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO models (id, name, creator, open_weights, release_date, base_model_id, \
+             first_seen_run_id) ",
+        );
+        upsert.push_values(chunk, |mut row, model| {
+            row.push_bind(&model.id)
+                .push_bind(&model.name)
+                .push_bind(&model.creator)
+                .push_bind(model.open_weights)
+                .push_bind(model.release_date)
+                .push_bind(&model.base_model_id)
+                .push_bind(run_id);
+        });
+        upsert.push(
+            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, creator = excluded.creator, \
+             open_weights = excluded.open_weights, release_date = excluded.release_date, \
+             base_model_id = excluded.base_model_id",
+        );
+        upsert.build().execute(&mut **tx).await?;
+    }
+    let aliases: Vec<(&str, &Alias)> = catalogue
+        .models
+        .iter()
+        .flat_map(|m| m.aliases.iter().map(move |a| (m.id.as_str(), a)))
+        .collect();
+    for chunk in aliases.chunks(CHUNK) {
+        let mut insert =
+            QueryBuilder::<Sqlite>::new("INSERT OR IGNORE INTO aliases (source, name, model_id) ");
+        insert.push_values(chunk, |mut row, (model_id, alias)| {
+            row.push_bind(alias.source.as_str())
+                .push_bind(&alias.name)
+                .push_bind(*model_id);
+        });
+        insert.build().execute(&mut **tx).await?;
+    }
+    for (table, names) in [
+        ("unmatched_names", &catalogue.unmatched),
+        ("system_names", &catalogue.systems),
+    ] {
+        for chunk in names.chunks(CHUNK) {
+            let mut insert = QueryBuilder::<Sqlite>::new(format!(
+                "INSERT OR IGNORE INTO {table} (source, name) "
+            ));
+            insert.push_values(chunk, |mut row, alias| {
+                row.push_bind(alias.source.as_str()).push_bind(&alias.name);
+            });
+            insert.build().execute(&mut **tx).await?;
+        }
+    }
+    let rows: Vec<(&ModelRow, String)> = catalogue
+        .rankings
+        .rows
+        .iter()
+        .map(|row| serde_json::to_string(row).map(|json| (row, json)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    for chunk in rows.chunks(CHUNK) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO ranking_rows (refresh_run_id, model_id, rank, overall_score, \
+             composite_score, performance_score, value_score, price_blended, throughput_median, \
+             ttft_median, row_json) ",
+        );
+        insert.push_values(chunk, |mut r, (row, json)| {
+            r.push_bind(run_id)
+                .push_bind(&row.id)
+                .push_bind(row.rank.map(i64::from))
+                .push_bind(row.overall_score)
+                .push_bind(row.composite_score)
+                .push_bind(row.performance_score)
+                .push_bind(row.value_score)
+                .push_bind(row.price_blended)
+                .push_bind(row.throughput_median)
+                .push_bind(row.ttft_median)
+                .push_bind(json.as_str());
+        });
+        insert.build().execute(&mut **tx).await?;
+    }
+    sqlx::query(
+        "INSERT INTO rankings (refresh_run_id, generated_at, methodology_version) VALUES (?, ?, ?)",
+    )
+    .bind(run_id)
+    .bind(catalogue.rankings.generated_at)
+    .bind(&catalogue.rankings.methodology_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

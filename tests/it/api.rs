@@ -4,27 +4,17 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use llmrank::domain::ComponentWeights;
-use llmrank::refresh;
-use llmrank::sources::{FetchPlan, HttpClient, HttpSettings, Origin};
 use llmrank::web::{self, AppState};
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::support::{OPENROUTER_SAMPLE, TestDb, snapshot_dir};
+use crate::support::{OPENROUTER_SAMPLE, TestDb, refresh_dir, snapshot_dir};
 
 /// An app whose database holds the hand-written OpenRouter sample.
 async fn sample_app(db: &TestDb) -> AppState {
     let store = db.store().await;
     let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
-    let plan = FetchPlan {
-        origin: Origin::Directory(dir.path().to_path_buf()),
-        only: vec![],
-        client: HttpClient::new(HttpSettings::default()).expect("client"),
-    };
-    refresh::refresh(store.as_ref(), &plan, ComponentWeights::default())
-        .await
-        .expect("refresh");
+    refresh_dir(store.as_ref(), dir.path()).await;
     db.state().await
 }
 

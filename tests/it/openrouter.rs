@@ -1,21 +1,17 @@
 //! The OpenRouter adapter on the real recorded catalogue (all its layouts),
 //! directly and through the whole refresh over a directory and a mirror.
 
-use llmrank::domain::{ComponentWeights, Metric, SourceId, SourceStatusKind};
-use llmrank::refresh;
+use llmrank::domain::{Metric, SourceId, SourceStatusKind};
 use llmrank::sources::openrouter::OpenRouter;
-use llmrank::sources::{FetchPlan, FileBody, HttpClient, HttpSettings, Origin, Source};
+use llmrank::sources::{FileBody, Source};
 
-use crate::support::{TestDb, server::FixtureServer, shared_fixtures};
+use crate::support::{TestDb, refresh_dir, refresh_mirror, server::FixtureServer, shared_fixtures};
 
 fn parse_fixture(dir: &std::path::Path, file: &str) -> llmrank::sources::Parsed {
     let path = dir.join("openrouter").join(file);
     let bytes = std::fs::read(&path).expect("fixture readable");
     OpenRouter
-        .parse(&[FileBody {
-            name: path.display().to_string(),
-            bytes,
-        }])
+        .parse(&[FileBody::new("models.json", bytes)])
         .expect("the real catalogue parses")
 }
 
@@ -98,14 +94,7 @@ async fn a_refresh_from_the_fixture_directory_stores_every_model() {
     };
     let db = TestDb::new();
     let store = db.store().await;
-    let plan = FetchPlan {
-        origin: Origin::Directory(dir),
-        only: vec![],
-        client: HttpClient::new(HttpSettings::default()).expect("client"),
-    };
-    let report = refresh::refresh(store.as_ref(), &plan, ComponentWeights::default())
-        .await
-        .expect("refresh");
+    let report = refresh_dir(store.as_ref(), &dir).await;
     let openrouter = report
         .sources
         .iter()
@@ -144,14 +133,7 @@ async fn a_refresh_through_an_http_mirror_reads_the_same_catalogue() {
     let server = FixtureServer::start(dir).await;
     let db = TestDb::new();
     let store = db.store().await;
-    let plan = FetchPlan {
-        origin: Origin::Mirror(server.base()),
-        only: vec![SourceId::OpenRouter],
-        client: HttpClient::new(HttpSettings::default()).expect("client"),
-    };
-    let report = refresh::refresh(store.as_ref(), &plan, ComponentWeights::default())
-        .await
-        .expect("refresh");
+    let report = refresh_mirror(store.as_ref(), &server.base(), &[SourceId::OpenRouter]).await;
     assert_eq!(report.sources.len(), 1);
     assert_eq!(report.sources[0].status, SourceStatusKind::Ok);
     assert_eq!(report.sources[0].rows_read, Some(336));

@@ -2,11 +2,10 @@
 //! source keeps its last good data.
 
 use chrono::{TimeZone, Utc};
-use llmrank::domain::{ComponentWeights, Metric, Observation, SourceBatch, SourceId, SourceRecord};
-use llmrank::refresh;
-use llmrank::sources::{FetchPlan, HttpClient, HttpSettings, Origin};
+use llmrank::domain::{Metric, Observation, SourceBatch, SourceId, SourceRecord};
+use llmrank::refresh::{self, RefreshOptions};
 
-use crate::support::{OPENROUTER_SAMPLE, TestDb, snapshot_dir};
+use crate::support::{OPENROUTER_SAMPLE, TestDb, refresh_dir, snapshot_dir};
 
 fn sample_batch() -> SourceBatch {
     let mut record = SourceRecord::named("openai/gpt-4o-mini");
@@ -40,14 +39,9 @@ async fn a_stored_batch_and_ranking_read_back_unchanged() {
     let store = db.store().await;
     let batch = sample_batch();
     let snapshot = llmrank::snapshot::Snapshot::new(vec![batch.clone()]);
-    refresh::import_snapshot(
-        store.as_ref(),
-        snapshot,
-        "test",
-        ComponentWeights::default(),
-    )
-    .await
-    .expect("import");
+    refresh::import_snapshot(store.as_ref(), snapshot, "test", &RefreshOptions::default())
+        .await
+        .expect("import");
     let batches = store.current_batches().await.expect("read");
     assert_eq!(batches, vec![batch]);
     let rankings = store
@@ -77,19 +71,7 @@ async fn a_malformed_catalogue_fails_the_source_and_keeps_the_last_good_data() {
     let db = TestDb::new();
     let store = db.store().await;
     let good = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
-    let client = HttpClient::new(HttpSettings::default()).expect("client");
-    let plan = |dir: &std::path::Path| FetchPlan {
-        origin: Origin::Directory(dir.to_path_buf()),
-        only: vec![],
-        client: client.clone(),
-    };
-    refresh::refresh(
-        store.as_ref(),
-        &plan(good.path()),
-        ComponentWeights::default(),
-    )
-    .await
-    .expect("refresh");
+    refresh_dir(store.as_ref(), good.path()).await;
     let before = store
         .latest_rankings()
         .await
@@ -104,13 +86,7 @@ async fn a_malformed_catalogue_fails_the_source_and_keeps_the_last_good_data() {
         br#"{"models": []}"#.as_slice(),
     ] {
         let dir = snapshot_dir(&[("openrouter/models.json", bad)]);
-        let report = refresh::refresh(
-            store.as_ref(),
-            &plan(dir.path()),
-            ComponentWeights::default(),
-        )
-        .await
-        .expect("refresh completes");
+        let report = refresh_dir(store.as_ref(), dir.path()).await;
         assert!(!report.any_ok());
         let status = &report.sources[0];
         assert_eq!(status.status, llmrank::domain::SourceStatusKind::Failed);
@@ -140,14 +116,7 @@ async fn a_missing_primary_file_fails_and_a_missing_folder_skips() {
     let db = TestDb::new();
     let store = db.store().await;
     let dir = snapshot_dir(&[("openrouter/other.json", b"{}".as_slice())]);
-    let plan = FetchPlan {
-        origin: Origin::Directory(dir.path().to_path_buf()),
-        only: vec![],
-        client: HttpClient::new(HttpSettings::default()).expect("client"),
-    };
-    let report = refresh::refresh(store.as_ref(), &plan, ComponentWeights::default())
-        .await
-        .expect("refresh");
+    let report = refresh_dir(store.as_ref(), dir.path()).await;
     for source in &report.sources {
         if source.source == SourceId::OpenRouter {
             assert_eq!(source.status, llmrank::domain::SourceStatusKind::Failed);

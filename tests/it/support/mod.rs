@@ -9,6 +9,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use llmrank::config::{Config, FileConfig, Overrides};
+use llmrank::domain::SourceId;
+use llmrank::refresh::{self, RefreshOptions, RefreshReport};
+use llmrank::sources::{FetchPlan, HttpClient, HttpSettings, Origin};
 use llmrank::store::{self, Store};
 use llmrank::web::AppState;
 use tempfile::TempDir;
@@ -61,6 +64,45 @@ impl TestDb {
             .await
             .expect("app state")
     }
+}
+
+/// HTTP settings for tests: short timeouts and backoffs, same logic.
+pub fn fast_http() -> HttpSettings {
+    HttpSettings {
+        connect_timeout: std::time::Duration::from_secs(2),
+        total_timeout: std::time::Duration::from_secs(5),
+        base_backoff: std::time::Duration::from_millis(20),
+        ..HttpSettings::default()
+    }
+}
+
+/// A plan reading `origin` for the given sources (all when empty).
+pub fn plan(origin: Origin, only: &[SourceId]) -> FetchPlan {
+    let mut plan = FetchPlan::new(origin, HttpClient::new(fast_http()).expect("client"));
+    plan.only = only.to_vec();
+    plan
+}
+
+/// Refreshes `store` from a snapshot directory.
+pub async fn refresh_dir(store: &dyn Store, dir: &std::path::Path) -> RefreshReport {
+    refresh::refresh(
+        store,
+        plan(Origin::Directory(dir.to_path_buf()), &[]),
+        &RefreshOptions::default(),
+    )
+    .await
+    .expect("refresh completes")
+}
+
+/// Refreshes `store` from an HTTP mirror.
+pub async fn refresh_mirror(store: &dyn Store, base: &str, only: &[SourceId]) -> RefreshReport {
+    refresh::refresh(
+        store,
+        plan(Origin::Mirror(base.to_string()), only),
+        &RefreshOptions::default(),
+    )
+    .await
+    .expect("refresh completes")
 }
 
 /// A folder laid out like a snapshot directory, with files written by the test.

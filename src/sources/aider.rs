@@ -1,0 +1,190 @@
+//! Aider polyglot leaderboard (`polyglot_leaderboard.yml`): a YAML list of
+//! benchmark runs. The score is `pass_rate_2`; `total_cost` is kept as an
+//! extra, where `0` or a missing value means unknown (the page hides it).
+//!
+//! Quirks: unquoted hex commit hashes read as integers (fields are read
+//! leniently); the same model run twice (the best run counts); architect +
+//! editor pairs (`o3 (high) + gpt-4.1`) are systems, not models; settings in
+//! parentheses make separate entries.
+
+use std::collections::BTreeMap;
+
+use serde_norway::Value;
+
+use super::{FileBody, Parsed, Source, SourceError, date_utc};
+use crate::domain::{Metric, Observation, SourceId, SourceRecord};
+
+/// The aider adapter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Aider;
+
+const FILE: &str = "polyglot_leaderboard.yml";
+const PAGE: &str = "https://aider.chat/docs/leaderboards/";
+
+fn number(value: Option<&Value>) -> Option<f64> {
+    match value? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|v: &f64| v.is_finite())
+}
+
+fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+impl Source for Aider {
+    fn id(&self) -> SourceId {
+        SourceId::Aider
+    }
+
+    fn files(&self) -> Vec<String> {
+        vec![FILE.to_string()]
+    }
+
+    fn live_url(&self, _file: &str) -> String {
+        "https://raw.githubusercontent.com/Aider-AI/aider/main/aider/website/_data/polyglot_leaderboard.yml"
+            .to_string()
+    }
+
+    fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
+        let body = super::file(files, FILE)?;
+        let doc: Value =
+            serde_norway::from_slice(&body.bytes).map_err(|e| SourceError::Decode {
+                file: body.name.clone(),
+                format: "YAML",
+                detail: e.to_string(),
+            })?;
+        let Value::Sequence(entries) = doc else {
+            return Err(SourceError::Schema {
+                file: body.name.clone(),
+                detail: "the document is not a list of runs".into(),
+            });
+        };
+        let mut records: BTreeMap<String, SourceRecord> = BTreeMap::new();
+        let mut data_date = None;
+        for entry in &entries {
+            let Some(model) = text(entry.get("model")).map(|m| m.trim().to_string()) else {
+                continue;
+            };
+            let Some(pass_rate) =
+                number(entry.get("pass_rate_2")).filter(|v| (0.0..=100.0).contains(v))
+            else {
+                continue;
+            };
+            let as_of = text(entry.get("date")).as_deref().and_then(date_utc);
+            if let Some(date) = as_of {
+                data_date =
+                    Some(data_date.map_or(date, |d: chrono::DateTime<chrono::Utc>| d.max(date)));
+            }
+            let cost = number(entry.get("total_cost")).filter(|c| *c > 0.0);
+            let record = records.entry(model.clone()).or_insert_with(|| {
+                let mut r = SourceRecord::named(model.clone());
+                r.system = model.contains(" + ");
+                r.url = Some(PAGE.to_string());
+                r
+            });
+            let metric = Metric::benchmark("aider_polyglot");
+            if record.value(&metric).is_none_or(|best| pass_rate > best) {
+                record.observations.clear();
+                record.observe(
+                    Observation::new(metric, pass_rate)
+                        .as_of(as_of)
+                        .url(Some(PAGE.into())),
+                );
+                if let Some(cost) = cost {
+                    record.observe(
+                        Observation::new(Metric::extra("aider_polyglot_cost_usd"), cost)
+                            .as_of(as_of),
+                    );
+                }
+            }
+        }
+        if records.is_empty() {
+            return Err(SourceError::Schema {
+                file: body.name.clone(),
+                detail: "no run has a `model` and a `pass_rate_2`".into(),
+            });
+        }
+        Ok(Parsed {
+            records: records.into_values().collect(),
+            rows_read: entries.len(),
+            rows_detail: None,
+            data_date,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "\
+- dirname: run-1
+  model: Qwen2.5-Coder-32B-Instruct
+  edit_format: whole
+  commit_hash: 5318380
+  pass_rate_2: 16.4
+  total_cost: 0.0
+  date: 2024-12-26
+- dirname: run-2
+  model: Qwen2.5-Coder-32B-Instruct
+  edit_format: diff
+  commit_hash: abc-dirty
+  pass_rate_2: 8.0
+  total_cost: 1.5
+  date: 2024-12-27
+- dirname: run-3
+  model: o3 (high) + gpt-4.1
+  pass_rate_2: 82.7
+  total_cost: 69.29
+  date: 2025-04-17
+";
+
+    #[test]
+    fn the_best_run_counts_and_zero_cost_is_unknown() {
+        let parsed = Aider.parse(&[FileBody::new(FILE, SAMPLE)]).expect("parses");
+        assert_eq!(parsed.rows_read, 3);
+        let qwen = parsed
+            .records
+            .iter()
+            .find(|r| r.name.starts_with("Qwen"))
+            .expect("qwen");
+        assert_eq!(qwen.name, "Qwen2.5-Coder-32B-Instruct");
+        assert_eq!(qwen.value(&Metric::benchmark("aider_polyglot")), Some(16.4));
+        assert_eq!(qwen.value(&Metric::extra("aider_polyglot_cost_usd")), None);
+        assert!(!qwen.system);
+    }
+
+    #[test]
+    fn architect_pairs_are_systems() {
+        let parsed = Aider.parse(&[FileBody::new(FILE, SAMPLE)]).expect("parses");
+        let pair = parsed
+            .records
+            .iter()
+            .find(|r| r.name.contains(" + "))
+            .expect("pair");
+        assert!(pair.system);
+        assert_eq!(
+            pair.value(&Metric::extra("aider_polyglot_cost_usd")),
+            Some(69.29)
+        );
+    }
+
+    #[test]
+    fn bad_yaml_and_wrong_shapes_are_refused() {
+        assert!(matches!(
+            Aider.parse(&[FileBody::new(FILE, "- model: [unclosed")]),
+            Err(SourceError::Decode { .. })
+        ));
+        assert!(matches!(
+            Aider.parse(&[FileBody::new(FILE, "model: x\n")]),
+            Err(SourceError::Schema { .. })
+        ));
+    }
+}

@@ -1,0 +1,252 @@
+//! SWE-bench (`leaderboards.json`): the Verified, Lite and bash-only boards.
+//!
+//! Entries are agent systems, not models: the model comes from the entry's
+//! `Model: …` tags. An entry with exactly one model tag counts for that model
+//! (its best entry per board); entries with several models or none stay
+//! visible as systems and never count for a model. Bash-only entries (one
+//! agent for every model) keep their own name, which states the effort
+//! variant, with the model tag as another name. The Test and Multimodal
+//! boards are not coding-ranking data and are not read.
+//!
+//! Quirks: `checked` mixes bools, null and strings; duplicate names within a
+//! board; the same run on two boards; the older layout lacks cost fields.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{FileBody, Parsed, Source, SourceError, date_utc, json_number, parse_json};
+use crate::domain::{Metric, Observation, SourceId, SourceRecord};
+
+/// The SWE-bench adapter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SweBench;
+
+const FILE: &str = "leaderboards.json";
+
+/// Boards read, with the metric each feeds.
+const BOARDS: [(&str, &str); 3] = [
+    ("bash-only", "swebench_bash_only"),
+    ("Verified", "swebench_verified"),
+    ("Lite", "swebench_lite"),
+];
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Document {
+    Wrapped { leaderboards: Vec<Board> },
+    Bare(Vec<Board>),
+}
+
+#[derive(Deserialize)]
+struct Board {
+    name: String,
+    results: Vec<Entry>,
+}
+
+/// The fields read from an entry; the rest (per-instance details, several
+/// MB in the newest file) is skipped without being kept.
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    resolved: Option<Value>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    site: Option<String>,
+    #[serde(default)]
+    tags: Option<Vec<Value>>,
+}
+
+impl Source for SweBench {
+    fn id(&self) -> SourceId {
+        SourceId::SweBench
+    }
+
+    fn files(&self) -> Vec<String> {
+        vec![FILE.to_string()]
+    }
+
+    fn live_url(&self, _file: &str) -> String {
+        "https://raw.githubusercontent.com/SWE-bench/swe-bench.github.io/master/data/leaderboards.json"
+            .to_string()
+    }
+
+    fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
+        let body = super::file(files, FILE)?;
+        let boards = match parse_json::<Document>(body)? {
+            Document::Wrapped { leaderboards } => leaderboards,
+            Document::Bare(boards) => boards,
+        };
+        let mut records: BTreeMap<String, SourceRecord> = BTreeMap::new();
+        let mut detail = Vec::new();
+        let mut rows_read = 0;
+        let mut data_date = None;
+        for (board_name, metric) in BOARDS {
+            let Some(board) = boards.iter().find(|b| b.name == board_name) else {
+                continue;
+            };
+            rows_read += board.results.len();
+            detail.push(format!("{board_name} {}", board.results.len()));
+            for entry in &board.results {
+                let Some(name) = entry.name.as_deref() else {
+                    continue;
+                };
+                let Some(resolved) = entry
+                    .resolved
+                    .as_ref()
+                    .and_then(json_number)
+                    .filter(|v| (0.0..=100.0).contains(v))
+                else {
+                    continue;
+                };
+                let as_of = entry.date.as_deref().and_then(date_utc);
+                if let Some(date) = as_of {
+                    data_date = Some(
+                        data_date.map_or(date, |d: chrono::DateTime<chrono::Utc>| d.max(date)),
+                    );
+                }
+                let site = entry.site.clone();
+                let models = model_tags(entry);
+                let single = (models.len() == 1).then(|| models[0].clone());
+                let (key, system) = match (board_name, &single) {
+                    ("bash-only", Some(_)) => (name.to_string(), false),
+                    (_, Some(model)) => (model.clone(), false),
+                    (_, None) => (name.to_string(), true),
+                };
+                let record = records.entry(key.clone()).or_insert_with(|| {
+                    let mut r = SourceRecord::named(key.clone());
+                    r.system = system;
+                    r
+                });
+                if board_name == "bash-only"
+                    && let Some(model) = &single
+                    && !record.other_names.contains(model)
+                {
+                    record.other_names.push(model.clone());
+                }
+                let metric = Metric::benchmark(metric);
+                let better = record.value(&metric).is_none_or(|old| resolved > old);
+                if better {
+                    record.observations.retain(|o| o.metric != metric);
+                    record.observe(Observation::new(metric, resolved).as_of(as_of).url(site));
+                }
+            }
+        }
+        if detail.is_empty() {
+            return Err(SourceError::Schema {
+                file: body.name.clone(),
+                detail: "none of the boards bash-only, Verified or Lite is present".into(),
+            });
+        }
+        Ok(Parsed {
+            records: records.into_values().collect(),
+            rows_read,
+            rows_detail: Some(detail.join(", ")),
+            data_date,
+        })
+    }
+}
+
+/// The distinct values of an entry's `Model: …` tags.
+fn model_tags(entry: &Entry) -> Vec<String> {
+    let mut models: Vec<String> = entry
+        .tags
+        .iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|t| t.strip_prefix("Model:"))
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .collect();
+    models.sort();
+    models.dedup();
+    models
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"{"leaderboards": [
+      {"name": "bash-only", "results": [
+        {"name": "Claude 4.5 Opus medium (20251101)", "resolved": 74.4, "date": "2025-11-24",
+         "site": "https://a", "checked": true, "tags": ["Model: claude-opus-4-5-20251101", "Org: Anthropic"]}]},
+      {"name": "Verified", "results": [
+        {"name": "TRAE", "resolved": 70.6, "date": "2025-06-10", "checked": "false (See README.md)",
+         "tags": ["Model: claude-sonnet-4-20250514", "Model: o3", "Model: gemini-2.5-pro"]},
+        {"name": "Agent A", "resolved": 60.0, "date": "2025-05-01", "tags": ["Model: claude-opus-4-5-20251101"]},
+        {"name": "Agent B", "resolved": 65.5, "date": "2025-06-01", "tags": ["Model: claude-opus-4-5-20251101"]},
+        {"name": "Mystery", "resolved": 30.0, "date": "2025-01-01", "tags": []}]},
+      {"name": "Test", "results": [{"name": "ignored", "resolved": 1.0, "tags": []}]},
+      {"name": "Lite", "results": [
+        {"name": "Agent C", "resolved": 48.33, "date": "2025-02-01", "tags": ["Model: claude-opus-4-5-20251101"]}]}
+    ]}"#;
+
+    #[test]
+    fn single_model_entries_count_for_their_model_and_keep_the_best() {
+        let parsed = SweBench
+            .parse(&[FileBody::new(FILE, SAMPLE)])
+            .expect("parses");
+        let opus = parsed
+            .records
+            .iter()
+            .find(|r| r.name == "claude-opus-4-5-20251101")
+            .expect("the model from its tag");
+        assert_eq!(
+            opus.value(&Metric::benchmark("swebench_verified")),
+            Some(65.5)
+        );
+        assert_eq!(opus.value(&Metric::benchmark("swebench_lite")), Some(48.33));
+        assert!(!opus.system);
+        let bash = parsed
+            .records
+            .iter()
+            .find(|r| r.name == "Claude 4.5 Opus medium (20251101)")
+            .expect("bash-only keeps its name");
+        assert_eq!(
+            bash.value(&Metric::benchmark("swebench_bash_only")),
+            Some(74.4)
+        );
+        assert_eq!(
+            bash.other_names,
+            vec!["claude-opus-4-5-20251101".to_string()]
+        );
+    }
+
+    #[test]
+    fn multi_model_and_untagged_entries_are_systems() {
+        let parsed = SweBench
+            .parse(&[FileBody::new(FILE, SAMPLE)])
+            .expect("parses");
+        let trae = parsed
+            .records
+            .iter()
+            .find(|r| r.name == "TRAE")
+            .expect("listed");
+        assert!(trae.system);
+        let mystery = parsed
+            .records
+            .iter()
+            .find(|r| r.name == "Mystery")
+            .expect("listed");
+        assert!(mystery.system);
+        assert_eq!(parsed.rows_read, 1 + 4 + 1);
+        assert_eq!(
+            parsed.rows_detail.as_deref(),
+            Some("bash-only 1, Verified 4, Lite 1")
+        );
+        assert!(!parsed.records.iter().any(|r| r.name == "ignored"));
+    }
+
+    #[test]
+    fn a_document_without_boards_is_refused() {
+        let result = SweBench.parse(&[FileBody::new(FILE, r#"{"leaderboards": []}"#)]);
+        assert!(matches!(result, Err(SourceError::Schema { .. })));
+        let result = SweBench.parse(&[FileBody::new(FILE, r#"{"boards": 1}"#)]);
+        assert!(matches!(result, Err(SourceError::Schema { .. })));
+    }
+}

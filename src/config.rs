@@ -229,6 +229,25 @@ impl Config {
         })
     }
 
+    /// How old an `ok` source may be before it is shown as `stale`: two
+    /// refresh periods.
+    pub fn stale_after(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.rankings_cache * 2).unwrap_or(chrono::Duration::days(2))
+    }
+
+    /// Every source's status, with staleness applied.
+    pub async fn source_statuses(
+        &self,
+        store: &dyn crate::store::Store,
+    ) -> Result<Vec<crate::domain::SourceStatus>, crate::store::StoreError> {
+        let now = chrono::Utc::now();
+        let mut statuses = store.source_statuses().await?;
+        for status in &mut statuses {
+            status.mark_stale(now, self.stale_after());
+        }
+        Ok(statuses)
+    }
+
     /// Refresh options from this configuration.
     pub fn refresh_options(&self, force: bool) -> RefreshOptions {
         RefreshOptions {

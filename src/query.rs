@@ -135,20 +135,51 @@ fn parse_number(param: &'static str, raw: &str) -> Result<f64, QueryError> {
         .ok_or_else(|| bad(param, format!("`{raw}` is not a number ≥ 0")))
 }
 
+/// What a query is validated against: the defaults of the front end and the
+/// custom benchmarks the ranking has.
+#[derive(Debug, Clone, Default)]
+pub struct QueryContext {
+    /// `has_benchmarks` when the request does not say.
+    pub default_has_benchmarks: bool,
+    /// Names of custom benchmarks, which can be sorted on too.
+    pub custom_benchmarks: Vec<String>,
+}
+
+impl QueryContext {
+    /// The context of `rankings`; `api` keeps the API's contract default
+    /// (`has_benchmarks=true`), otherwise models without benchmarks are
+    /// shown when no model has any.
+    pub fn of(rankings: &Rankings, api: bool) -> Self {
+        let mut custom: Vec<String> = rankings
+            .rows
+            .iter()
+            .flat_map(|r| r.benchmarks.0.iter().map(|(k, _)| k))
+            .filter(|k| !BENCHMARK_KEYS.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        custom.sort();
+        custom.dedup();
+        QueryContext {
+            default_has_benchmarks: api || rankings.rows.iter().any(|r| r.coding_coverage > 0),
+            custom_benchmarks: custom,
+        }
+    }
+}
+
 impl RankingQuery {
-    /// Validates raw query parameters. Empty values count as absent;
-    /// `default_has_benchmarks` is used when `has_benchmarks` is not given.
+    /// Validates raw query parameters. Empty values count as absent.
     pub fn from_params(
         params: &HashMap<String, String>,
-        default_has_benchmarks: bool,
+        context: &QueryContext,
     ) -> Result<Self, QueryError> {
+        let default_has_benchmarks = context.default_has_benchmarks;
         let get = |key: &str| params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
         let mut query = RankingQuery {
             has_benchmarks: default_has_benchmarks,
             ..RankingQuery::default()
         };
         if let Some(sort) = get("sort") {
-            if !is_sort_field(sort) {
+            if !is_sort_field(sort) && !context.custom_benchmarks.iter().any(|c| c == sort) {
                 return Err(bad(
                     "sort",
                     format!(
@@ -159,8 +190,7 @@ impl RankingQuery {
             query.sort = sort.to_string();
         }
         query.order = match get("order") {
-            None if ASCENDING_BY_DEFAULT.contains(&query.sort.as_str()) => Order::Asc,
-            None => Order::Desc,
+            None => default_order(&query.sort),
             Some("asc") => Order::Asc,
             Some("desc") => Order::Desc,
             Some(other) => return Err(bad("order", format!("`{other}` is not asc or desc"))),
@@ -219,13 +249,18 @@ impl RankingQuery {
     }
 }
 
-/// Whether `field` names something a row can be sorted by.
+/// The direction a field sorts in unless asked: best first.
+pub fn default_order(field: &str) -> Order {
+    if ASCENDING_BY_DEFAULT.contains(&field) {
+        Order::Asc
+    } else {
+        Order::Desc
+    }
+}
+
+/// Whether `field` names a model field or built-in benchmark to sort by.
 pub fn is_sort_field(field: &str) -> bool {
-    SORT_FIELDS.contains(&field)
-        || BENCHMARK_KEYS.contains(&field)
-        || field
-            .strip_prefix("custom_")
-            .is_some_and(|rest| !rest.is_empty())
+    SORT_FIELDS.contains(&field) || BENCHMARK_KEYS.contains(&field)
 }
 
 /// The rows a query selects, and how many matched before paging.
@@ -375,12 +410,29 @@ fn compare(a: &ModelRow, b: &ModelRow, field: &str, order: Order) -> Ordering {
             }
         }
     };
-    primary.then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    // Ties (unknown values included) list models that can be bought first,
+    // then by name, so a page shows callable models before benchmark-only ones.
+    primary
+        .then_with(|| a.price_blended.is_none().cmp(&b.price_blended.is_none()))
+        .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn api() -> QueryContext {
+        QueryContext {
+            default_has_benchmarks: true,
+            custom_benchmarks: vec!["my-evals".into()],
+        }
+    }
+
+    #[test]
+    fn custom_benchmarks_can_be_sorted_on() {
+        let q = RankingQuery::from_params(&params(&[("sort", "my-evals")]), &api()).expect("valid");
+        assert_eq!(q.sort, "my-evals");
+    }
 
     fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
@@ -401,7 +453,7 @@ mod tests {
             ("max_price", "cheap"),
             ("open_weights", "maybe"),
         ] {
-            let err = RankingQuery::from_params(&params(&[(key, value)]), true)
+            let err = RankingQuery::from_params(&params(&[(key, value)]), &api())
                 .expect_err("must be refused");
             assert_eq!(err.param, key);
         }
@@ -409,14 +461,14 @@ mod tests {
 
     #[test]
     fn defaults_follow_the_contract() {
-        let q = RankingQuery::from_params(&params(&[]), true).expect("valid");
+        let q = RankingQuery::from_params(&params(&[]), &api()).expect("valid");
         assert_eq!(q.sort, "overall_score");
         assert_eq!(q.order, Order::Desc);
         assert!(q.has_benchmarks);
         let q =
-            RankingQuery::from_params(&params(&[("sort", "ttft_median")]), true).expect("valid");
+            RankingQuery::from_params(&params(&[("sort", "ttft_median")]), &api()).expect("valid");
         assert_eq!(q.order, Order::Asc);
-        let q = RankingQuery::from_params(&params(&[("q", "  ")]), true).expect("valid");
+        let q = RankingQuery::from_params(&params(&[("q", "  ")]), &api()).expect("valid");
         assert_eq!(q.q, None);
     }
 }

@@ -2,6 +2,7 @@
 //! the program, where library errors become `anyhow` errors with context and
 //! an exit code.
 
+mod benchmarks;
 mod export;
 mod migrate;
 mod progress;
@@ -9,6 +10,7 @@ mod refresh;
 mod serve;
 mod sources;
 mod top;
+mod unmatched;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -63,6 +65,12 @@ pub enum Command {
     Export(export::Args),
     /// Show each source's status.
     Sources(sources::Args),
+    /// List names that matched no model, per source.
+    Unmatched(unmatched::Args),
+    /// Import your own leaderboard (CSV or JSON) as a custom benchmark.
+    ImportBenchmark(benchmarks::ImportArgs),
+    /// Remove a custom benchmark.
+    RemoveBenchmark(benchmarks::RemoveArgs),
     /// Apply database migrations.
     Migrate,
 }
@@ -72,6 +80,7 @@ impl Command {
     pub fn default_log_filter(&self) -> &'static str {
         match self {
             Command::Serve(_) | Command::Refresh(_) | Command::Migrate => "info",
+            Command::ImportBenchmark(_) | Command::RemoveBenchmark(_) => "warn",
             _ => "warn",
         }
     }
@@ -107,6 +116,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Top(args) => top::run(config, args).await,
         Command::Export(args) => export::run(config, args).await,
         Command::Sources(args) => sources::run(config, args).await,
+        Command::Unmatched(args) => unmatched::run(config, args).await,
+        Command::ImportBenchmark(args) => benchmarks::import(config, args).await,
+        Command::RemoveBenchmark(args) => benchmarks::remove(config, args).await,
         Command::Migrate => migrate::run(config).await,
     }
 }

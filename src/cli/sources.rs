@@ -16,7 +16,7 @@ pub struct Args {
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
-    let statuses = store.source_statuses().await?;
+    let statuses = config.source_statuses(store.as_ref()).await?;
     match args.format {
         Format::Json | Format::Csv => {
             let mut json = serde_json::to_vec_pretty(&serde_json::json!({ "sources": statuses }))?;
@@ -31,6 +31,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
                 "last success",
                 "rows read",
                 "rows matched",
+                "detail",
                 "error",
             ]);
             for s in &statuses {
@@ -42,6 +43,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
                         .unwrap_or_else(|| "never".into()),
                     s.rows_read.map(|n| n.to_string()).unwrap_or_default(),
                     s.rows_matched.map(|n| n.to_string()).unwrap_or_default(),
+                    s.rows_detail.clone().unwrap_or_default(),
                     s.error.clone().unwrap_or_default(),
                 ]);
             }

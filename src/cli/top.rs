@@ -10,8 +10,7 @@ use super::{Format, emit, open_store};
 use crate::config::Config;
 use crate::domain::ModelRow;
 use crate::export::{self, RankingsDocument};
-use crate::query::{self, RankingQuery};
-use crate::web::default_has_benchmarks;
+use crate::query::{self, QueryContext, RankingQuery};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -47,7 +46,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     if args.all {
         params.insert("has_benchmarks".into(), "false".into());
     }
-    let query = RankingQuery::from_params(&params, default_has_benchmarks(&rankings))
+    let query = RankingQuery::from_params(&params, &QueryContext::of(&rankings, false))
         .context("invalid option")?;
     let result = query::run(&rankings, &query);
     match args.format {

@@ -327,7 +327,21 @@ pub struct SourceStatus {
     pub last_success_at: Option<DateTime<Utc>>,
     pub rows_read: Option<u64>,
     pub rows_matched: Option<u64>,
+    /// Rows per part, when the source reads several (`Full 202, Hard 202`).
+    pub rows_detail: Option<String>,
     pub error: Option<String>,
+}
+
+impl SourceStatus {
+    /// An `ok` source whose last attempt is older than `max_age` is `stale`:
+    /// the schedule has not refreshed it, so its data may have moved on.
+    pub fn mark_stale(&mut self, now: DateTime<Utc>, max_age: chrono::Duration) {
+        if self.status == SourceStatusKind::Ok
+            && self.last_attempt_at.is_some_and(|at| now - at > max_age)
+        {
+            self.status = SourceStatusKind::Stale;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -348,6 +362,26 @@ mod tests {
         assert!(!SourceId::ModelsDev.creates_models());
         assert!(SourceId::OpenRouter.creates_models());
         assert!(SourceId::EvalPlus.creates_models());
+    }
+
+    #[test]
+    fn old_successes_are_stale() {
+        let now = Utc::now();
+        let mut status = SourceStatus {
+            source: SourceId::EvalPlus,
+            status: SourceStatusKind::Ok,
+            last_attempt_at: Some(now - chrono::Duration::hours(50)),
+            last_success_at: None,
+            rows_read: None,
+            rows_matched: None,
+            rows_detail: None,
+            error: None,
+        };
+        status.mark_stale(now, chrono::Duration::hours(48));
+        assert_eq!(status.status, SourceStatusKind::Stale);
+        status.status = SourceStatusKind::Failed;
+        status.mark_stale(now, chrono::Duration::hours(48));
+        assert_eq!(status.status, SourceStatusKind::Failed);
     }
 
     #[test]

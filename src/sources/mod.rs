@@ -13,6 +13,7 @@ pub mod http;
 pub mod aider;
 pub mod artificialanalysis;
 pub mod bigcodebench;
+pub mod custom;
 pub mod evalplus;
 pub mod litellm;
 pub mod livebench;

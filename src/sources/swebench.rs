@@ -8,7 +8,8 @@
 //! variant, with the model tag as another name. The Test and Multimodal
 //! boards are not coding-ranking data and are not read.
 //!
-//! Quirks: `checked` mixes bools, null and strings; duplicate names within a
+//! Quirks: `checked` mixes bools, null and strings; `site` is a URL, null or
+//! (once) a list; duplicate names within a
 //! board; the same run on two boards; the older layout lacks cost fields.
 
 use std::collections::BTreeMap;
@@ -55,8 +56,9 @@ struct Entry {
     resolved: Option<Value>,
     #[serde(default)]
     date: Option<String>,
+    /// A URL, `null`, or in one entry a list of URLs.
     #[serde(default)]
-    site: Option<String>,
+    site: Option<Value>,
     #[serde(default)]
     tags: Option<Vec<Value>>,
 }
@@ -109,7 +111,13 @@ impl Source for SweBench {
                         data_date.map_or(date, |d: chrono::DateTime<chrono::Utc>| d.max(date)),
                     );
                 }
-                let site = entry.site.clone();
+                let site = match &entry.site {
+                    Some(Value::String(url)) => Some(url.clone()),
+                    Some(Value::Array(urls)) => {
+                        urls.iter().find_map(Value::as_str).map(str::to_string)
+                    }
+                    _ => None,
+                };
                 let models = model_tags(entry);
                 let single = (models.len() == 1).then(|| models[0].clone());
                 let (key, system) = match (board_name, &single) {
@@ -174,7 +182,7 @@ mod tests {
     const SAMPLE: &str = r#"{"leaderboards": [
       {"name": "bash-only", "results": [
         {"name": "Claude 4.5 Opus medium (20251101)", "resolved": 74.4, "date": "2025-11-24",
-         "site": "https://a", "checked": true, "tags": ["Model: claude-opus-4-5-20251101", "Org: Anthropic"]}]},
+         "site": ["https://a", "https://b"], "checked": true, "tags": ["Model: claude-opus-4-5-20251101", "Org: Anthropic"]}]},
       {"name": "Verified", "results": [
         {"name": "TRAE", "resolved": 70.6, "date": "2025-06-10", "checked": "false (See README.md)",
          "tags": ["Model: claude-sonnet-4-20250514", "Model: o3", "Model: gemini-2.5-pro"]},

@@ -254,7 +254,7 @@ impl Store for SqliteStore {
         let mut out = Vec::new();
         for source in SourceId::ALL {
             let latest = sqlx::query(
-                "SELECT status, attempted_at, rows_read, rows_matched, error FROM source_runs \
+                "SELECT status, attempted_at, rows_read, rows_matched, rows_detail, error FROM source_runs \
                  WHERE source = ? ORDER BY id DESC LIMIT 1",
             )
             .bind(source.as_str())
@@ -281,6 +281,7 @@ impl Store for SqliteStore {
                         rows_matched: row
                             .try_get::<Option<i64>, _>("rows_matched")?
                             .map(|n| n.max(0) as u64),
+                        rows_detail: row.try_get("rows_detail")?,
                         error: row.try_get("error")?,
                     }
                 }
@@ -291,6 +292,7 @@ impl Store for SqliteStore {
                     last_success_at: None,
                     rows_read: None,
                     rows_matched: None,
+                    rows_detail: None,
                     error: Some("never fetched".to_string()),
                 },
             };

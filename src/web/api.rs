@@ -9,7 +9,7 @@ use axum::{Json, Router};
 
 use super::{AppState, Params, WebError};
 use crate::export::{self, RankingsDocument};
-use crate::query::{self, RankingQuery};
+use crate::query::{self, QueryContext, RankingQuery};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -28,8 +28,8 @@ async fn rankings(
     State(state): State<AppState>,
     raw: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let query = RankingQuery::from_params(&params(raw)?, true)?;
     let rankings = state.rankings();
+    let query = RankingQuery::from_params(&params(raw)?, &QueryContext::of(&rankings, true))?;
     let result = query::run(&rankings, &query);
     Ok(Json(RankingsDocument {
         generated_at: rankings.generated_at,
@@ -44,8 +44,8 @@ async fn rankings_csv(
     State(state): State<AppState>,
     raw: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let query = RankingQuery::from_params(&params(raw)?, true)?;
     let rankings = state.rankings();
+    let query = RankingQuery::from_params(&params(raw)?, &QueryContext::of(&rankings, true))?;
     let result = query::run(&rankings, &query);
     let mut body = Vec::new();
     export::write_csv(&result.rows, &mut body).map_err(|e| WebError::Internal(e.to_string()))?;
@@ -76,6 +76,6 @@ async fn model(
 }
 
 async fn sources(State(state): State<AppState>) -> Result<Response, WebError> {
-    let sources = state.store().source_statuses().await?;
+    let sources = state.config().source_statuses(state.store()).await?;
     Ok(Json(serde_json::json!({ "sources": sources })).into_response())
 }

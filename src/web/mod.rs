@@ -115,12 +115,6 @@ async fn not_found(uri: axum::http::Uri) -> WebError {
     WebError::NotFound(format!("nothing at {}", uri.path()))
 }
 
-/// Whether a default view should hide models without coding benchmarks:
-/// only when some model has them (otherwise nothing would be shown).
-pub fn default_has_benchmarks(rankings: &Rankings) -> bool {
-    rankings.rows.iter().any(|r| r.coding_coverage > 0)
-}
-
 /// Serves `router` on `listener` until `shutdown` resolves, then finishes
 /// the requests in flight.
 pub async fn serve(

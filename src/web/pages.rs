@@ -9,9 +9,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 
-use super::{AppState, Params, WebError, default_has_benchmarks};
+use super::{AppState, Params, WebError};
 use crate::domain::ModelRow;
-use crate::query::{self, Order, RankingQuery};
+use crate::query::{self, Order, QueryContext, RankingQuery};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(rankings_page))
@@ -253,9 +253,10 @@ async fn rankings_page(
         .map(|Query(p)| p)
         .map_err(|e| WebError::BadRequest(format!("the query string is malformed: {e}")).page())?;
     let rankings = state.rankings();
-    let auto_benchmarks = default_has_benchmarks(&rankings);
-    let query = RankingQuery::from_params(&params, auto_benchmarks)
-        .map_err(|e| WebError::from(e).page())?;
+    let context = QueryContext::of(&rankings, false);
+    let auto_benchmarks = context.default_has_benchmarks;
+    let query =
+        RankingQuery::from_params(&params, &context).map_err(|e| WebError::from(e).page())?;
     let result = query::run(&rankings, &query);
     let now = Utc::now();
 
@@ -273,13 +274,10 @@ async fn rankings_page(
             let next_order = match (active, query.order) {
                 (true, Order::Asc) => "desc",
                 (true, Order::Desc) => "asc",
-                (false, _) => {
-                    let probe: Params = [("sort".to_string(), field.to_string())].into();
-                    match RankingQuery::from_params(&probe, true).map(|q| q.order) {
-                        Ok(Order::Asc) => "asc",
-                        _ => "desc",
-                    }
-                }
+                (false, _) => match query::default_order(field) {
+                    Order::Asc => "asc",
+                    Order::Desc => "desc",
+                },
             };
             let mut link = kept.clone();
             link.push(("sort".into(), field.to_string()));

@@ -22,9 +22,9 @@ fn stdout(output: &Output) -> String {
 }
 
 #[test]
-fn refresh_from_the_fixtures_reports_openrouter_ok_and_the_rest_skipped() {
+fn refresh_from_the_fixtures_reports_every_source_ok_with_its_rows() {
     let Some(fixtures) =
-        shared_fixtures("refresh_from_the_fixtures_reports_openrouter_ok_and_the_rest_skipped")
+        shared_fixtures("refresh_from_the_fixtures_reports_every_source_ok_with_its_rows")
     else {
         return;
     };
@@ -46,13 +46,29 @@ fn refresh_from_the_fixtures_reports_openrouter_ok_and_the_rest_skipped() {
     assert!(out.status.success());
     let doc: Value = serde_json::from_str(&stdout(&out)).expect("json");
     let sources = doc["sources"].as_array().expect("list");
-    assert_eq!(sources.len(), 10);
-    for source in sources {
-        if source["source"] == "openrouter" {
-            assert_eq!(source["status"], "ok");
-            assert_eq!(source["rows_read"], 336);
-        }
+    let expected = [
+        ("openrouter", 336),
+        ("litellm", 2982),
+        ("modelsdev", 5258),
+        ("evalplus", 125),
+        ("bigcodebench", 404),
+        ("swebench", 277),
+        ("livebench", 127),
+        ("livecodebench", 16),
+        ("aider", 69),
+        ("artificialanalysis", 412),
+    ];
+    assert_eq!(sources.len(), expected.len());
+    for (source, (id, rows)) in sources.iter().zip(expected) {
+        assert_eq!(source["source"], id);
+        assert_eq!(source["status"], "ok", "{source}");
+        assert_eq!(source["rows_read"], rows, "{id}");
     }
+    assert_eq!(sources[4]["rows_detail"], "Full 202, Hard 202");
+    assert_eq!(
+        sources[5]["rows_detail"],
+        "bash-only 31, Verified 162, Lite 84"
+    );
 }
 
 #[test]
@@ -289,15 +305,29 @@ fn serve_on_an_empty_database_shows_the_bundled_models_within_ten_seconds() {
     .expect("json");
     let models = doc["models"].as_array().expect("models");
     assert!(models.len() >= 300, "{} models", models.len());
-    let with_prices = models
+    let catalogue: Vec<&Value> = models
+        .iter()
+        .filter(|m| {
+            m["sources"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|s| s == "openrouter"))
+        })
+        .collect();
+    assert!(
+        catalogue.len() >= 300,
+        "{} OpenRouter models",
+        catalogue.len()
+    );
+    let with_prices = catalogue
         .iter()
         .filter(|m| m["price_per_million_input"].is_number() && m["context_length"].is_number())
         .count();
     assert!(with_prices >= 300, "{with_prices} priced models");
-    for model in models {
+    for model in catalogue {
         for field in [
             "id",
             "name",
+            "creator",
             "is_free",
             "aliases",
             "pricing_data_updated_at",
@@ -344,4 +374,120 @@ fn serve_on_an_empty_database_shows_the_bundled_models_within_ten_seconds() {
     )
     .expect("json");
     assert!(doc["models"].as_array().expect("models").len() >= 300);
+}
+
+#[test]
+fn an_imported_benchmark_attaches_to_known_models_and_survives_refreshes() {
+    let db = TestDb::new();
+    let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
+    let dir_arg = dir.path().to_str().expect("utf-8");
+    assert!(
+        llmrank(&db, &["refresh", "--from-dir", dir_arg])
+            .status
+            .success()
+    );
+    let file = db.dir.path().join("evals.csv");
+    std::fs::write(
+        &file,
+        "model,score,date\nanthropic/claude-sonnet-5,81.5,2026-07-02\nqwen/qwen3-coder,64\n",
+    )
+    .expect("write");
+    let out = llmrank(
+        &db,
+        &[
+            "import-benchmark",
+            "--name",
+            "my-evals",
+            "--file",
+            file.to_str().expect("utf-8"),
+            "--weight",
+            "1",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 joined existing models"));
+
+    // A refresh of the other sources keeps it.
+    assert!(
+        llmrank(&db, &["refresh", "--from-dir", dir_arg])
+            .status
+            .success()
+    );
+    let json: Value = serde_json::from_str(&stdout(&llmrank(&db, &["export", "--format", "json"])))
+        .expect("json");
+    let sonnet = json["models"]
+        .as_array()
+        .expect("models")
+        .iter()
+        .find(|m| m["id"] == "anthropic/claude-sonnet-5-20260630")
+        .expect("sonnet");
+    assert_eq!(sonnet["benchmarks"]["my-evals"], 81.5);
+    assert_eq!(
+        sonnet["coding_coverage"], 1,
+        "weight 1 counts it in the composite"
+    );
+    let csv_text = stdout(&llmrank(&db, &["export", "--format", "csv"]));
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let column = header
+        .iter()
+        .position(|h| h == "my-evals")
+        .expect("a my-evals column");
+    let scores: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("row")[column].to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    assert_eq!(scores.len(), 2);
+
+    let out = llmrank(&db, &["remove-benchmark", "my-evals"]);
+    assert!(out.status.success());
+    let json = stdout(&llmrank(&db, &["export", "--format", "json"]));
+    assert!(!json.contains("my-evals"));
+}
+
+#[test]
+fn a_bad_benchmark_file_is_refused_with_its_line_and_imports_nothing() {
+    let db = TestDb::new();
+    let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
+    assert!(
+        llmrank(
+            &db,
+            &["refresh", "--from-dir", dir.path().to_str().expect("utf-8")]
+        )
+        .status
+        .success()
+    );
+    for (content, expected) in [
+        (
+            "model,points\nx,1\n",
+            "line 1: the header has no `score` column",
+        ),
+        (
+            "model,score\nanthropic/claude-sonnet-5,80\nqwen/qwen3-coder,high\n",
+            "line 3: score `high` is not a number",
+        ),
+    ] {
+        let file = db.dir.path().join("bad.csv");
+        std::fs::write(&file, content).expect("write");
+        let out = llmrank(
+            &db,
+            &[
+                "import-benchmark",
+                "--name",
+                "bad",
+                "--file",
+                file.to_str().expect("utf-8"),
+            ],
+        );
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    let json = stdout(&llmrank(&db, &["export", "--format", "json"]));
+    assert!(!json.contains("\"bad\""), "nothing was imported");
 }

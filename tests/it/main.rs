@@ -6,4 +6,5 @@ mod support;
 mod api;
 mod cli;
 mod openrouter;
+mod sources;
 mod store;

@@ -32,6 +32,13 @@ struct Inner {
     behaviours: Mutex<HashMap<String, Behaviour>>,
     hits: Mutex<HashMap<String, usize>>,
     requests: AtomicUsize,
+    not_modified: AtomicUsize,
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+    })
 }
 
 /// A running fixture server; stops when dropped.
@@ -70,6 +77,11 @@ impl FixtureServer {
             .lock()
             .expect("lock")
             .insert(path.to_string(), behaviour);
+    }
+
+    /// How many requests were answered 304.
+    pub fn not_modified(&self) -> usize {
+        self.inner.not_modified.load(Ordering::SeqCst)
     }
 
     /// How many requests `path` received.
@@ -123,7 +135,24 @@ async fn handle(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Resp
         return StatusCode::BAD_REQUEST.into_response();
     }
     match tokio::fs::read(inner.root.join(relative)).await {
-        Ok(bytes) => bytes.into_response(),
+        Ok(bytes) => {
+            // A content hash as ETag, so conditional GETs can be tested.
+            let etag = format!("\"{:x}-{}\"", fnv(&bytes), bytes.len());
+            let matches = request
+                .headers()
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                == Some(etag.as_str());
+            if matches {
+                inner.not_modified.fetch_add(1, Ordering::SeqCst);
+                return StatusCode::NOT_MODIFIED.into_response();
+            }
+            let mut response = bytes.into_response();
+            response
+                .headers_mut()
+                .insert(header::ETAG, HeaderValue::from_str(&etag).expect("etag"));
+            response
+        }
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }

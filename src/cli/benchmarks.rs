@@ -1,0 +1,96 @@
+//! `llmrank import-benchmark` and `llmrank remove-benchmark`: the user's own
+//! leaderboards, resolved like any source's and kept across refreshes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::Utc;
+
+use super::open_store;
+use crate::config::Config;
+use crate::domain::{CustomBenchmark, Scale};
+use crate::refresh;
+use crate::sources::custom;
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The benchmark's name (letters, digits, `-`, `_`, `.`).
+    #[arg(long)]
+    name: String,
+    /// A CSV (header with `model`, `score`, optional `date`, `url`) or a JSON list.
+    #[arg(long)]
+    file: PathBuf,
+    #[arg(long, default_value = "coding")]
+    category: String,
+    /// percent (0–100), fraction (0–1) or elo.
+    #[arg(long, default_value = "percent")]
+    scale: Scale,
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    higher_is_better: bool,
+    /// Weight in the coding composite; 0 shows it without scoring it.
+    #[arg(long, default_value_t = 0.0)]
+    weight: f64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RemoveArgs {
+    /// The benchmark's name.
+    name: String,
+}
+
+pub async fn import(config: Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    custom::validate_name(&args.name)?;
+    anyhow::ensure!(
+        args.weight.is_finite() && args.weight >= 0.0,
+        "--weight must be a number ≥ 0"
+    );
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let scores = custom::parse_scores(&bytes, args.scale)
+        .with_context(|| format!("{} was not imported", args.file.display()))?;
+    let store = open_store(&config).await?;
+    let benchmark = CustomBenchmark {
+        name: args.name.clone(),
+        category: args.category,
+        scale: args.scale,
+        higher_is_better: args.higher_is_better,
+        weight: args.weight,
+        imported_at: Utc::now(),
+        file_name: args.file.display().to_string(),
+    };
+    store.put_custom_benchmark(&benchmark, &scores).await?;
+    refresh::rescore(store.as_ref(), &config.refresh_options(false)).await?;
+    let rankings = store
+        .latest_rankings()
+        .await?
+        .unwrap_or_else(|| crate::domain::Rankings {
+            generated_at: Utc::now(),
+            methodology_version: String::new(),
+            rows: Vec::new(),
+        });
+    let with_score: Vec<_> = rankings
+        .rows
+        .iter()
+        .filter(|r| r.benchmarks.get(&args.name).is_some())
+        .collect();
+    let joined = with_score.iter().filter(|r| r.sources.len() > 1).count();
+    eprintln!(
+        "imported {} scores as `{}`: {} joined existing models, {} are new models (see `llmrank unmatched`)",
+        scores.len(),
+        args.name,
+        joined,
+        with_score.len() - joined
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn remove(config: Config, args: RemoveArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(&config).await?;
+    if !store.remove_custom_benchmark(&args.name).await? {
+        anyhow::bail!("there is no custom benchmark named `{}`", args.name);
+    }
+    refresh::rescore(store.as_ref(), &config.refresh_options(false)).await?;
+    eprintln!("removed `{}`", args.name);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,256 @@
+//! User-supplied leaderboards ("bring your own", PRODUCT.md 2.2): a CSV with
+//! at least `model` and `score` columns (optional `date`, `url`), or a JSON
+//! list of `{model, score, date?, url?}`. Every problem is reported with its
+//! line (CSV) or entry number (JSON), and a file with any problem imports
+//! nothing.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::date_utc;
+use crate::domain::{BENCHMARK_KEYS, CustomScore, Scale};
+
+/// Why a custom benchmark file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("line {line}: {message}")]
+    Line { line: u64, message: String },
+    #[error("entry {entry}: {message}")]
+    Entry { entry: usize, message: String },
+    #[error("{0}")]
+    File(String),
+}
+
+/// Checks a custom benchmark's name: letters, digits, `-`, `_`, `.`; not a
+/// built-in benchmark key.
+pub fn validate_name(name: &str) -> Result<(), ImportError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !ok {
+        return Err(ImportError::File(format!(
+            "benchmark name `{name}` must be 1–64 letters, digits, `-`, `_` or `.`"
+        )));
+    }
+    if BENCHMARK_KEYS.contains(&name) {
+        return Err(ImportError::File(format!(
+            "`{name}` is a built-in benchmark; choose another name"
+        )));
+    }
+    Ok(())
+}
+
+fn check_score(raw: f64, scale: Scale) -> Result<f64, String> {
+    if !raw.is_finite() {
+        return Err(format!("score `{raw}` is not a finite number"));
+    }
+    let range = match scale {
+        Scale::Percent => Some((0.0, 100.0)),
+        Scale::Fraction => Some((0.0, 1.0)),
+        Scale::Elo => None,
+    };
+    if let Some((low, high)) = range
+        && !(low..=high).contains(&raw)
+    {
+        return Err(format!(
+            "score {raw} is outside {low}–{high} for the {scale} scale (use --scale to say which)"
+        ));
+    }
+    Ok(scale.normalise(raw))
+}
+
+/// Parses a CSV or JSON leaderboard (by the file's first non-blank byte).
+pub fn parse_scores(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let scores = match first {
+        None => return Err(ImportError::File("the file is empty".into())),
+        Some(b'[') => parse_json(bytes, scale)?,
+        Some(_) => parse_csv(bytes, scale)?,
+    };
+    if scores.is_empty() {
+        return Err(ImportError::File("the file has no scores".into()));
+    }
+    Ok(scores)
+}
+
+fn parse_csv(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(bytes);
+    let header = reader
+        .headers()
+        .map_err(|e| ImportError::Line {
+            line: 1,
+            message: e.to_string(),
+        })?
+        .clone();
+    let column = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let model_col = column("model").ok_or_else(|| ImportError::Line {
+        line: 1,
+        message: "the header has no `model` column".into(),
+    })?;
+    let score_col = column("score").ok_or_else(|| ImportError::Line {
+        line: 1,
+        message: "the header has no `score` column".into(),
+    })?;
+    let (date_col, url_col) = (column("date"), column("url"));
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut scores = Vec::new();
+    for row in reader.records() {
+        let row = row.map_err(|e| ImportError::Line {
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        })?;
+        let line = row.position().map_or(0, |p| p.line());
+        let fail = |message: String| ImportError::Line { line, message };
+        let model = row.get(model_col).unwrap_or_default();
+        if model.is_empty() {
+            return Err(fail("the model name is empty".into()));
+        }
+        let raw = row.get(score_col).unwrap_or_default();
+        let score = raw
+            .parse::<f64>()
+            .map_err(|_| fail(format!("score `{raw}` is not a number")))
+            .and_then(|v| check_score(v, scale).map_err(fail))?;
+        if let Some(first) = seen.insert(model.to_string(), line) {
+            return Err(fail(format!(
+                "model `{model}` already has a score on line {first}"
+            )));
+        }
+        let date = date_col.and_then(|c| row.get(c)).filter(|d| !d.is_empty());
+        let as_of = match date {
+            Some(d) => {
+                Some(date_utc(d).ok_or_else(|| fail(format!("date `{d}` is not YYYY-MM-DD")))?)
+            }
+            None => None,
+        };
+        scores.push(CustomScore {
+            model_name: model.to_string(),
+            score,
+            as_of,
+            url: url_col
+                .and_then(|c| row.get(c))
+                .filter(|u| !u.is_empty())
+                .map(str::to_string),
+        });
+    }
+    Ok(scores)
+}
+
+fn parse_json(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError> {
+    let doc: Vec<Value> = serde_json::from_slice(bytes)
+        .map_err(|e| ImportError::File(format!("not a JSON list of scores: {e}")))?;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut scores = Vec::new();
+    for (index, item) in doc.iter().enumerate() {
+        let entry = index + 1;
+        let fail = |message: String| ImportError::Entry { entry, message };
+        let model = item
+            .get("model")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .ok_or_else(|| fail("no `model` name".into()))?;
+        let score = match item.get("score") {
+            Some(Value::Number(n)) => n
+                .as_f64()
+                .ok_or_else(|| fail("`score` is not a number".into()))?,
+            Some(other) => return Err(fail(format!("`score` {other} is not a number"))),
+            None => return Err(fail("no `score`".into())),
+        };
+        let score = check_score(score, scale).map_err(fail)?;
+        if let Some(first) = seen.insert(model.to_string(), entry) {
+            return Err(fail(format!(
+                "model `{model}` already has a score in entry {first}"
+            )));
+        }
+        let as_of = match item.get("date").and_then(Value::as_str) {
+            Some(d) => {
+                Some(date_utc(d).ok_or_else(|| fail(format!("date `{d}` is not YYYY-MM-DD")))?)
+            }
+            None => None,
+        };
+        scores.push(CustomScore {
+            model_name: model.to_string(),
+            score,
+            as_of,
+            url: item.get("url").and_then(Value::as_str).map(str::to_string),
+        });
+    }
+    Ok(scores)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_are_read_with_optional_columns() {
+        let scores = parse_scores(
+            b"model,score,date,url\nGPT-4o (Aug 2024),71.5,2025-01-02,https://x\nclaude-3-5-sonnet-20241022,74\n",
+            Scale::Percent,
+        )
+        .expect("valid");
+        assert_eq!(scores.len(), 2);
+        assert_eq!(scores[0].model_name, "GPT-4o (Aug 2024)");
+        assert_eq!(scores[0].score, 71.5);
+        assert!(scores[0].as_of.is_some());
+        assert_eq!(scores[1].url, None);
+    }
+
+    #[test]
+    fn csv_problems_name_their_line() {
+        assert_eq!(
+            parse_scores(b"model,points\nx,1\n", Scale::Percent),
+            Err(ImportError::Line {
+                line: 1,
+                message: "the header has no `score` column".into()
+            })
+        );
+        assert_eq!(
+            parse_scores(b"model,score\nx,1\ny,abc\n", Scale::Percent),
+            Err(ImportError::Line {
+                line: 3,
+                message: "score `abc` is not a number".into()
+            })
+        );
+        assert!(matches!(
+            parse_scores(b"model,score\nx,150\n", Scale::Percent),
+            Err(ImportError::Line { line: 2, .. })
+        ));
+        assert!(matches!(
+            parse_scores(b"model,score\nx,1\nx,2\n", Scale::Percent),
+            Err(ImportError::Line { line: 3, .. })
+        ));
+    }
+
+    #[test]
+    fn json_lists_are_read_and_fractions_scaled() {
+        let scores = parse_scores(
+            br#"[{"model": "a", "score": 0.5}, {"model": "b", "score": 0.25, "date": "2025-03-01"}]"#,
+            Scale::Fraction,
+        )
+        .expect("valid");
+        assert_eq!(scores[0].score, 50.0);
+        assert_eq!(scores[1].score, 25.0);
+        assert_eq!(
+            parse_scores(br#"[{"model": "a", "score": "x"}]"#, Scale::Percent),
+            Err(ImportError::Entry {
+                entry: 1,
+                message: "`score` \"x\" is not a number".into()
+            })
+        );
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(validate_name("my-evals").is_ok());
+        assert!(validate_name("humaneval").is_err());
+        assert!(validate_name("bad name").is_err());
+        assert!(validate_name("").is_err());
+    }
+}

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::domain::{ComponentWeights, SourceId};
+use crate::identity::Overrides as NameOverrides;
 use crate::refresh::RefreshOptions;
 use crate::sources::{HttpSettings, SourceSettings};
 
@@ -42,6 +43,8 @@ pub struct FileConfig {
     pub artificial_analysis_api_key: Option<String>,
     /// Scoring weights, as `coding:0.5,performance:0.3,value:0.2`.
     pub weights: Option<String>,
+    /// An entity-resolution overrides file replacing the built-in one.
+    pub overrides: Option<PathBuf>,
     /// Per-source live URL overrides: `[sources.openrouter] url = "…"`.
     #[serde(default)]
     pub sources: HashMap<String, SourceOverride>,
@@ -107,6 +110,8 @@ pub struct Config {
     pub weights: ComponentWeights,
     pub http: HttpSettings,
     pub sources: SourceSettings,
+    /// Entity-resolution pins and forbidden pairs.
+    pub overrides: NameOverrides,
 }
 
 /// Environment variables holding API keys, read directly.
@@ -212,6 +217,16 @@ impl Config {
                 });
             }
         }
+        let overrides = match std::env::var_os("LLMRANK_OVERRIDES")
+            .map(PathBuf::from)
+            .or(file.overrides)
+        {
+            Some(path) => NameOverrides::load(&path).map_err(|e| ConfigError::Invalid {
+                setting: "LLMRANK_OVERRIDES / overrides".into(),
+                detail: e.to_string(),
+            })?,
+            None => NameOverrides::builtin(),
+        };
         Ok(Config {
             database_url,
             addr,
@@ -226,6 +241,7 @@ impl Config {
             weights,
             http: HttpSettings::default(),
             sources,
+            overrides,
         })
     }
 
@@ -253,6 +269,7 @@ impl Config {
         RefreshOptions {
             weights: self.weights,
             sources: self.sources.clone(),
+            overrides: self.overrides.clone(),
             force,
         }
     }

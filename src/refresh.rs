@@ -12,7 +12,7 @@ use crate::domain::{
     ComponentWeights, CustomBenchmark, FetchOrigin, Metric, Observation, SourceBatch, SourceId,
     SourceRecord, SourceStatusKind,
 };
-use crate::identity;
+use crate::identity::{self, Overrides};
 use crate::scoring;
 use crate::snapshot::Snapshot;
 use crate::sources::fetch::Fresh;
@@ -24,6 +24,8 @@ use crate::store::{Catalogue, RefreshWrite, SourceRunWrite, Store, StoreError};
 pub struct RefreshOptions {
     pub weights: ComponentWeights,
     pub sources: SourceSettings,
+    /// Entity-resolution pins and forbidden pairs.
+    pub overrides: Overrides,
     /// Fetch every file in full, ignoring stored ETag / Last-Modified.
     pub force: bool,
 }
@@ -32,6 +34,7 @@ impl RefreshOptions {
     pub fn with_weights(weights: ComponentWeights) -> Self {
         RefreshOptions {
             weights,
+            overrides: Overrides::builtin(),
             ..RefreshOptions::default()
         }
     }
@@ -132,6 +135,15 @@ pub async fn rescore(
     .await
 }
 
+/// Every stored batch plus the custom benchmarks: what resolution runs on.
+pub async fn all_batches(store: &dyn Store) -> Result<Vec<SourceBatch>, StoreError> {
+    let mut batches = store.current_batches().await?;
+    if let Some(batch) = custom_batch(&store.custom_benchmarks().await?) {
+        batches.push(batch);
+    }
+    Ok(batches)
+}
+
 /// The user's custom benchmarks as one batch, so their names are resolved
 /// like any source's.
 fn custom_batch(
@@ -208,7 +220,7 @@ pub async fn apply(
     if let Some(batch) = custom_batch(&custom) {
         batches.push(batch);
     }
-    let resolution = identity::resolve(&batches);
+    let resolution = identity::resolve_with(&batches, &options.overrides);
     let matched = |batch: &SourceBatch| {
         batch
             .records

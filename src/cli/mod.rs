@@ -4,6 +4,7 @@
 
 mod benchmarks;
 mod export;
+mod identity;
 mod migrate;
 mod progress;
 mod refresh;
@@ -65,6 +66,10 @@ pub enum Command {
     Export(export::Args),
     /// Show each source's status.
     Sources(sources::Args),
+    /// Explain which model a name resolves to, and why.
+    Resolve(identity::ResolveArgs),
+    /// Score entity resolution against a gold file of hand-checked matches.
+    EvalIdentity(identity::EvalArgs),
     /// List names that matched no model, per source.
     Unmatched(unmatched::Args),
     /// Import your own leaderboard (CSV or JSON) as a custom benchmark.
@@ -117,6 +122,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(config, args).await,
         Command::Sources(args) => sources::run(config, args).await,
         Command::Unmatched(args) => unmatched::run(config, args).await,
+        Command::Resolve(args) => identity::resolve(config, args).await,
+        Command::EvalIdentity(args) => identity::eval(config, args).await,
         Command::ImportBenchmark(args) => benchmarks::import(config, args).await,
         Command::RemoveBenchmark(args) => benchmarks::remove(config, args).await,
         Command::Migrate => migrate::run(config).await,

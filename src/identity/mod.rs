@@ -1,17 +1,33 @@
 //! Entity resolution: which canonical model each source's name denotes.
 //!
-//! Sources are resolved in a fixed order (the catalogue first), so the result
-//! does not depend on the order in which fetches finished. Stages, in order:
-//! 1. routes the data itself ties to another entry (OpenRouter `:free` and
-//!    `~…-latest` ids with `alias_target`) join that entry's model;
-//! 2. an exact known id or spelling (after [`normalise`]) that names exactly one
-//!    model joins it; two or more candidates mean no match;
-//! 3. otherwise a source that may create models (PRODUCT.md section 3) makes a
-//!    new record, and one that may not (price lists) leaves the name unmatched.
+//! Deterministic and explainable, in stages, for each record (sources in a
+//! fixed order: the catalogue first, price lists last; records by name):
+//! 1. `pin`: the overrides file ties the name to a model;
+//! 2. `route`: the data ties the entry to another one (OpenRouter `:free`
+//!    and `~…-latest` ids with their `alias_target`);
+//! 3. `exact id`: a name (or its last path segments) equals a known id:
+//!    an OpenRouter id or canonical slug, or a Hugging Face repository;
+//! 4. `parsed`: the name read by [`name::parse`] (core words, snapshot date,
+//!    variant) fits exactly one model; the record's variant is the union of
+//!    what its names state. Dates must agree where both names state them;
+//!    an undated name fits a dated model only when that model is the only
+//!    snapshot. Two or more candidates mean no match;
+//! 5. `relaxed`: the same without the words `instruct` and `chat`;
+//! 6. otherwise a source that may create models (PRODUCT.md section 3) makes
+//!    a new record, and a price list leaves the name unmatched.
+//!
+//! Records that are agent systems are listed apart and never joined.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+pub mod gold;
+pub mod name;
+mod overrides;
+
+use std::collections::{BTreeSet, HashMap};
+
+pub use overrides::{Overrides, OverridesError};
 
 use crate::domain::{Alias, Model, SourceBatch, SourceId, SourceRecord};
+use name::{NameDate, ParsedName};
 
 /// The outcome of resolving every record of every batch.
 #[derive(Debug, Clone, Default)]
@@ -34,24 +50,334 @@ impl Resolution {
     }
 }
 
-/// Resolves all records into canonical models.
-pub fn resolve(batches: &[SourceBatch]) -> Resolution {
-    let mut ordered: Vec<&SourceBatch> = batches.iter().collect();
-    ordered.sort_by_key(|b| b.source);
+/// The order in which sources are resolved: the catalogue and the speed
+/// benchmark first (their ids are the most precise), benchmarks, the user's
+/// benchmarks, and the price lists last (they only attach).
+fn resolution_rank(source: SourceId) -> u8 {
+    match source {
+        SourceId::OpenRouter => 0,
+        SourceId::ArtificialAnalysis => 1,
+        SourceId::SweBench => 2,
+        SourceId::LiveBench => 3,
+        SourceId::BigCodeBench => 4,
+        SourceId::LiveCodeBench => 5,
+        SourceId::Aider => 6,
+        SourceId::EvalPlus => 7,
+        SourceId::Custom => 8,
+        SourceId::LiteLlm => 9,
+        SourceId::ModelsDev => 10,
+    }
+}
 
-    let mut models: BTreeMap<String, Model> = BTreeMap::new();
-    // Normalised spelling → ids of the models known under it.
-    let mut index: HashMap<String, BTreeSet<String>> = HashMap::new();
-    let mut assignment = HashMap::new();
+/// Words that often differ between two names of one model.
+const SOFT_WORDS: &[&str] = &["instruct", "chat"];
+
+/// A date an index entry carries, and how much it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct EntryDate {
+    date: NameDate,
+    /// Strong: part of the model's own name (`-20241022`, `-0324`). Weak: a
+    /// listing label (OpenRouter's canonical slug) or a month remark, which
+    /// may differ from the snapshot by days.
+    strong: bool,
+}
+
+type Entry = (usize, Option<EntryDate>);
+
+/// How a record was (or was not) matched, for `resolve --explain`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub stage: &'static str,
+    /// The model chosen, if any.
+    pub model: Option<String>,
+    /// What each stage saw.
+    pub notes: Vec<String>,
+}
+
+struct Builder {
+    models: Vec<Model>,
+    by_id: HashMap<String, usize>,
+    /// (core, variant) → (model, date of that name).
+    index: HashMap<(String, String), Vec<Entry>>,
+    /// The same with soft words removed from the core.
+    relaxed: HashMap<(String, String), Vec<Entry>>,
+    /// Lowercased exact ids → models (two models under one id: ambiguous).
+    exact: HashMap<String, BTreeSet<usize>>,
+    /// Each model's plain (core, date) and variant, to link variants to bases.
+    shape: Vec<(String, Option<NameDate>, String)>,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder {
+            models: Vec::new(),
+            by_id: HashMap::new(),
+            index: HashMap::new(),
+            relaxed: HashMap::new(),
+            exact: HashMap::new(),
+            shape: Vec::new(),
+        }
+    }
+
+    fn relax(core: &[String]) -> String {
+        core.iter()
+            .filter(|w| !SOFT_WORDS.contains(&w.as_str()) && !w.starts_with("0."))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Records where `model` can be found from now on.
+    fn learn(
+        &mut self,
+        model: usize,
+        source: SourceId,
+        record: &SourceRecord,
+        reading: &RecordReading,
+    ) {
+        for (parsed, weak) in &reading.spellings {
+            let variant = reading.variant_key();
+            // Each name is found under its own date: an undated name is the
+            // model's plain name ("the first release").
+            // An undated name of a record whose other name states the
+            // snapshot (AA's slug `deepseek-r1` of "DeepSeek R1 0528") is that
+            // snapshot's name, not a plain one.
+            let own = parsed.date.map(|date| EntryDate {
+                date,
+                strong: !weak && !parsed.date_is_remark,
+            });
+            let entry = (model, own.or(reading.date.filter(|d| d.strong)));
+            let key = (parsed.core_key(), variant.clone());
+            let list = self.index.entry(key).or_default();
+            if !list.contains(&entry) {
+                list.push(entry);
+            }
+            let list = self
+                .relaxed
+                .entry((Self::relax(&parsed.core), variant))
+                .or_default();
+            if !list.contains(&entry) {
+                list.push(entry);
+            }
+        }
+        if source == SourceId::OpenRouter || source == SourceId::Custom {
+            for id in std::iter::once(&record.name).chain(record.canonical_slug.iter()) {
+                self.exact
+                    .entry(id.to_lowercase())
+                    .or_default()
+                    .insert(model);
+            }
+        }
+        if let Some(hf) = &record.hugging_face_id {
+            self.exact
+                .entry(hf.to_lowercase())
+                .or_default()
+                .insert(model);
+        }
+    }
+
+    fn add_model(
+        &mut self,
+        source: SourceId,
+        record: &SourceRecord,
+        reading: &RecordReading,
+    ) -> usize {
+        let base = model_id_for(record, reading);
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.by_id.contains_key(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        let index = self.models.len();
+        self.models.push(Model {
+            id: id.clone(),
+            name: display_name(source, record),
+            creator: record
+                .creator
+                .clone()
+                .or_else(|| guess_creator(&reading.spellings)),
+            open_weights: None,
+            release_date: None,
+            base_model_id: None,
+            aliases: Vec::new(),
+        });
+        let core = reading
+            .spellings
+            .first()
+            .map(|(p, _)| p.core_key())
+            .unwrap_or_default();
+        self.shape
+            .push((core, reading.date.map(|d| d.date), reading.variant_key()));
+        self.by_id.insert(id, index);
+        index
+    }
+}
+
+/// A record's names, read.
+struct RecordReading {
+    /// Each name, and whether its date is only a label (a canonical slug).
+    spellings: Vec<(ParsedName, bool)>,
+    /// The union of the variants its names state.
+    variant: BTreeSet<String>,
+    /// The most telling date its names state.
+    date: Option<EntryDate>,
+}
+
+impl RecordReading {
+    fn of(record: &SourceRecord) -> Self {
+        // A canonical slug's date is a listing label wherever it appears.
+        let is_slug = |n: &String| record.canonical_slug.as_ref() == Some(n);
+        let mut spellings: Vec<(ParsedName, bool)> = std::iter::once((&record.name, false))
+            .chain(
+                record
+                    .other_names
+                    .iter()
+                    .filter(|n| !is_slug(n))
+                    .map(|n| (n, false)),
+            )
+            .chain(record.canonical_slug.iter().map(|n| (n, true)))
+            .map(|(n, weak)| (name::parse(n), weak))
+            .filter(|(p, _)| !p.core.is_empty())
+            .collect();
+        spellings.dedup_by(|a, b| a.0 == b.0);
+        let variant = spellings
+            .iter()
+            .flat_map(|(p, _)| p.variant.iter().cloned())
+            .collect();
+        let date = spellings
+            .iter()
+            .filter_map(|(p, weak)| {
+                p.date.map(|date| EntryDate {
+                    date,
+                    strong: !weak && !p.date_is_remark,
+                })
+            })
+            .max_by_key(|d| (d.strong, d.date.day.is_some(), d.date.year.is_some()));
+        RecordReading {
+            spellings,
+            variant,
+            date,
+        }
+    }
+
+    fn variant_key(&self) -> String {
+        self.variant.iter().cloned().collect::<Vec<_>>().join("+")
+    }
+}
+
+/// Year and month agree where both are stated.
+fn same_month(a: &NameDate, b: &NameDate) -> bool {
+    a.month == b.month && a.year.zip(b.year).is_none_or(|(x, y)| x == y)
+}
+
+/// The models an index entry list offers for a name dated `date`, in tiers
+/// (the first tier with any model decides):
+/// - a snapshot date (strong): entries whose own snapshot date agrees, then
+///   entries whose label or remark agrees to the month, then undated names
+///   of models released that month; never another undated one
+///   (`deepseek-r1-0528` is not `deepseek-r1`, released in January);
+/// - a label or remark date (weak): entries agreeing to the month, then
+///   undated ones;
+/// - no date: undated entries (the plain name is the first release), then
+///   any entry, which fits only when the model has one snapshot.
+fn candidates(
+    entries: &[Entry],
+    date: Option<EntryDate>,
+    released: &dyn Fn(usize) -> Option<chrono::NaiveDate>,
+) -> BTreeSet<usize> {
+    let pick = |f: &dyn Fn(&Option<EntryDate>) -> bool| -> BTreeSet<usize> {
+        entries
+            .iter()
+            .filter(|(_, d)| f(d))
+            .map(|(m, _)| *m)
+            .collect()
+    };
+    let tiers: Vec<BTreeSet<usize>> = match date {
+        Some(EntryDate { date, strong: true }) => vec![
+            pick(&|d| d.is_some_and(|d| d.strong && date.agrees(&d.date))),
+            pick(&|d| d.is_some_and(|d| !d.strong && same_month(&date, &d.date))),
+            entries
+                .iter()
+                .filter(|(m, d)| {
+                    d.is_none()
+                        && released(*m).is_some_and(|r| {
+                            use chrono::Datelike;
+                            same_month(
+                                &date,
+                                &NameDate {
+                                    year: Some(r.year() as u16),
+                                    month: r.month() as u8,
+                                    day: None,
+                                },
+                            )
+                        })
+                })
+                .map(|(m, _)| *m)
+                .collect(),
+        ],
+        Some(EntryDate {
+            date,
+            strong: false,
+        }) => vec![
+            pick(&|d| d.is_some_and(|d| same_month(&date, &d.date))),
+            pick(&|d| d.is_none()),
+        ],
+        None => vec![pick(&|d| d.is_none()), pick(&|_| true)],
+    };
+    tiers
+        .into_iter()
+        .find(|t| !t.is_empty())
+        .unwrap_or_default()
+}
+
+/// Resolves all records into canonical models, with no overrides.
+pub fn resolve(batches: &[SourceBatch]) -> Resolution {
+    resolve_with(batches, &Overrides::default())
+}
+
+/// Resolves all records into canonical models.
+pub fn resolve_with(batches: &[SourceBatch], overrides: &Overrides) -> Resolution {
+    run(batches, overrides, None).0
+}
+
+/// Resolves and explains how one record (by source and name) was decided.
+pub fn explain(
+    batches: &[SourceBatch],
+    overrides: &Overrides,
+    source: SourceId,
+    name: &str,
+) -> (Resolution, Option<Decision>) {
+    run(batches, overrides, Some((source, name)))
+}
+
+fn run(
+    batches: &[SourceBatch],
+    overrides: &Overrides,
+    watch: Option<(SourceId, &str)>,
+) -> (Resolution, Option<Decision>) {
+    let mut ordered: Vec<&SourceBatch> = batches.iter().collect();
+    ordered.sort_by_key(|b| (resolution_rank(b.source), b.source));
+
+    let mut b = Builder::new();
+    let mut assignment: HashMap<(SourceId, String), usize> = HashMap::new();
     let mut unmatched = Vec::new();
     let mut systems = Vec::new();
+    let mut watched = None;
 
     for batch in ordered {
         let source = batch.source;
-        // Entries that are routes to another entry go last, so their target exists.
-        let (routes, entries): (Vec<&SourceRecord>, Vec<&SourceRecord>) =
-            batch.records.iter().partition(|r| r.alias_of.is_some());
-        for record in entries.into_iter().chain(routes) {
+        // Entries that route to another entry go last, so their target
+        // exists; dated names before undated ones, so an undated name can
+        // tell whether its model has one snapshot or several.
+        let mut records: Vec<(bool, bool, &SourceRecord)> = batch
+            .records
+            .iter()
+            .map(|r| (r.alias_of.is_some(), name::parse(&r.name).date.is_none(), r))
+            .collect();
+        records.sort_by(|x, y| (x.0, x.1, &x.2.name).cmp(&(y.0, y.1, &y.2.name)));
+        let records: Vec<&SourceRecord> = records.into_iter().map(|(_, _, r)| r).collect();
+        for record in records {
             if record.system {
                 systems.push(Alias {
                     source,
@@ -59,76 +385,283 @@ pub fn resolve(batches: &[SourceBatch]) -> Resolution {
                 });
                 continue;
             }
-            let target = record
-                .alias_of
-                .as_ref()
-                .and_then(|name| assignment.get(&(source, name.clone())).cloned())
-                .or_else(|| unique_candidate(&index, record));
-            let model_id = match target {
-                Some(id) => id,
-                None if source.creates_models() => {
-                    let id = model_id_for(record);
-                    models.entry(id.clone()).or_insert_with(|| Model {
-                        id: id.clone(),
-                        name: record
-                            .display_name
-                            .clone()
-                            .unwrap_or_else(|| record.name.clone()),
-                        creator: record.creator.clone(),
-                        open_weights: None,
-                        release_date: None,
-                        base_model_id: None,
-                        aliases: Vec::new(),
-                    });
-                    id
+            let reading = RecordReading::of(record);
+            let decision = decide(&b, &assignment, overrides, source, record, &reading);
+            let model = match decision
+                .model
+                .as_deref()
+                .and_then(|id| b.by_id.get(id).copied())
+            {
+                Some(model) => Some(model),
+                None if decision.stage == "pin" => {
+                    // A pin to a model no source created names a new model.
+                    let index = b.add_model(source, record, &reading);
+                    Some(index)
                 }
-                None => {
-                    unmatched.push(Alias {
-                        source,
-                        name: record.name.clone(),
-                    });
-                    continue;
-                }
+                None if source.creates_models() => Some(b.add_model(source, record, &reading)),
+                None => None,
             };
-            let Some(model) = models.get_mut(&model_id) else {
+            if watch.is_some_and(|(s, n)| s == source && n == record.name) {
+                let mut decision = decision.clone();
+                if decision.model.is_none() {
+                    decision.model = model.map(|m| b.models[m].id.clone());
+                    decision.stage = if model.is_some() {
+                        "new record"
+                    } else {
+                        "unmatched"
+                    };
+                }
+                watched = Some(decision);
+            }
+            let Some(model) = model else {
+                unmatched.push(Alias {
+                    source,
+                    name: record.name.clone(),
+                });
                 continue;
             };
-            merge_into(model, source, record);
-            for spelling in spellings(record) {
-                index.entry(spelling).or_default().insert(model_id.clone());
-            }
-            assignment.insert((source, record.name.clone()), model_id);
+            merge_into(&mut b.models[model], source, record);
+            b.learn(model, source, record, &reading);
+            assignment.insert((source, record.name.clone()), model);
         }
     }
 
-    for model in models.values_mut() {
+    // Variants point to their plain model when exactly one fits.
+    let mut plain: HashMap<&str, Vec<Entry>> = HashMap::new();
+    for (i, (core, date, variant)) in b.shape.iter().enumerate() {
+        if variant.is_empty() {
+            let date = date.map(|date| EntryDate { date, strong: true });
+            plain.entry(core.as_str()).or_default().push((i, date));
+        }
+    }
+    let mut bases = Vec::new();
+    for (i, (core, date, variant)) in b.shape.iter().enumerate() {
+        if variant.is_empty() {
+            continue;
+        }
+        if let Some(entries) = plain.get(core.as_str()) {
+            let found = candidates(
+                entries,
+                date.map(|date| EntryDate { date, strong: true }),
+                &|_| None,
+            );
+            if found.len() == 1 {
+                bases.extend(found.into_iter().map(|base| (i, base)));
+            }
+        }
+    }
+    for (variant, base) in bases {
+        b.models[variant].base_model_id = Some(b.models[base].id.clone());
+    }
+
+    let ids: Vec<String> = b.models.iter().map(|m| m.id.clone()).collect();
+    let mut models = b.models;
+    for model in &mut models {
         model.aliases.sort();
         model.aliases.dedup();
     }
+    models.sort_by(|x, y| x.id.cmp(&y.id));
     unmatched.sort();
     systems.sort();
-    Resolution {
-        models: models.into_values().collect(),
-        assignment,
+    let resolution = Resolution {
+        models,
+        assignment: assignment
+            .into_iter()
+            .map(|(k, v)| (k, ids[v].clone()))
+            .collect(),
         unmatched,
         systems,
-    }
+    };
+    (resolution, watched)
 }
 
-/// The single model every spelling of the record points to, if exactly one.
-fn unique_candidate(
-    index: &HashMap<String, BTreeSet<String>>,
+/// Runs the stages for one record.
+fn decide(
+    b: &Builder,
+    assignment: &HashMap<(SourceId, String), usize>,
+    overrides: &Overrides,
+    source: SourceId,
     record: &SourceRecord,
-) -> Option<String> {
-    let mut candidates = BTreeSet::new();
-    for spelling in spellings(record) {
-        if let Some(ids) = index.get(&spelling) {
-            candidates.extend(ids.iter().cloned());
+    reading: &RecordReading,
+) -> Decision {
+    let mut notes = Vec::new();
+    let names: Vec<&String> = std::iter::once(&record.name)
+        .chain(record.other_names.iter())
+        .collect();
+    for (parsed, _) in &reading.spellings {
+        notes.push(format!(
+            "read: core `{}`, date {}, variant {}",
+            parsed.core_key(),
+            parsed.date.map_or("none".to_string(), |d| d.to_string()),
+            if parsed.variant.is_empty() {
+                "none".to_string()
+            } else {
+                parsed.variant_key()
+            },
+        ));
+    }
+    if let Some(model) = names.iter().find_map(|n| overrides.pinned(source, n)) {
+        notes.push(format!("the overrides file pins it to `{model}`"));
+        return Decision {
+            stage: "pin",
+            model: Some(model.to_string()),
+            notes,
+        };
+    }
+    let allowed = |model: usize| {
+        let id = &b.models[model].id;
+        !names.iter().any(|n| overrides.forbids(source, n, id))
+    };
+    let id_of = |m: usize| b.models[m].id.clone();
+
+    if let Some(target) = &record.alias_of
+        && let Some(model) = assignment.get(&(source, target.clone()))
+    {
+        notes.push(format!("the source says it routes to `{target}`"));
+        return Decision {
+            stage: "route",
+            model: Some(id_of(*model)),
+            notes,
+        };
+    }
+
+    if source == SourceId::OpenRouter {
+        // Catalogue entries are distinct listings: only the same canonical
+        // slug makes two of them one model.
+        let same_slug = record
+            .canonical_slug
+            .as_ref()
+            .and_then(|slug| b.exact.get(&slug.to_lowercase()))
+            .filter(|models| models.len() == 1)
+            .and_then(|models| models.iter().next().copied());
+        if let Some(model) = same_slug {
+            notes.push("another catalogue entry has the same canonical slug".to_string());
+            return Decision {
+                stage: "exact id",
+                model: Some(id_of(model)),
+                notes,
+            };
+        }
+        notes.push("a catalogue entry of its own".to_string());
+        return Decision {
+            stage: "no match",
+            model: None,
+            notes,
+        };
+    }
+    {
+        let mut found = BTreeSet::new();
+        for name in &names {
+            let lower = name.to_lowercase();
+            let segments: Vec<&str> = lower.split('/').collect();
+            for k in 1..=segments.len().min(3) {
+                let tail = segments[segments.len() - k..].join("/");
+                if !tail.contains('/') {
+                    continue;
+                }
+                if let Some(models) = b.exact.get(&tail) {
+                    found.extend(models.iter().copied().filter(|m| allowed(*m)));
+                }
+            }
+        }
+        // An exact id names one snapshot; a variant name must still state the same variant.
+        found.retain(|m| b.shape[*m].2 == reading.variant_key());
+        if found.len() == 1 {
+            let model = found.into_iter().next().unwrap_or_default();
+            notes.push(format!(
+                "its name contains the known id of `{}`",
+                id_of(model)
+            ));
+            return Decision {
+                stage: "exact id",
+                model: Some(id_of(model)),
+                notes,
+            };
+        }
+        if found.len() > 1 {
+            notes.push(format!(
+                "known ids of {} models; no exact-id match",
+                found.len()
+            ));
         }
     }
-    (candidates.len() == 1)
-        .then(|| candidates.into_iter().next())
-        .flatten()
+
+    for (stage, table, relax) in [("parsed", &b.index, false), ("relaxed", &b.relaxed, true)] {
+        let variant = reading.variant_key();
+        let mut chosen: BTreeSet<usize> = BTreeSet::new();
+        let mut ambiguous = false;
+        for (parsed, _) in &reading.spellings {
+            let core = if relax {
+                Builder::relax(&parsed.core)
+            } else {
+                parsed.core_key()
+            };
+            let Some(entries) = table.get(&(core.clone(), variant.clone())) else {
+                continue;
+            };
+            let released = |m: usize| b.models[m].release_date;
+            let found: BTreeSet<usize> = candidates(entries, reading.date, &released)
+                .into_iter()
+                .filter(|m| allowed(*m))
+                .collect();
+            match found.len() {
+                0 => {}
+                1 => {
+                    chosen.extend(found);
+                }
+                n => {
+                    let describe = |m: &usize| {
+                        let dates: Vec<String> = entries
+                            .iter()
+                            .filter(|(e, _)| e == m)
+                            .map(|(_, d)| match d {
+                                Some(d) if d.strong => d.date.to_string(),
+                                Some(d) => format!("~{}", d.date),
+                                None => "undated".to_string(),
+                            })
+                            .collect();
+                        format!("{} [{}]", id_of(*m), dates.join(" "))
+                    };
+                    notes.push(format!(
+                        "{stage}: `{core}` fits {n} models ({}); ambiguous",
+                        found.iter().map(describe).collect::<Vec<_>>().join(", ")
+                    ));
+                    ambiguous = true;
+                }
+            }
+        }
+        if chosen.len() == 1 && !ambiguous {
+            let model = chosen.into_iter().next().unwrap_or_default();
+            notes.push(format!(
+                "{stage}: exactly one model fits: `{}`",
+                id_of(model)
+            ));
+            return Decision {
+                stage,
+                model: Some(id_of(model)),
+                notes,
+            };
+        }
+        if chosen.len() > 1 || ambiguous {
+            if chosen.len() > 1 {
+                notes.push(format!(
+                    "{stage}: its names fit different models ({}); no match",
+                    chosen
+                        .iter()
+                        .map(|m| id_of(*m))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            break;
+        }
+        notes.push(format!("{stage}: no model fits"));
+    }
+    Decision {
+        stage: "no match",
+        model: None,
+        notes,
+    }
 }
 
 fn merge_into(model: &mut Model, source: SourceId, record: &SourceRecord) {
@@ -142,10 +675,14 @@ fn merge_into(model: &mut Model, source: SourceId, record: &SourceRecord) {
             name: other.clone(),
         });
     }
-    if record.open_weights == Some(true) {
-        model.open_weights = Some(true);
+    if let Some(flag) = record.open_weights
+        && (model.open_weights.is_none() || flag)
+    {
+        model.open_weights = Some(flag);
     }
-    if let Some(date) = record.release_date {
+    if let Some(date) = record.release_date
+        && source != SourceId::ModelsDev
+    {
         model.release_date = Some(model.release_date.map_or(date, |d| d.min(date)));
     }
     if model.creator.is_none() {
@@ -153,39 +690,78 @@ fn merge_into(model: &mut Model, source: SourceId, record: &SourceRecord) {
     }
 }
 
-/// The spellings under which a record may be found, normalised.
-fn spellings(record: &SourceRecord) -> BTreeSet<String> {
-    std::iter::once(&record.name)
-        .chain(record.canonical_slug.iter())
-        .chain(record.hugging_face_id.iter())
-        .map(|n| normalise(n))
-        .filter(|n| !n.is_empty())
-        .collect()
+fn display_name(source: SourceId, record: &SourceRecord) -> String {
+    match (source, &record.display_name) {
+        (_, Some(name)) => name.clone(),
+        (SourceId::ArtificialAnalysis, None) => record
+            .other_names
+            .first()
+            .cloned()
+            .unwrap_or_else(|| record.name.clone()),
+        _ => record.name.clone(),
+    }
 }
 
-/// Folds the spellings that never distinguish models: case, a provider path
-/// (`openai/`, `bedrock/…/`), and the separators `.`, `_` and spaces.
-pub fn normalise(name: &str) -> String {
-    let last = name.rsplit('/').next().unwrap_or(name);
-    let mut out = String::with_capacity(last.len());
-    for c in last.trim().chars().flat_map(char::to_lowercase) {
-        let c = if matches!(c, '.' | '_' | ' ') { '-' } else { c };
-        if c == '-' && out.ends_with('-') {
-            continue;
-        }
-        out.push(c);
-    }
-    out.trim_matches('-').to_string()
+/// The creator of a model family, from the words of its name.
+fn guess_creator(spellings: &[(ParsedName, bool)]) -> Option<String> {
+    const FAMILIES: &[(&str, &str)] = &[
+        ("claude", "anthropic"),
+        ("gpt", "openai"),
+        ("chatgpt", "openai"),
+        ("o1", "openai"),
+        ("o3", "openai"),
+        ("o4", "openai"),
+        ("codex", "openai"),
+        ("gemini", "google"),
+        ("gemma", "google"),
+        ("llama", "meta"),
+        ("codellama", "meta"),
+        ("qwen", "qwen"),
+        ("qwq", "qwen"),
+        ("deepseek", "deepseek"),
+        ("mistral", "mistralai"),
+        ("mixtral", "mistralai"),
+        ("codestral", "mistralai"),
+        ("devstral", "mistralai"),
+        ("magistral", "mistralai"),
+        ("grok", "x-ai"),
+        ("glm", "z-ai"),
+        ("kimi", "moonshotai"),
+        ("minimax", "minimax"),
+        ("nemotron", "nvidia"),
+        ("nova", "amazon"),
+        ("phi", "microsoft"),
+        ("starcoder", "bigcode"),
+        ("starcoder2", "bigcode"),
+        ("granite", "ibm"),
+        ("command", "cohere"),
+        ("yi", "01-ai"),
+    ];
+    spellings
+        .iter()
+        .flat_map(|(p, _)| p.core.iter())
+        .find_map(|word| {
+            FAMILIES
+                .iter()
+                .find(|(family, _)| word == family)
+                .map(|(_, creator)| creator.to_string())
+        })
 }
 
 /// A stable, readable id: the source's canonical slug when it has one (it is
-/// already `creator/model-snapshot`), otherwise creator plus the name, as a slug.
-fn model_id_for(record: &SourceRecord) -> String {
-    let raw = match (&record.canonical_slug, &record.creator) {
-        (Some(slug), _) => slug.clone(),
-        (None, _) if record.name.contains('/') => record.name.clone(),
-        (None, Some(creator)) => format!("{creator}/{}", record.name),
-        (None, None) => format!("unknown/{}", record.name),
+/// already `creator/model-snapshot`), otherwise creator plus the name.
+fn model_id_for(record: &SourceRecord, reading: &RecordReading) -> String {
+    let raw = match &record.canonical_slug {
+        Some(slug) => slug.clone(),
+        None if record.name.contains('/') => record.name.clone(),
+        None => {
+            let creator = record
+                .creator
+                .clone()
+                .or_else(|| guess_creator(&reading.spellings))
+                .unwrap_or_else(|| "unknown".to_string());
+            format!("{creator}/{}", record.name)
+        }
     };
     slug(raw.trim_start_matches('~'))
 }
@@ -255,7 +831,6 @@ mod tests {
             resolution.model_of(SourceId::OpenRouter, "qwen/qwen3-coder:free"),
             Some("qwen/qwen3-coder-480b-a35b-07-25")
         );
-        assert_eq!(resolution.models[0].aliases.len(), 3);
     }
 
     #[test]
@@ -288,12 +863,97 @@ mod tests {
     }
 
     #[test]
-    fn normalising_folds_case_prefixes_and_separators() {
+    fn snapshots_stay_apart_and_spellings_join() {
+        let resolution = resolve(&[
+            batch(
+                SourceId::OpenRouter,
+                vec![
+                    record(
+                        "anthropic/claude-3.5-sonnet",
+                        Some("anthropic/claude-3.5-sonnet-20241022"),
+                        None,
+                    ),
+                    record(
+                        "anthropic/claude-3.5-sonnet-20240620",
+                        Some("anthropic/claude-3.5-sonnet-20240620"),
+                        None,
+                    ),
+                ],
+            ),
+            batch(
+                SourceId::EvalPlus,
+                vec![
+                    record("Claude 3.5 Sonnet (Oct 2024)", None, None),
+                    record("claude-3-5-sonnet-20240620", None, None),
+                ],
+            ),
+        ]);
+        assert_eq!(resolution.models.len(), 2);
         assert_eq!(
-            normalise("bedrock/us/Claude_3.5 Sonnet"),
-            "claude-3-5-sonnet"
+            resolution.model_of(SourceId::EvalPlus, "Claude 3.5 Sonnet (Oct 2024)"),
+            Some("anthropic/claude-3.5-sonnet-20241022")
         );
-        assert_eq!(normalise("openai/gpt-4o"), "gpt-4o");
+        assert_eq!(
+            resolution.model_of(SourceId::EvalPlus, "claude-3-5-sonnet-20240620"),
+            Some("anthropic/claude-3.5-sonnet-20240620")
+        );
+    }
+
+    #[test]
+    fn an_undated_name_with_two_snapshots_matches_neither() {
+        let resolution = resolve(&[
+            batch(
+                SourceId::OpenRouter,
+                vec![
+                    record(
+                        "openai/gpt-4o-2024-05-13",
+                        Some("openai/gpt-4o-2024-05-13"),
+                        None,
+                    ),
+                    record(
+                        "openai/gpt-4o-2024-08-06",
+                        Some("openai/gpt-4o-2024-08-06"),
+                        None,
+                    ),
+                ],
+            ),
+            batch(SourceId::LiteLlm, vec![record("gpt-4o", None, None)]),
+        ]);
+        assert_eq!(resolution.model_of(SourceId::LiteLlm, "gpt-4o"), None);
+    }
+
+    #[test]
+    fn variants_are_their_own_models_linked_to_the_base() {
+        let resolution = resolve(&[
+            batch(
+                SourceId::OpenRouter,
+                vec![record(
+                    "openai/gpt-5",
+                    Some("openai/gpt-5-2025-08-07"),
+                    None,
+                )],
+            ),
+            batch(
+                SourceId::Aider,
+                vec![
+                    record("gpt-5 (high)", None, None),
+                    record("gpt-5 (medium)", None, None),
+                ],
+            ),
+        ]);
+        assert_eq!(resolution.models.len(), 3);
+        let high = resolution
+            .model_of(SourceId::Aider, "gpt-5 (high)")
+            .expect("a model");
+        let model = resolution
+            .models
+            .iter()
+            .find(|m| m.id == high)
+            .expect("listed");
+        assert_eq!(
+            model.base_model_id.as_deref(),
+            Some("openai/gpt-5-2025-08-07")
+        );
     }
 
     #[test]

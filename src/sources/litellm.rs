@@ -76,9 +76,8 @@ impl Source for LiteLlm {
                 .get("source")
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            if !record.observations.is_empty() {
-                records.push(record);
-            }
+            // Kept without prices too: the name is still an alias of a model.
+            records.push(record);
         }
         if rows_read == 0 {
             return Err(SourceError::Schema {
@@ -117,7 +116,7 @@ mod tests {
         }"#;
         let parsed = LiteLlm.parse(&[FileBody::new(FILE, doc)]).expect("parses");
         assert_eq!(parsed.rows_read, 3);
-        assert_eq!(parsed.records.len(), 2);
+        assert_eq!(parsed.records.len(), 2, "chat entries, priced or not");
         let gpt = parsed
             .records
             .iter()

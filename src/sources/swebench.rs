@@ -3,9 +3,9 @@
 //! Entries are agent systems, not models: the model comes from the entry's
 //! `Model: …` tags. An entry with exactly one model tag counts for that model
 //! (its best entry per board); entries with several models or none stay
-//! visible as systems and never count for a model. Bash-only entries (one
-//! agent for every model) keep their own name, which states the effort
-//! variant, with the model tag as another name. The Test and Multimodal
+//! visible as systems and never count for a model (their model tags are
+//! still listed, as records without scores). Bash-only entries (one agent
+//! for every model) keep their own name, which states the effort variant. The Test and Multimodal
 //! boards are not coding-ranking data and are not read.
 //!
 //! Quirks: `checked` mixes bools, null and strings; `site` is a URL, null or
@@ -130,17 +130,18 @@ impl Source for SweBench {
                     r.system = system;
                     r
                 });
-                if board_name == "bash-only"
-                    && let Some(model) = &single
-                    && !record.other_names.contains(model)
-                {
-                    record.other_names.push(model.clone());
-                }
                 let metric = Metric::benchmark(metric);
                 let better = record.value(&metric).is_none_or(|old| resolved > old);
                 if better {
                     record.observations.retain(|o| o.metric != metric);
                     record.observe(Observation::new(metric, resolved).as_of(as_of).url(site));
+                }
+                // Every model a system names is a model the data knows of,
+                // even when the score belongs to the system.
+                for model in models {
+                    records
+                        .entry(model.clone())
+                        .or_insert_with(|| SourceRecord::named(model));
                 }
             }
         }
@@ -219,10 +220,13 @@ mod tests {
             bash.value(&Metric::benchmark("swebench_bash_only")),
             Some(74.4)
         );
-        assert_eq!(
-            bash.other_names,
-            vec!["claude-opus-4-5-20251101".to_string()]
-        );
+        assert!(bash.other_names.is_empty(), "the tag names the plain model");
+        let o3 = parsed
+            .records
+            .iter()
+            .find(|r| r.name == "o3")
+            .expect("tags of systems are listed");
+        assert!(o3.observations.is_empty() && !o3.system);
     }
 
     #[test]

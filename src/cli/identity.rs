@@ -1,0 +1,206 @@
+//! `llmrank resolve --explain NAME` and `llmrank eval-identity --gold FILE`:
+//! why a name lands where it does, and how well resolution does on a
+//! hand-checked set.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::{emit, open_store};
+use crate::config::Config;
+use crate::domain::{SourceBatch, SourceId, SourceRecord};
+use crate::identity::gold::{Gold, evaluate};
+use crate::identity::{self, name};
+use crate::refresh;
+
+#[derive(Debug, clap::Args)]
+pub struct ResolveArgs {
+    /// Explain the decision for this name.
+    #[arg(long)]
+    explain: String,
+    /// The source the name comes from (default: any source that has it, else `custom`).
+    #[arg(long)]
+    source: Option<SourceId>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// A gold file in the `clusters.jsonl` format.
+    #[arg(long)]
+    gold: PathBuf,
+    /// How many wrong pairs of each kind to list.
+    #[arg(long, default_value_t = 20)]
+    show: usize,
+}
+
+pub async fn resolve(config: Config, args: ResolveArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(&config).await?;
+    let mut batches = refresh::all_batches(store.as_ref()).await?;
+    let held_by = batches
+        .iter()
+        .find(|b| {
+            args.source.is_none_or(|s| s == b.source)
+                && b.records.iter().any(|r| {
+                    r.name == args.explain || r.other_names.iter().any(|n| n == &args.explain)
+                })
+        })
+        .map(|b| b.source);
+    let (source, record_name) = match held_by {
+        Some(source) => {
+            let batch = batches.iter().find(|b| b.source == source);
+            let record = batch
+                .and_then(|b| {
+                    b.records.iter().find(|r| {
+                        r.name == args.explain || r.other_names.iter().any(|n| n == &args.explain)
+                    })
+                })
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| args.explain.clone());
+            (source, record)
+        }
+        None => {
+            // A name no source has: resolve it as if a user imported it.
+            let source = args.source.unwrap_or(SourceId::Custom);
+            let probe = SourceRecord::named(args.explain.clone());
+            match batches.iter_mut().find(|b| b.source == source) {
+                Some(batch) => batch.records.push(probe),
+                None => batches.push(SourceBatch {
+                    source,
+                    as_of: chrono::Utc::now(),
+                    fetched_at: chrono::Utc::now(),
+                    rows_read: 1,
+                    records: vec![probe],
+                }),
+            }
+            (source, args.explain.clone())
+        }
+    };
+    let (resolution, decision) =
+        identity::explain(&batches, &config.overrides, source, &record_name);
+    let mut out = format!("name: {}\nsource: {source}", args.explain);
+    if held_by.is_none() {
+        out.push_str(" (not in any stored source; resolved as a new name)");
+    }
+    out.push('\n');
+    if record_name != args.explain {
+        out.push_str(&format!(
+            "record: {record_name} (the name is another name of this record)\n"
+        ));
+    }
+    let parsed = name::parse(&args.explain);
+    out.push_str(&format!(
+        "read as: core `{}`, date {}, variant {}\n",
+        parsed.core_key(),
+        parsed.date.map_or("none".into(), |d| d.to_string()),
+        if parsed.variant.is_empty() {
+            "none".into()
+        } else {
+            parsed.variant_key()
+        }
+    ));
+    match decision {
+        Some(decision) => {
+            out.push_str("stages:\n");
+            for note in &decision.notes {
+                out.push_str(&format!("  - {note}\n"));
+            }
+            out.push_str(&format!(
+                "decision: {} ({})\n",
+                decision
+                    .model
+                    .as_deref()
+                    .unwrap_or("no model: listed as unmatched"),
+                decision.stage
+            ));
+            if let Some(model) = decision
+                .model
+                .as_ref()
+                .and_then(|id| resolution.models.iter().find(|m| &m.id == id))
+            {
+                out.push_str(&format!(
+                    "model `{}` ({}) has {} aliases:\n",
+                    model.id,
+                    model.name,
+                    model.aliases.len()
+                ));
+                for alias in model.aliases.iter().take(25) {
+                    out.push_str(&format!("  {}: {}\n", alias.source, alias.name));
+                }
+                if model.aliases.len() > 25 {
+                    out.push_str(&format!("  … and {} more\n", model.aliases.len() - 25));
+                }
+            }
+        }
+        None => out.push_str("decision: not reached (the record is an agent system)\n"),
+    }
+    emit(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn eval(config: Config, args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let gold = Gold::load(&args.gold).context("reading the gold file")?;
+    let store = open_store(&config).await?;
+    let batches = refresh::all_batches(store.as_ref()).await?;
+    anyhow::ensure!(
+        !batches.is_empty(),
+        "the database holds no source data: run `llmrank refresh --from-dir ../shared/fixtures` first"
+    );
+    let resolution = identity::resolve_with(&batches, &config.overrides);
+    let eval = evaluate(&gold, &resolution.models);
+    let mut out = format!(
+        "pairwise precision {:.4}  recall {:.4}  (TP {}, FP {}, FN {}; {} gold aliases not emitted, counted as singletons)\n\nby kind of source pair:\n",
+        eval.total.precision(),
+        eval.total.recall(),
+        eval.total.tp,
+        eval.total.fp,
+        eval.total.fn_,
+        eval.missing.len()
+    );
+    for ((a, b), c) in &eval.by_kind {
+        out.push_str(&format!(
+            "  {a:>18} × {b:<18} precision {:.4} recall {:.4}  (TP {}, FP {}, FN {})\n",
+            c.precision(),
+            c.recall(),
+            c.tp,
+            c.fp,
+            c.fn_
+        ));
+    }
+    out.push_str(&format!(
+        "\nwrong pairs (first {} of {}):\n",
+        args.show.min(eval.false_positives.len()),
+        eval.false_positives.len()
+    ));
+    for pair in eval.false_positives.iter().take(args.show) {
+        out.push_str(&format!(
+            "  {}:{} ~ {}:{}  (gold {} / {}; both in {})\n",
+            pair.a.source,
+            pair.a.name,
+            pair.b.source,
+            pair.b.name,
+            pair.gold.0,
+            pair.gold.1,
+            pair.predicted.0.as_deref().unwrap_or("-")
+        ));
+    }
+    out.push_str(&format!(
+        "\nmissed pairs (first {} of {}):\n",
+        args.show.min(eval.false_negatives.len()),
+        eval.false_negatives.len()
+    ));
+    for pair in eval.false_negatives.iter().take(args.show) {
+        out.push_str(&format!(
+            "  {}:{} ~ {}:{}  (gold {}; records {} / {})\n",
+            pair.a.source,
+            pair.a.name,
+            pair.b.source,
+            pair.b.name,
+            pair.gold.0,
+            pair.predicted.0.as_deref().unwrap_or("none"),
+            pair.predicted.1.as_deref().unwrap_or("none")
+        ));
+    }
+    emit(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -491,3 +491,51 @@ fn a_bad_benchmark_file_is_refused_with_its_line_and_imports_nothing() {
     let json = stdout(&llmrank(&db, &["export", "--format", "json"]));
     assert!(!json.contains("\"bad\""), "nothing was imported");
 }
+
+#[test]
+fn resolve_explain_says_why_a_name_lands_where_it_does() {
+    let Some(fixtures) = shared_fixtures("resolve_explain_says_why_a_name_lands_where_it_does")
+    else {
+        return;
+    };
+    let db = TestDb::new();
+    assert!(
+        llmrank(
+            &db,
+            &["refresh", "--from-dir", fixtures.to_str().expect("utf-8")]
+        )
+        .status
+        .success()
+    );
+    let dated = stdout(&llmrank(
+        &db,
+        &["resolve", "--explain", "Claude 3.5 Sonnet (Oct 2024)"],
+    ));
+    assert!(dated.contains("date 2024-10"), "{dated}");
+    assert!(dated.contains("decision:"), "{dated}");
+    assert!(dated.contains("stages:"), "{dated}");
+    let routed = stdout(&llmrank(
+        &db,
+        &[
+            "resolve",
+            "--explain",
+            "anthropic/claude-3.5-sonnet",
+            "--source",
+            "openrouter",
+        ],
+    ));
+    assert!(routed.contains("source: openrouter"), "{routed}");
+    assert!(routed.contains("decision:"), "{routed}");
+    let eval = stdout(&llmrank(
+        &db,
+        &[
+            "eval-identity",
+            "--gold",
+            fixtures
+                .join("../gold/clusters.jsonl")
+                .to_str()
+                .expect("utf-8"),
+        ],
+    ));
+    assert!(eval.starts_with("pairwise precision"), "{eval}");
+}

@@ -5,6 +5,7 @@ mod support;
 
 mod api;
 mod cli;
+mod identity;
 mod openrouter;
 mod sources;
 mod store;

@@ -74,6 +74,7 @@ fn main() {
             &resolution,
             ComponentWeights::default(),
             &[],
+            &scoring::CompositeSettings::default(),
             chrono::Utc::now(),
         )
     });

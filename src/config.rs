@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::domain::{ComponentWeights, SourceId};
 use crate::identity::Overrides as NameOverrides;
 use crate::refresh::RefreshOptions;
+use crate::scoring::{CompositeSettings, Kind};
 use crate::sources::{HttpSettings, SourceSettings};
 
 /// A configuration problem, saying which setting to fix.
@@ -45,9 +46,22 @@ pub struct FileConfig {
     pub weights: Option<String>,
     /// An entity-resolution overrides file replacing the built-in one.
     pub overrides: Option<PathBuf>,
+    /// Composite weights: `[scoring.kinds]` (function, library, competitive,
+    /// repository) and `[scoring.benchmarks]` (per-benchmark multipliers).
+    #[serde(default)]
+    pub scoring: ScoringFile,
     /// Per-source live URL overrides: `[sources.openrouter] url = "…"`.
     #[serde(default)]
     pub sources: HashMap<String, SourceOverride>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringFile {
+    #[serde(default)]
+    pub kinds: HashMap<String, f64>,
+    #[serde(default)]
+    pub benchmarks: HashMap<String, f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -112,6 +126,8 @@ pub struct Config {
     pub sources: SourceSettings,
     /// Entity-resolution pins and forbidden pairs.
     pub overrides: NameOverrides,
+    /// Kind and benchmark weights of the coding composite.
+    pub composite: CompositeSettings,
 }
 
 /// Environment variables holding API keys, read directly.
@@ -227,6 +243,35 @@ impl Config {
             })?,
             None => NameOverrides::builtin(),
         };
+        let mut composite = CompositeSettings::default();
+        for (name, weight) in &file.scoring.kinds {
+            let kind = Kind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == name)
+                .ok_or_else(|| ConfigError::Invalid {
+                    setting: format!("[scoring.kinds] {name}"),
+                    detail: "kinds are function, library, competitive and repository".into(),
+                })?;
+            if !weight.is_finite() || *weight < 0.0 {
+                return Err(ConfigError::Invalid {
+                    setting: format!("[scoring.kinds] {name}"),
+                    detail: "a weight must be a number ≥ 0".into(),
+                });
+            }
+            composite.kind_weights.insert(kind, *weight);
+        }
+        for (name, weight) in &file.scoring.benchmarks {
+            if !crate::domain::BENCHMARK_KEYS.contains(&name.as_str())
+                || !weight.is_finite()
+                || *weight < 0.0
+            {
+                return Err(ConfigError::Invalid {
+                    setting: format!("[scoring.benchmarks] {name}"),
+                    detail: "a built-in benchmark key with a weight ≥ 0".into(),
+                });
+            }
+            composite.benchmark_weights.insert(name.clone(), *weight);
+        }
         Ok(Config {
             database_url,
             addr,
@@ -242,6 +287,7 @@ impl Config {
             http: HttpSettings::default(),
             sources,
             overrides,
+            composite,
         })
     }
 
@@ -270,6 +316,7 @@ impl Config {
             weights: self.weights,
             sources: self.sources.clone(),
             overrides: self.overrides.clone(),
+            composite: self.composite.clone(),
             force,
         }
     }

@@ -13,7 +13,7 @@ use crate::domain::{
     SourceRecord, SourceStatusKind,
 };
 use crate::identity::{self, Overrides};
-use crate::scoring;
+use crate::scoring::{self, CompositeSettings};
 use crate::snapshot::Snapshot;
 use crate::sources::fetch::Fresh;
 use crate::sources::{self, FetchPlan, Origin, SourceOutcome, SourceSettings};
@@ -26,6 +26,8 @@ pub struct RefreshOptions {
     pub sources: SourceSettings,
     /// Entity-resolution pins and forbidden pairs.
     pub overrides: Overrides,
+    /// Kind and benchmark weights of the coding composite.
+    pub composite: CompositeSettings,
     /// Fetch every file in full, ignoring stored ETag / Last-Modified.
     pub force: bool,
 }
@@ -289,6 +291,7 @@ pub async fn apply(
             &resolution,
             options.weights,
             &definitions,
+            &options.composite,
             Utc::now(),
         );
         Catalogue {

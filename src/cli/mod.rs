@@ -12,6 +12,7 @@ mod serve;
 mod sources;
 mod top;
 mod unmatched;
+mod validate;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -76,6 +77,8 @@ pub enum Command {
     ImportBenchmark(benchmarks::ImportArgs),
     /// Remove a custom benchmark.
     RemoveBenchmark(benchmarks::RemoveArgs),
+    /// How well the coding composite predicts each benchmark (Kendall tau).
+    Validate(validate::Args),
     /// Apply database migrations.
     Migrate,
 }
@@ -126,6 +129,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::EvalIdentity(args) => identity::eval(config, args).await,
         Command::ImportBenchmark(args) => benchmarks::import(config, args).await,
         Command::RemoveBenchmark(args) => benchmarks::remove(config, args).await,
+        Command::Validate(args) => validate::run(config, args).await,
         Command::Migrate => migrate::run(config).await,
     }
 }

@@ -5,12 +5,15 @@
 //! The formulas and reference points are versioned by [`METHODOLOGY_VERSION`]
 //! and described in `docs/METHODOLOGY.md`.
 
+pub mod composite;
 mod curves;
+pub mod validate;
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+pub use composite::{Composite, CompositeSettings, Kind};
 pub use curves::{context_score, log_scale, price_efficiency};
 
 use crate::domain::{
@@ -20,7 +23,7 @@ use crate::domain::{
 use crate::identity::Resolution;
 
 /// Bumped whenever a formula, weight or reference point changes.
-pub const METHODOLOGY_VERSION: &str = "0.1.0";
+pub const METHODOLOGY_VERSION: &str = "0.2.0";
 
 /// Reference points of the performance score (log scale, not min–max of the
 /// models present, so adding a model never moves anyone else's score).
@@ -49,6 +52,7 @@ pub fn build_rankings(
     resolution: &Resolution,
     weights: ComponentWeights,
     custom: &[CustomBenchmark],
+    settings: &CompositeSettings,
     generated_at: DateTime<Utc>,
 ) -> Rankings {
     // Every record of every batch, grouped by the model it resolved to.
@@ -68,7 +72,7 @@ pub fn build_rankings(
                 .get(model.id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            row_for(model, parts, custom)
+            row_for(model, parts, custom, settings)
         })
         .collect();
     apply_weights(&mut rows, weights);
@@ -84,6 +88,7 @@ fn row_for(
     model: &Model,
     parts: &[(&SourceBatch, &SourceRecord)],
     custom: &[CustomBenchmark],
+    settings: &CompositeSettings,
 ) -> ModelRow {
     // Paid entries before free routes, so a model's price is what it costs
     // when the free tier runs out; then by source priority, then by name.
@@ -146,7 +151,12 @@ fn row_for(
     let quality = get(Metric::QualityIndex);
     let context = get(Metric::ContextLength).map(|c| c as u64);
 
-    let composite = coding_composite(&benchmarks, custom);
+    let known: Vec<(&str, f64)> = benchmarks
+        .0
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| (k.as_str(), v)))
+        .collect();
+    let composite = composite::composite(&known, custom, settings, None);
     let performance = performance_score(throughput, ttft, quality);
     let value = value_score(composite.map(|c| c.score), price_blended, is_free, context);
 
@@ -189,41 +199,6 @@ fn row_for(
         benchmarks,
         freshness,
     }
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Composite {
-    score: f64,
-    coverage: u32,
-    ci_low: f64,
-    ci_high: f64,
-}
-
-/// Provisional coding composite: the mean of the known built-in benchmark
-/// scores (and custom benchmarks with a weight above 0), with the range of
-/// those scores as its interval.
-fn coding_composite(benchmarks: &Benchmarks, custom: &[CustomBenchmark]) -> Option<Composite> {
-    let scored = |key: &str| {
-        BENCHMARK_KEYS.contains(&key) || custom.iter().any(|c| c.name == key && c.weight > 0.0)
-    };
-    let known: Vec<f64> = benchmarks
-        .0
-        .iter()
-        .filter(|(k, _)| scored(k))
-        .filter_map(|(_, v)| *v)
-        .collect();
-    if known.is_empty() {
-        return None;
-    }
-    let mean = known.iter().sum::<f64>() / known.len() as f64;
-    let low = known.iter().copied().fold(f64::INFINITY, f64::min);
-    let high = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    Some(Composite {
-        score: mean.clamp(0.0, 100.0),
-        coverage: known.len() as u32,
-        ci_low: low.clamp(0.0, 100.0),
-        ci_high: high.clamp(0.0, 100.0),
-    })
 }
 
 /// Throughput 50 %, TTFT 30 % (lower is better), quality index 20 %, over
@@ -317,7 +292,7 @@ mod tests {
             base_model_id: None,
             aliases: vec![],
         };
-        let mut r = row_for(&model, &[], &[]);
+        let mut r = row_for(&model, &[], &[], &CompositeSettings::default());
         r.composite_score = coding;
         r.performance_score = perf;
         r.value_score = value;
@@ -370,5 +345,93 @@ mod tests {
         assert_eq!(performance_score(None, None, None), None);
         let fast = performance_score(Some(1000.0), Some(0.2), Some(100.0));
         assert_eq!(fast, Some(100.0));
+    }
+}
+
+/// The methodology as data: what `/api/v1/methodology` serves and
+/// `/methodology` shows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Methodology {
+    pub methodology_version: &'static str,
+    pub overall_weights: ComponentWeights,
+    pub coding: CodingMethod,
+    pub performance: PerformanceMethod,
+    pub value: ValueMethod,
+    pub performance_tiers_seconds: TierThresholds,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CodingMethod {
+    pub description: &'static str,
+    pub kind_weights: std::collections::BTreeMap<Kind, f64>,
+    pub benchmark_weights: std::collections::BTreeMap<String, f64>,
+    pub benchmarks: &'static [composite::BenchmarkSpec],
+    pub residual_sd: f64,
+    pub interval: &'static str,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PerformanceMethod {
+    pub description: &'static str,
+    pub weights: [(&'static str, f64); 3],
+    pub throughput_tokens_per_second_at_0_and_100: (f64, f64),
+    pub ttft_seconds_at_100_and_0: (f64, f64),
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ValueMethod {
+    pub description: &'static str,
+    pub weights: [(&'static str, f64); 2],
+    pub blended_price: &'static str,
+    pub price_efficiency_points_per_dollar_at_0_and_100: (f64, f64),
+    pub context_points: [(u64, f64); 5],
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TierThresholds {
+    pub fast_below: f64,
+    pub slow_above: f64,
+}
+
+/// The current methodology under `weights` and `settings`.
+pub fn methodology(weights: ComponentWeights, settings: &CompositeSettings) -> Methodology {
+    Methodology {
+        methodology_version: METHODOLOGY_VERSION,
+        overall_weights: weights,
+        coding: CodingMethod {
+            description: "Each benchmark score s implies an ability θ = (logit(s) − offset) / slope \
+                (a one-factor item-response model on the logit scale, fitted across all models). \
+                A model's θ is the weighted mean over kinds of task of the mean θ of its benchmarks \
+                of that kind; composite = 100 · σ(1.7 θ), about the percentile among calibration models.",
+            kind_weights: settings.kind_weights.clone(),
+            benchmark_weights: settings.benchmark_weights.clone(),
+            benchmarks: composite::BENCHMARKS,
+            residual_sd: composite::RESIDUAL_SD,
+            interval: "90 %: θ ± 1.645 · √(residual_sd² + spread²) / √n, where spread is the standard \
+                deviation of the abilities the model's n benchmarks imply",
+        },
+        performance: PerformanceMethod {
+            description: "Weighted over the parts that are known, speeds on a log scale between fixed reference points; null without performance data.",
+            weights: [("throughput", 0.5), ("ttft", 0.3), ("quality_index", 0.2)],
+            throughput_tokens_per_second_at_0_and_100: reference::THROUGHPUT,
+            ttft_seconds_at_100_and_0: reference::TTFT,
+        },
+        value: ValueMethod {
+            description: "Null unless both parts are known; free models have price efficiency 100.",
+            weights: [("price_efficiency", 0.6), ("context", 0.4)],
+            blended_price: "(3 × input + output) / 4, USD per million tokens",
+            price_efficiency_points_per_dollar_at_0_and_100: (1.0, 1000.0),
+            context_points: [
+                (512, 0.0),
+                (4096, 30.0),
+                (32768, 60.0),
+                (131072, 80.0),
+                (1048576, 100.0),
+            ],
+        },
+        performance_tiers_seconds: TierThresholds {
+            fast_below: 0.5,
+            slow_above: 2.0,
+        },
     }
 }

@@ -16,6 +16,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/rankings", get(rankings))
         .route("/api/v1/models/{*id}", get(model))
         .route("/api/v1/sources", get(sources))
+        .route("/api/v1/methodology", get(methodology))
         .route("/rankings.csv", get(rankings_csv))
 }
 
@@ -78,4 +79,13 @@ async fn model(
 async fn sources(State(state): State<AppState>) -> Result<Response, WebError> {
     let sources = state.config().source_statuses(state.store()).await?;
     Ok(Json(serde_json::json!({ "sources": sources })).into_response())
+}
+
+async fn methodology(State(state): State<AppState>) -> Response {
+    let config = state.config();
+    Json(crate::scoring::methodology(
+        config.weights,
+        &config.composite,
+    ))
+    .into_response()
 }

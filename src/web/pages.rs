@@ -14,7 +14,49 @@ use crate::domain::ModelRow;
 use crate::query::{self, Order, QueryContext, RankingQuery};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(rankings_page))
+    Router::new()
+        .route("/", get(rankings_page))
+        .route("/methodology", get(methodology_page))
+}
+
+#[derive(Template)]
+#[template(path = "methodology.html")]
+struct MethodologyPage {
+    m: crate::scoring::Methodology,
+    kinds: Vec<(String, String)>,
+    benchmarks: Vec<(String, String, String, String)>,
+}
+
+async fn methodology_page(State(state): State<AppState>) -> Result<Response, WebError> {
+    let config = state.config();
+    let m = crate::scoring::methodology(config.weights, &config.composite);
+    let kinds = m
+        .coding
+        .kind_weights
+        .iter()
+        .map(|(k, w)| (k.as_str().to_string(), format!("{w:.2}")))
+        .collect();
+    let benchmarks = m
+        .coding
+        .benchmarks
+        .iter()
+        .map(|b| {
+            (
+                b.key.to_string(),
+                b.kind.as_str().to_string(),
+                format!("{:.3}", b.slope),
+                format!("{:.3}", b.offset),
+            )
+        })
+        .collect();
+    let html = MethodologyPage {
+        m,
+        kinds,
+        benchmarks,
+    }
+    .render()
+    .map_err(|e| WebError::Internal(e.to_string()).page())?;
+    Ok(Html(html).into_response())
 }
 
 /// A sortable column header.

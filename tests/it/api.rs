@@ -291,3 +291,22 @@ async fn the_server_answers_through_a_real_socket() {
     let _ = stop.send(());
     server.await.expect("joined").expect("graceful shutdown");
 }
+
+#[tokio::test]
+async fn the_methodology_is_served_as_json_and_as_a_page() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let (status, doc) = get_json(&state, "/api/v1/methodology").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["methodology_version"].is_string());
+    assert_eq!(doc["overall_weights"]["coding"], 0.5);
+    assert!(
+        doc["coding"]["benchmarks"]
+            .as_array()
+            .is_some_and(|b| b.len() == 13)
+    );
+    assert_eq!(doc["coding"]["kind_weights"]["repository"], 0.35);
+    let (status, _, html) = get(&state, "/methodology").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Coding composite") && html.contains("swebench_verified"));
+}

@@ -7,5 +7,6 @@ mod api;
 mod cli;
 mod identity;
 mod openrouter;
+mod scoring;
 mod sources;
 mod store;

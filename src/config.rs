@@ -310,6 +310,18 @@ impl Config {
         Ok(statuses)
     }
 
+    /// The live origin with the configured URL overrides and API keys.
+    pub fn live_origin(&self) -> crate::sources::Origin {
+        crate::sources::Origin::Live {
+            overrides: self.source_urls.clone(),
+            keys: self
+                .api_keys
+                .iter()
+                .map(|(k, v)| (*k, v.0.clone()))
+                .collect(),
+        }
+    }
+
     /// Refresh options from this configuration.
     pub fn refresh_options(&self, force: bool) -> RefreshOptions {
         RefreshOptions {

@@ -9,6 +9,8 @@
 //! [`refresh`] runs that pipeline; [`domain`] holds the types all of them share.
 //! See `ARCHITECTURE.md` for the map and the invariants.
 
+#![recursion_limit = "512"]
+
 pub mod domain;
 
 pub mod sources;

@@ -33,18 +33,6 @@ pub struct Args {
     force: bool,
 }
 
-/// The live origin with the configured overrides and keys.
-pub fn live_origin(config: &Config) -> Origin {
-    Origin::Live {
-        overrides: config.source_urls.clone(),
-        keys: config
-            .api_keys
-            .iter()
-            .map(|(k, v)| (*k, v.0.clone()))
-            .collect(),
-    }
-}
-
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
     if args.offline {
@@ -81,7 +69,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::SUCCESS);
                 }
             }
-            live_origin(&config)
+            config.live_origin()
         }
     };
     let mut plan = FetchPlan::new(origin, HttpClient::new(config.http.clone())?);

@@ -12,7 +12,6 @@ use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use super::open_store;
-use super::refresh::live_origin;
 use crate::config::Config;
 use crate::refresh;
 use crate::snapshot::Snapshot;
@@ -94,7 +93,7 @@ async fn refresh_periodically(state: AppState) {
                 return;
             }
         };
-        let plan = FetchPlan::new(live_origin(&config), client);
+        let plan = FetchPlan::new(config.live_origin(), client);
         match refresh::refresh(state.store(), plan, &config.refresh_options(false)).await {
             Ok(report) => {
                 if let Err(e) = state.reload().await {

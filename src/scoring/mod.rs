@@ -75,6 +75,7 @@ pub fn build_rankings(
             row_for(model, parts, custom, settings)
         })
         .collect();
+    inherit_pricing(&mut rows);
     apply_weights(&mut rows, weights);
     Rankings {
         generated_at,
@@ -198,6 +199,55 @@ fn row_for(
         base_model_id: model.base_model_id.clone(),
         benchmarks,
         freshness,
+    }
+}
+
+/// A variant (an effort or thinking setting) is called through the same API
+/// model as its base, at the same per-token price and context: where the
+/// variant's own sources give none, it takes the base's, and its value score
+/// is computed from them.
+fn inherit_pricing(rows: &mut [ModelRow]) {
+    let index: HashMap<String, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    for i in 0..rows.len() {
+        let Some(base) = rows[i]
+            .base_model_id
+            .as_ref()
+            .and_then(|b| index.get(b))
+            .copied()
+        else {
+            continue;
+        };
+        if rows[i].price_blended.is_some() || base == i {
+            continue;
+        }
+        let (input, output, blended, context, free, updated) = {
+            let b = &rows[base];
+            (
+                b.price_per_million_input,
+                b.price_per_million_output,
+                b.price_blended,
+                b.context_length,
+                b.is_free,
+                b.freshness.pricing_data_updated_at,
+            )
+        };
+        let row = &mut rows[i];
+        row.price_per_million_input = input;
+        row.price_per_million_output = output;
+        row.price_blended = blended;
+        row.context_length = row.context_length.or(context);
+        row.is_free = row.is_free || free;
+        row.freshness.pricing_data_updated_at = row.freshness.pricing_data_updated_at.or(updated);
+        row.value_score = value_score(
+            row.composite_score,
+            row.price_blended,
+            row.is_free,
+            row.context_length,
+        );
     }
 }
 

@@ -122,6 +122,40 @@ pub trait Store: Send + Sync {
 
     /// Removes a custom benchmark; `false` when there was none of that name.
     async fn remove_custom_benchmark(&self, name: &str) -> Result<bool, StoreError>;
+
+    /// Per source: failures and attempts among its last `window` attempts.
+    async fn failure_rates(&self, window: u32) -> Result<Vec<(SourceId, u64, u64)>, StoreError>;
+
+    /// Every stored number behind a model, with where it came from.
+    async fn provenance(&self, model_id: &str) -> Result<Vec<Provenance>, StoreError>;
+
+    /// The model's headline figures in each stored ranking, oldest first.
+    async fn history(&self, model_id: &str) -> Result<Vec<HistoryPoint>, StoreError>;
+}
+
+/// One number with its origin: the source, the source's own name for the
+/// model, when it was current and fetched, and a link.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Provenance {
+    pub source: SourceId,
+    pub source_name: String,
+    pub metric: String,
+    pub value: f64,
+    pub as_of: Option<DateTime<Utc>>,
+    pub fetched_at: DateTime<Utc>,
+    pub url: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A model's figures in one past ranking.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HistoryPoint {
+    pub generated_at: DateTime<Utc>,
+    pub rank: Option<i64>,
+    pub overall_score: Option<f64>,
+    pub composite_score: Option<f64>,
+    pub price_blended: Option<f64>,
+    pub throughput_median: Option<f64>,
 }
 
 /// Opens the database named by `url`, creating an SQLite file if needed,

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
-use super::{Catalogue, RefreshWrite, Store, StoreError};
+use super::{Catalogue, HistoryPoint, Provenance, RefreshWrite, Store, StoreError};
 use crate::domain::{
     Alias, CustomBenchmark, CustomScore, ModelRow, Observation, Rankings, SourceBatch, SourceId,
     SourceRecord, SourceStatus, SourceStatusKind,
@@ -431,6 +431,75 @@ impl Store for SqliteStore {
             .rows_affected();
         tx.commit().await?;
         Ok(removed > 0)
+    }
+
+    async fn failure_rates(&self, window: u32) -> Result<Vec<(SourceId, u64, u64)>, StoreError> {
+        let mut out = Vec::new();
+        for source in SourceId::ALL {
+            let row = sqlx::query(
+                "SELECT COUNT(*) AS attempts, COALESCE(SUM(status = 'failed'), 0) AS failures FROM \
+                 (SELECT status FROM source_runs WHERE source = ? AND status != 'skipped' \
+                  ORDER BY id DESC LIMIT ?)",
+            )
+            .bind(source.as_str())
+            .bind(i64::from(window))
+            .fetch_one(&self.pool)
+            .await?;
+            let attempts: i64 = row.try_get("attempts")?;
+            let failures: i64 = row.try_get("failures")?;
+            out.push((source, failures.max(0) as u64, attempts.max(0) as u64));
+        }
+        Ok(out)
+    }
+
+    async fn provenance(&self, model_id: &str) -> Result<Vec<Provenance>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.source, o.source_name, o.metric, o.value, o.as_of, o.fetched_at, o.url, o.note \
+             FROM observations o JOIN aliases a ON a.source = o.source AND a.name = o.source_name \
+             WHERE a.model_id = ? ORDER BY o.metric, o.source, o.source_name",
+        )
+        .bind(model_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let source: String = r.try_get("source")?;
+                Ok(Provenance {
+                    source: parse_source(&source)?,
+                    source_name: r.try_get("source_name")?,
+                    metric: r.try_get("metric")?,
+                    value: r.try_get("value")?,
+                    as_of: r.try_get("as_of")?,
+                    fetched_at: r.try_get("fetched_at")?,
+                    url: r.try_get("url")?,
+                    note: r.try_get("note")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn history(&self, model_id: &str) -> Result<Vec<HistoryPoint>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.generated_at, rr.rank, rr.overall_score, rr.composite_score, rr.price_blended, \
+             rr.throughput_median FROM ranking_rows rr JOIN rankings r ON r.refresh_run_id = rr.refresh_run_id \
+             WHERE rr.model_id = ? ORDER BY rr.refresh_run_id",
+        )
+        .bind(model_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(HistoryPoint {
+                    generated_at: r.try_get("generated_at")?,
+                    rank: r.try_get("rank")?,
+                    overall_score: r.try_get("overall_score")?,
+                    composite_score: r.try_get("composite_score")?,
+                    price_blended: r.try_get("price_blended")?,
+                    throughput_median: r.try_get("throughput_median")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
     }
 
     async fn last_live_refresh_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {

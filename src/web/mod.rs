@@ -4,11 +4,15 @@
 //! every refresh), so a request never waits for the database.
 
 mod api;
+mod detail;
 mod error;
+mod ops;
 mod pages;
+mod svg;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, RwLock};
 
 use axum::Router;
 use axum::extract::State;
@@ -33,7 +37,13 @@ struct Inner {
     store: Arc<dyn Store>,
     config: Config,
     rankings: RwLock<Arc<Rankings>>,
+    metrics: Mutex<ops::Metrics>,
+    /// A refresh started through the API is running.
+    refreshing: AtomicBool,
 }
+
+/// Cache-busting version of the static assets' URLs.
+pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 impl AppState {
     /// State over `store`, with the current ranking loaded.
@@ -43,6 +53,8 @@ impl AppState {
                 store,
                 config,
                 rankings: RwLock::new(Arc::new(empty_rankings())),
+                metrics: Mutex::new(ops::Metrics::default()),
+                refreshing: AtomicBool::new(false),
             }),
         };
         state.reload().await?;
@@ -64,6 +76,16 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         *slot = Arc::new(rankings);
         Ok(())
+    }
+
+    /// Replaces the in-memory ranking (benchmarks and tests).
+    pub fn set_rankings(&self, rankings: Rankings) {
+        let mut slot = self
+            .inner
+            .rankings
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *slot = Arc::new(rankings);
     }
 
     /// The current ranking.
@@ -96,9 +118,16 @@ fn empty_rankings() -> Rankings {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
+        .merge(detail::router())
         .merge(api::router())
+        .merge(ops::router())
         .route("/healthz", get(healthz))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::track,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 
@@ -112,7 +141,12 @@ async fn healthz(State(state): State<AppState>) -> axum::Json<serde_json::Value>
 }
 
 async fn not_found(uri: axum::http::Uri) -> WebError {
-    WebError::NotFound(format!("nothing at {}", uri.path()))
+    let error = WebError::NotFound(format!("nothing at {}", uri.path()));
+    if uri.path().starts_with("/api/") {
+        error
+    } else {
+        error.page()
+    }
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then finishes

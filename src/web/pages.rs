@@ -95,6 +95,8 @@ struct RowView {
     is_free: bool,
     open_weights: bool,
     badges: Vec<Badge>,
+    /// Raw sortable values of the columns, in [`COLUMNS`] order.
+    raw: Vec<String>,
 }
 
 struct FilterView {
@@ -107,6 +109,10 @@ struct FilterView {
     has_benchmarks: String,
     free: bool,
     weights: String,
+    /// The weights in effect, as percentages for the sliders.
+    slider_coding: u32,
+    slider_performance: u32,
+    slider_value: u32,
 }
 
 #[derive(Template)]
@@ -122,6 +128,8 @@ struct RankingsPage {
     methodology_version: String,
     notice: Option<String>,
     csv_href: String,
+    /// Every matching row is on the page, so the browser may sort it.
+    complete: bool,
 }
 
 const COLUMNS: &[(&str, &str, &str, bool)] = &[
@@ -201,12 +209,12 @@ fn urlencode(text: &str) -> String {
     out
 }
 
-fn fmt_num(v: Option<f64>, decimals: usize) -> String {
+pub(super) fn fmt_num(v: Option<f64>, decimals: usize) -> String {
     v.map(|v| format!("{v:.decimals$}"))
         .unwrap_or_else(|| "—".to_string())
 }
 
-fn fmt_context(tokens: Option<u64>) -> String {
+pub(super) fn fmt_context(tokens: Option<u64>) -> String {
     match tokens {
         None => "—".to_string(),
         Some(t) if t >= 1_000_000 => format!("{:.1}M", t as f64 / 1_048_576.0),
@@ -259,7 +267,25 @@ fn row_view(row: &ModelRow, now: DateTime<Utc>) -> RowView {
         _ => "No coding benchmark for this model".to_string(),
     };
     let f = &row.freshness;
+    let raw_num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let raw = vec![
+        row.rank.map(|r| r.to_string()).unwrap_or_default(),
+        row.name.to_lowercase(),
+        row.creator.clone().unwrap_or_default().to_lowercase(),
+        raw_num(row.overall_score),
+        raw_num(row.composite_score),
+        raw_num(row.performance_score),
+        raw_num(row.value_score),
+        raw_num(row.ttft_median),
+        raw_num(row.throughput_median),
+        raw_num(row.price_per_million_input),
+        raw_num(row.price_per_million_output),
+        row.context_length
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+    ];
     RowView {
+        raw,
         rank: row
             .rank
             .map(|r| r.to_string())
@@ -339,6 +365,7 @@ async fn rankings_page(
         .collect();
 
     let get = |k: &str| params.get(k).cloned().unwrap_or_default();
+    let effective = query.weights.unwrap_or(state.config().weights);
     let filters = FilterView {
         q: get("q"),
         tier: get("tier"),
@@ -354,6 +381,9 @@ async fn rankings_page(
         .to_string(),
         free: query.free,
         weights: get("weights"),
+        slider_coding: (effective.coding * 100.0).round() as u32,
+        slider_performance: (effective.performance * 100.0).round() as u32,
+        slider_value: (effective.value * 100.0).round() as u32,
     };
     let mut csv_params = kept.clone();
     csv_params.push(("sort".into(), query.sort.clone()));
@@ -376,6 +406,7 @@ async fn rankings_page(
         methodology_version: rankings.methodology_version.clone(),
         notice,
         csv_href: format!("/rankings.csv?{}", encode(&csv_params)),
+        complete: query.offset == 0 && result.rows.len() == result.total,
     };
     let html = page
         .render()

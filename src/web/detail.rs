@@ -1,0 +1,429 @@
+//! The pages about particular models and sources: a model's page (every
+//! number with its provenance, aliases, history), side-by-side comparison,
+//! the charts, and the sources' status.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+
+use super::pages::{fmt_context, fmt_num};
+use super::svg::{self, Point};
+use super::{AppState, Params, WebError};
+use crate::domain::{BENCHMARK_KEYS, ModelRow};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/models/{*id}", get(model_page))
+        .route("/compare", get(compare_page))
+        .route("/charts", get(charts_page))
+        .route("/sources", get(sources_page))
+}
+
+fn render(template: impl Template) -> Result<Response, WebError> {
+    template
+        .render()
+        .map(|html| Html(html).into_response())
+        .map_err(|e| WebError::Internal(e.to_string()).page())
+}
+
+fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| "—".into())
+}
+
+struct ProvenanceView {
+    metric: String,
+    value: String,
+    source: String,
+    source_name: String,
+    as_of: String,
+    fetched_at: String,
+    url: Option<String>,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "model.html")]
+struct ModelPage {
+    row: ModelRow,
+    scores: Vec<(String, String, String)>,
+    figures: Vec<ProvenanceView>,
+    history_svg: String,
+    history_count: usize,
+}
+
+async fn model_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let rankings = state.rankings();
+    let row = rankings
+        .rows
+        .iter()
+        .find(|r| r.id == id)
+        .cloned()
+        .ok_or_else(|| WebError::NotFound(format!("no model with id `{id}`")).page())?;
+    let provenance = state
+        .store()
+        .provenance(&id)
+        .await
+        .map_err(|e| WebError::from(e).page())?;
+    let history = state
+        .store()
+        .history(&id)
+        .await
+        .map_err(|e| WebError::from(e).page())?;
+    let scores = vec![
+        (
+            "Overall".into(),
+            fmt_num(row.overall_score, 1),
+            if row.overall_missing.is_empty() {
+                String::new()
+            } else {
+                format!("missing: {}", row.overall_missing.join(", "))
+            },
+        ),
+        (
+            "Coding composite".into(),
+            fmt_num(row.composite_score, 1),
+            match (row.composite_ci_low, row.composite_ci_high) {
+                (Some(lo), Some(hi)) => format!(
+                    "{} benchmark(s), 90 % interval {lo:.1}–{hi:.1}",
+                    row.coding_coverage
+                ),
+                _ => "no coding benchmark".into(),
+            },
+        ),
+        (
+            "Performance".into(),
+            fmt_num(row.performance_score, 1),
+            row.performance_tier
+                .map(|t| format!("{} tier", t.as_str()))
+                .unwrap_or_default(),
+        ),
+        ("Value".into(), fmt_num(row.value_score, 1), String::new()),
+    ];
+    let figures = provenance
+        .into_iter()
+        .map(|p| ProvenanceView {
+            metric: p.metric.trim_start_matches("custom:").to_string(),
+            value: format!("{}", (p.value * 1000.0).round() / 1000.0),
+            source: p.source.to_string(),
+            source_name: p.source_name,
+            as_of: time(p.as_of),
+            fetched_at: time(Some(p.fetched_at)),
+            url: p
+                .url
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+            note: p.note.unwrap_or_default(),
+        })
+        .collect();
+    let labels: Vec<String> = history
+        .iter()
+        .map(|h| h.generated_at.format("%Y-%m-%d").to_string())
+        .collect();
+    let history_svg = svg::lines(
+        &[
+            (
+                "overall",
+                "#2453d6",
+                history.iter().map(|h| h.overall_score).collect(),
+            ),
+            (
+                "coding",
+                "#2b8a3e",
+                history.iter().map(|h| h.composite_score).collect(),
+            ),
+        ],
+        &labels,
+    );
+    render(ModelPage {
+        history_count: history.len(),
+        row,
+        scores,
+        figures,
+        history_svg,
+    })
+}
+
+struct CompareRow {
+    label: String,
+    cells: Vec<(String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    models: Vec<ModelRow>,
+    rows: Vec<CompareRow>,
+}
+
+async fn compare_page(
+    State(state): State<AppState>,
+    raw: Result<Query<Params>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let params = raw
+        .map(|Query(p)| p)
+        .map_err(|e| WebError::BadRequest(format!("the query string is malformed: {e}")).page())?;
+    let ids: Vec<String> = params
+        .get("ids")
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    if ids.is_empty() || ids.len() > 8 {
+        return Err(
+            WebError::BadRequest("give 1 to 8 model ids: /compare?ids=a,b,c".into()).page(),
+        );
+    }
+    let rankings = state.rankings();
+    let mut models = Vec::new();
+    for id in &ids {
+        let row = rankings
+            .rows
+            .iter()
+            .find(|r| &r.id == id)
+            .ok_or_else(|| WebError::NotFound(format!("no model with id `{id}`")).page())?;
+        models.push(row.clone());
+    }
+    // (label, value, higher is better, decimals)
+    type Getter = fn(&ModelRow) -> Option<f64>;
+    type Value = Box<dyn Fn(&ModelRow) -> Option<f64>>;
+    let mut specs: Vec<(String, Value, bool, usize)> = vec![
+        (
+            "Overall".into(),
+            Box::new((|r| r.overall_score) as Getter),
+            true,
+            1,
+        ),
+        (
+            "Coding composite".into(),
+            Box::new((|r| r.composite_score) as Getter),
+            true,
+            1,
+        ),
+        (
+            "Performance".into(),
+            Box::new((|r| r.performance_score) as Getter),
+            true,
+            1,
+        ),
+        (
+            "Value".into(),
+            Box::new((|r| r.value_score) as Getter),
+            true,
+            1,
+        ),
+    ];
+    for key in BENCHMARK_KEYS {
+        let key = key.to_string();
+        let k = key.clone();
+        specs.push((
+            key,
+            Box::new(move |r: &ModelRow| r.benchmarks.get(&k)),
+            true,
+            1,
+        ));
+    }
+    specs.extend([
+        (
+            "TTFT (s)".to_string(),
+            Box::new((|r| r.ttft_median) as Getter) as Box<dyn Fn(&ModelRow) -> Option<f64>>,
+            false,
+            2,
+        ),
+        (
+            "Throughput (tok/s)".into(),
+            Box::new((|r| r.throughput_median) as Getter),
+            true,
+            0,
+        ),
+        (
+            "Quality index".into(),
+            Box::new((|r| r.quality_index) as Getter),
+            true,
+            1,
+        ),
+        (
+            "$ in / M".into(),
+            Box::new((|r| r.price_per_million_input) as Getter),
+            false,
+            2,
+        ),
+        (
+            "$ out / M".into(),
+            Box::new((|r| r.price_per_million_output) as Getter),
+            false,
+            2,
+        ),
+        (
+            "Context".into(),
+            Box::new((|r| r.context_length.map(|c| c as f64)) as Getter),
+            true,
+            0,
+        ),
+    ]);
+    let rows = specs
+        .into_iter()
+        .map(|(label, get, higher, decimals)| {
+            let values: Vec<Option<f64>> = models.iter().map(&get).collect();
+            let known: Vec<f64> = values.iter().flatten().copied().collect();
+            let best = if higher {
+                known
+                    .iter()
+                    .copied()
+                    .fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.max(v))))
+            } else {
+                known
+                    .iter()
+                    .copied()
+                    .fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.min(v))))
+            };
+            let cells = values
+                .iter()
+                .map(|v| {
+                    let text = if label == "Context" {
+                        fmt_context(v.map(|c| c as u64))
+                    } else {
+                        fmt_num(*v, decimals)
+                    };
+                    (text, known.len() > 1 && v.is_some() && *v == best)
+                })
+                .collect();
+            CompareRow { label, cells }
+        })
+        .filter(|r| r.cells.iter().any(|(t, _)| t != "—"))
+        .collect();
+    render(ComparePage { models, rows })
+}
+
+#[derive(Template)]
+#[template(path = "charts.html")]
+struct ChartsPage {
+    price_svg: String,
+    speed_svg: String,
+    frontier: Vec<(String, String, String, String)>,
+}
+
+async fn charts_page(State(state): State<AppState>) -> Result<Response, WebError> {
+    let rankings = state.rankings();
+    let point = |r: &ModelRow, x: f64| Point {
+        x,
+        y: r.composite_score.unwrap_or_default(),
+        label: r.name.clone(),
+        href: format!("/models/{}", r.id),
+    };
+    let priced: Vec<Point> = rankings
+        .rows
+        .iter()
+        .filter(|r| r.composite_score.is_some())
+        .filter_map(|r| r.price_blended.filter(|p| *p > 0.0).map(|p| point(r, p)))
+        .collect();
+    let frontier = svg::pareto_frontier(&priced);
+    let speed: Vec<Point> = rankings
+        .rows
+        .iter()
+        .filter(|r| r.composite_score.is_some())
+        .filter_map(|r| {
+            r.throughput_median
+                .filter(|t| *t > 0.0)
+                .map(|t| point(r, t))
+        })
+        .collect();
+    render(ChartsPage {
+        price_svg: svg::scatter(
+            &priced,
+            "blended price, USD per million tokens (log scale)",
+            "coding composite",
+            true,
+            &frontier,
+        ),
+        speed_svg: svg::scatter(
+            &speed,
+            "output tokens per second (log scale)",
+            "coding composite",
+            true,
+            &[],
+        ),
+        frontier: frontier
+            .iter()
+            .map(|i| {
+                let p = &priced[*i];
+                (
+                    p.label.clone(),
+                    p.href.clone(),
+                    format!("{:.2}", p.x),
+                    format!("{:.1}", p.y),
+                )
+            })
+            .collect(),
+    })
+}
+
+struct SourceView {
+    source: String,
+    status: String,
+    last_success: String,
+    last_attempt: String,
+    rows_read: String,
+    rows_matched: String,
+    detail: String,
+    error: String,
+    unmatched: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "sources.html")]
+struct SourcesPage {
+    sources: Vec<SourceView>,
+    systems: Vec<(String, String)>,
+}
+
+async fn sources_page(State(state): State<AppState>) -> Result<Response, WebError> {
+    let store = state.store();
+    let statuses = state
+        .config()
+        .source_statuses(store)
+        .await
+        .map_err(|e| WebError::from(e).page())?;
+    let unmatched = store
+        .unmatched()
+        .await
+        .map_err(|e| WebError::from(e).page())?;
+    let systems = store
+        .systems()
+        .await
+        .map_err(|e| WebError::from(e).page())?;
+    let sources = statuses
+        .into_iter()
+        .map(|s| SourceView {
+            source: s.source.to_string(),
+            status: s.status.as_str().to_string(),
+            last_success: time(s.last_success_at),
+            last_attempt: time(s.last_attempt_at),
+            rows_read: s.rows_read.map(|n| n.to_string()).unwrap_or_default(),
+            rows_matched: s.rows_matched.map(|n| n.to_string()).unwrap_or_default(),
+            detail: s.rows_detail.unwrap_or_default(),
+            error: s.error.unwrap_or_default(),
+            unmatched: unmatched
+                .iter()
+                .filter(|a| a.source == s.source)
+                .map(|a| a.name.clone())
+                .collect(),
+        })
+        .collect();
+    render(SourcesPage {
+        sources,
+        systems: systems
+            .into_iter()
+            .map(|a| (a.source.to_string(), a.name))
+            .collect(),
+    })
+}

@@ -1,0 +1,426 @@
+//! Operations: embedded static assets, Prometheus metrics, the OpenAPI
+//! document, and the admin refresh endpoint.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use tracing::{info, warn};
+
+use super::{AppState, WebError};
+use crate::refresh;
+use crate::sources::{FetchPlan, HttpClient};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
+        .route("/metrics", get(metrics))
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/refresh", post(admin_refresh))
+}
+
+const CSS: &str = include_str!("../../static/app.css");
+const JS: &str = include_str!("../../static/app.js");
+/// Assets are versioned in their URL, so they can be cached for long.
+const CACHE: &str = "public, max-age=604800, immutable";
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+async fn js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        JS,
+    )
+        .into_response()
+}
+
+/// Request counts and latencies by route, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// (method, route, status) → count.
+    requests: BTreeMap<(String, String, u16), u64>,
+    /// route → (bucket counts, sum of seconds, count).
+    latency: BTreeMap<String, (Vec<u64>, f64, u64)>,
+}
+
+const BUCKETS: [f64; 9] = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1.0, 5.0];
+
+/// Records every request's route, status and latency.
+pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let method = request.method().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let seconds = started.elapsed().as_secs_f64();
+    if let Ok(mut m) = state.inner.metrics.lock() {
+        *m.requests
+            .entry((method, route.clone(), response.status().as_u16()))
+            .or_default() += 1;
+        let entry = m
+            .latency
+            .entry(route)
+            .or_insert_with(|| (vec![0; BUCKETS.len()], 0.0, 0));
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if seconds <= *bound {
+                entry.0[i] += 1;
+            }
+        }
+        entry.1 += seconds;
+        entry.2 += 1;
+    }
+    response
+}
+
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+async fn metrics(State(state): State<AppState>) -> Result<Response, WebError> {
+    let mut out = String::new();
+    let snapshot = {
+        let m = state
+            .inner
+            .metrics
+            .lock()
+            .map_err(|_| WebError::Internal("metrics lock poisoned".into()))?;
+        (m.requests.clone(), m.latency.clone())
+    };
+    out.push_str("# HELP llmrank_http_requests_total HTTP requests by route and status.\n# TYPE llmrank_http_requests_total counter\n");
+    for ((method, route, status), count) in &snapshot.0 {
+        let _ = writeln!(
+            out,
+            "llmrank_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{status}\"}} {count}",
+            label(method),
+            label(route)
+        );
+    }
+    out.push_str("# HELP llmrank_http_request_duration_seconds Request latency at the server.\n# TYPE llmrank_http_request_duration_seconds histogram\n");
+    for (route, (buckets, sum, count)) in &snapshot.1 {
+        let route = label(route);
+        for (bound, n) in BUCKETS.iter().zip(buckets) {
+            let _ = writeln!(
+                out,
+                "llmrank_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "llmrank_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {count}"
+        );
+        let _ = writeln!(
+            out,
+            "llmrank_http_request_duration_seconds_sum{{route=\"{route}\"}} {sum}"
+        );
+        let _ = writeln!(
+            out,
+            "llmrank_http_request_duration_seconds_count{{route=\"{route}\"}} {count}"
+        );
+    }
+    let store = state.store();
+    out.push_str("# HELP llmrank_source_up Whether the source's latest status is ok.\n# TYPE llmrank_source_up gauge\n");
+    for s in state.config().source_statuses(store).await? {
+        let _ = writeln!(
+            out,
+            "llmrank_source_up{{source=\"{}\",status=\"{}\"}} {}",
+            s.source,
+            s.status.as_str(),
+            u8::from(s.status == crate::domain::SourceStatusKind::Ok)
+        );
+        if let Some(at) = s.last_success_at {
+            let _ = writeln!(
+                out,
+                "llmrank_source_last_success_timestamp_seconds{{source=\"{}\"}} {}",
+                s.source,
+                at.timestamp()
+            );
+        }
+    }
+    out.push_str("# HELP llmrank_source_failure_ratio Failed share of the source's last 30 attempts.\n# TYPE llmrank_source_failure_ratio gauge\n");
+    for (source, failures, attempts) in store.failure_rates(30).await? {
+        if attempts > 0 {
+            let _ = writeln!(
+                out,
+                "llmrank_source_failure_ratio{{source=\"{source}\"}} {}",
+                failures as f64 / attempts as f64
+            );
+        }
+    }
+    let rankings = state.rankings();
+    let catalogue: Vec<_> = rankings
+        .rows
+        .iter()
+        .filter(|r| {
+            r.sources.iter().any(|s| {
+                matches!(
+                    s,
+                    crate::domain::SourceId::OpenRouter
+                        | crate::domain::SourceId::ArtificialAnalysis
+                )
+            })
+        })
+        .collect();
+    let covered = catalogue.iter().filter(|r| r.coding_coverage > 0).count();
+    let _ = writeln!(
+        out,
+        "# HELP llmrank_catalogue_coverage Share of catalogue models with at least one coding benchmark.\n# TYPE llmrank_catalogue_coverage gauge\nllmrank_catalogue_coverage {}",
+        if catalogue.is_empty() {
+            0.0
+        } else {
+            covered as f64 / catalogue.len() as f64
+        }
+    );
+    let _ = writeln!(
+        out,
+        "# TYPE llmrank_models gauge\nllmrank_models {}\n# TYPE llmrank_ranking_generated_timestamp_seconds gauge\nllmrank_ranking_generated_timestamp_seconds {}",
+        rankings.rows.len(),
+        rankings.generated_at.timestamp()
+    );
+    if let Some(at) = store.last_live_refresh_at().await? {
+        let _ = writeln!(
+            out,
+            "# TYPE llmrank_last_live_refresh_timestamp_seconds gauge\nllmrank_last_live_refresh_timestamp_seconds {}",
+            at.timestamp()
+        );
+    }
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response())
+}
+
+/// Compares two byte strings in time that depends only on their lengths.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn admin_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(serde_json::json!({"error": {"code": code, "message": message}})),
+    )
+        .into_response()
+}
+
+/// Starts a live refresh in the background (needs the admin token).
+async fn admin_refresh(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(token) = state.config().admin_token.as_ref().map(|t| t.0.clone()) else {
+        return admin_error(
+            StatusCode::FORBIDDEN,
+            "admin_disabled",
+            "admin actions are disabled: start the server with LLMRANK_ADMIN_TOKEN set",
+        );
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !constant_time_eq(given.as_bytes(), token.as_bytes()) {
+        return admin_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send Authorization: Bearer <LLMRANK_ADMIN_TOKEN>",
+        );
+    }
+    if state.inner.refreshing.swap(true, Ordering::SeqCst) {
+        return admin_error(StatusCode::CONFLICT, "busy", "a refresh is already running");
+    }
+    let task_state = state.clone();
+    tokio::spawn(async move {
+        let config = task_state.config().clone();
+        match HttpClient::new(config.http.clone()) {
+            Ok(client) => {
+                let plan = FetchPlan::new(config.live_origin(), client);
+                match refresh::refresh(task_state.store(), plan, &config.refresh_options(true))
+                    .await
+                {
+                    Ok(report) => {
+                        info!(run_id = report.run_id, "admin refresh done");
+                        if let Err(e) = task_state.reload().await {
+                            warn!(error = %e, "cannot reload the ranking");
+                        }
+                    }
+                    Err(e) => warn!(error = %e, "admin refresh failed"),
+                }
+            }
+            Err(e) => warn!(error = %e, "admin refresh could not start"),
+        }
+        task_state.inner.refreshing.store(false, Ordering::SeqCst);
+    });
+    (
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({"status": "started", "message": "a live refresh is running; see /api/v1/sources"})),
+    )
+        .into_response()
+}
+
+/// The OpenAPI 3.1 description of the JSON API.
+async fn openapi() -> Json<serde_json::Value> {
+    use serde_json::json;
+    let number = json!({"type": ["number", "null"]});
+    let benchmarks: serde_json::Map<String, serde_json::Value> = crate::domain::BENCHMARK_KEYS
+        .iter()
+        .map(|k| (k.to_string(), number.clone()))
+        .collect();
+    let query = |name: &str, description: &str, schema: serde_json::Value| json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema});
+    let params = json!([
+        query(
+            "sort",
+            "A model field or benchmark key (default overall_score)",
+            json!({"type": "string"})
+        ),
+        query(
+            "order",
+            "asc or desc (default: best first)",
+            json!({"type": "string", "enum": ["asc", "desc"]})
+        ),
+        query(
+            "limit",
+            "1–5000 (default 100)",
+            json!({"type": "integer", "minimum": 1, "maximum": 5000})
+        ),
+        query(
+            "offset",
+            "rows to skip",
+            json!({"type": "integer", "minimum": 0})
+        ),
+        query("q", "name or alias search", json!({"type": "string"})),
+        query(
+            "tier",
+            "performance tier",
+            json!({"type": "string", "enum": ["fast", "medium", "slow"]})
+        ),
+        query(
+            "min_quality",
+            "minimum quality index",
+            json!({"type": "number"})
+        ),
+        query(
+            "open_weights",
+            "open-weights models only (true) or others (false)",
+            json!({"type": "boolean"})
+        ),
+        query(
+            "max_price",
+            "maximum blended USD per million tokens",
+            json!({"type": "number"})
+        ),
+        query(
+            "min_context",
+            "minimum context in tokens",
+            json!({"type": "integer"})
+        ),
+        query(
+            "has_benchmarks",
+            "only models with coding benchmarks (default true)",
+            json!({"type": "boolean"})
+        ),
+        query(
+            "free",
+            "only models with a free route",
+            json!({"type": "boolean"})
+        ),
+        query(
+            "weights",
+            "overall weights, e.g. coding:0.6,performance:0.2,value:0.2",
+            json!({"type": "string"})
+        ),
+    ]);
+    let error = json!({"description": "Bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    Json(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "llmrank API", "version": env!("CARGO_PKG_VERSION"), "description": "Which LLM to use for coding: merged leaderboards, speed and prices."},
+        "paths": {
+            "/api/v1/rankings": {"get": {"summary": "Ranked models", "parameters": params, "responses": {
+                "200": {"description": "The ranking", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Rankings"}}}},
+                "400": error}}},
+            "/rankings.csv": {"get": {"summary": "The same as CSV", "parameters": params, "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}, "400": error}}},
+            "/api/v1/models/{id}": {"get": {"summary": "One model", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "The model", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}}, "404": error}}},
+            "/api/v1/sources": {"get": {"summary": "Per-source status", "responses": {"200": {"description": "Statuses", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Sources"}}}}}}},
+            "/api/v1/methodology": {"get": {"summary": "Formulas, weights and version", "responses": {"200": {"description": "The methodology"}}}},
+            "/api/v1/refresh": {"post": {"summary": "Start a live refresh", "security": [{"bearer": []}],
+                "responses": {"202": {"description": "Started"}, "401": error, "403": error, "409": error}}},
+            "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok"}}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "text exposition format"}}}}
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "LLMRANK_ADMIN_TOKEN"}},
+            "schemas": {
+                "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+                "Alias": {"type": "object", "properties": {"source": {"type": "string"}, "name": {"type": "string"}}},
+                "Model": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "name": {"type": "string"}, "creator": {"type": ["string", "null"]},
+                    "open_weights": {"type": ["boolean", "null"]}, "release_date": {"type": ["string", "null"], "format": "date"},
+                    "composite_score": number, "coding_coverage": {"type": "integer"}, "composite_ci_low": number, "composite_ci_high": number,
+                    "performance_score": number, "value_score": number, "overall_score": number, "overall_missing": {"type": "array", "items": {"type": "string"}},
+                    "rank": {"type": ["integer", "null"]},
+                    "benchmarks": {"type": "object", "properties": benchmarks, "additionalProperties": number},
+                    "ttft_median": number, "ttft_p95": number, "throughput_median": number, "throughput_p95": number,
+                    "total_latency_median": number, "total_latency_p95": number, "quality_index": number,
+                    "price_per_million_input": number, "price_per_million_output": number, "price_blended": number,
+                    "context_length": {"type": ["integer", "null"]}, "is_free": {"type": "boolean"},
+                    "performance_tier": {"type": ["string", "null"], "enum": ["fast", "medium", "slow", null]},
+                    "sources": {"type": "array", "items": {"type": "string"}},
+                    "aliases": {"type": "array", "items": {"$ref": "#/components/schemas/Alias"}},
+                    "base_model_id": {"type": ["string", "null"]},
+                    "benchmark_data_updated_at": {"type": ["string", "null"], "format": "date-time"},
+                    "performance_data_updated_at": {"type": ["string", "null"], "format": "date-time"},
+                    "pricing_data_updated_at": {"type": ["string", "null"], "format": "date-time"}}},
+                "Rankings": {"type": "object", "properties": {"generated_at": {"type": "string", "format": "date-time"}, "methodology_version": {"type": "string"},
+                    "total": {"type": "integer"}, "models": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}}}},
+                "Sources": {"type": "object", "properties": {"sources": {"type": "array", "items": {"type": "object", "properties": {
+                    "source": {"type": "string"}, "status": {"type": "string", "enum": ["ok", "failed", "skipped", "stale"]},
+                    "last_attempt_at": {"type": ["string", "null"]}, "last_success_at": {"type": ["string", "null"]},
+                    "rows_read": {"type": ["integer", "null"]}, "rows_matched": {"type": ["integer", "null"]},
+                    "rows_detail": {"type": ["string", "null"]}, "error": {"type": ["string", "null"]}}}}}}
+            }
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_compare_in_constant_time_and_correctly() {
+        assert!(constant_time_eq(b"secret", b"secret"));
+        assert!(!constant_time_eq(b"secret", b"secreT"));
+        assert!(!constant_time_eq(b"secret", b"secret2"));
+    }
+}

@@ -6,7 +6,7 @@
 
   // Filters apply as soon as they change.
   if (form) {
-    form.querySelectorAll("select, input[type=checkbox]").forEach(function (el) {
+    form.querySelectorAll("select, input[type=checkbox][name]").forEach(function (el) {
       el.addEventListener("change", function () { form.submit(); });
     });
   }

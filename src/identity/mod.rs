@@ -104,7 +104,7 @@ struct Builder {
     /// Lowercased exact ids → models (two models under one id: ambiguous).
     exact: HashMap<String, BTreeSet<usize>>,
     /// Each model's plain (core, date) and variant, to link variants to bases.
-    shape: Vec<(String, Option<NameDate>, String)>,
+    shape: Vec<(String, Option<EntryDate>, String)>,
 }
 
 impl Builder {
@@ -207,8 +207,7 @@ impl Builder {
             .first()
             .map(|(p, _)| p.core_key())
             .unwrap_or_default();
-        self.shape
-            .push((core, reading.date.map(|d| d.date), reading.variant_key()));
+        self.shape.push((core, reading.date, reading.variant_key()));
         self.by_id.insert(id, index);
         index
     }
@@ -430,8 +429,7 @@ fn run(
     let mut plain: HashMap<&str, Vec<Entry>> = HashMap::new();
     for (i, (core, date, variant)) in b.shape.iter().enumerate() {
         if variant.is_empty() {
-            let date = date.map(|date| EntryDate { date, strong: true });
-            plain.entry(core.as_str()).or_default().push((i, date));
+            plain.entry(core.as_str()).or_default().push((i, *date));
         }
     }
     let mut bases = Vec::new();
@@ -440,11 +438,8 @@ fn run(
             continue;
         }
         if let Some(entries) = plain.get(core.as_str()) {
-            let found = candidates(
-                entries,
-                date.map(|date| EntryDate { date, strong: true }),
-                &|_| None,
-            );
+            let released = |m: usize| b.models[m].release_date;
+            let found = candidates(entries, *date, &released);
             if found.len() == 1 {
                 bases.extend(found.into_iter().map(|base| (i, base)));
             }

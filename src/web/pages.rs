@@ -61,8 +61,8 @@ async fn methodology_page(State(state): State<AppState>) -> Result<Response, Web
 
 /// A sortable column header.
 struct Header {
-    label: &'static str,
-    title: &'static str,
+    label: String,
+    title: String,
     href: String,
     aria_sort: &'static str,
     numeric: bool,
@@ -89,6 +89,7 @@ struct RowView {
     value: String,
     ttft: String,
     throughput: String,
+    quality: String,
     price_in: String,
     price_out: String,
     context: String,
@@ -97,6 +98,8 @@ struct RowView {
     badges: Vec<Badge>,
     /// Raw sortable values of the columns, in [`COLUMNS`] order.
     raw: Vec<String>,
+    /// Each coding benchmark: (shown, raw).
+    bench: Vec<(String, String)>,
 }
 
 struct FilterView {
@@ -119,6 +122,10 @@ struct FilterView {
 #[template(path = "rankings.html")]
 struct RankingsPage {
     headers: Vec<Header>,
+    /// Headers of the benchmark columns (a collapsible group).
+    bench_headers: Vec<Header>,
+    /// Show the benchmark columns at first (the view sorts by one).
+    show_benchmarks: bool,
     rows: Vec<RowView>,
     shown: usize,
     total: usize,
@@ -165,6 +172,12 @@ const COLUMNS: &[(&str, &str, &str, bool)] = &[
         "throughput_median",
         "Tok/s",
         "Median output tokens per second",
+        true,
+    ),
+    (
+        "quality_index",
+        "Quality",
+        "Artificial Analysis intelligence index",
         true,
     ),
     (
@@ -278,14 +291,22 @@ fn row_view(row: &ModelRow, now: DateTime<Utc>) -> RowView {
         raw_num(row.value_score),
         raw_num(row.ttft_median),
         raw_num(row.throughput_median),
+        raw_num(row.quality_index),
         raw_num(row.price_per_million_input),
         raw_num(row.price_per_million_output),
         row.context_length
             .map(|c| c.to_string())
             .unwrap_or_default(),
     ];
+    let bench = row
+        .benchmarks
+        .0
+        .iter()
+        .map(|(_, v)| (fmt_num(*v, 1), raw_num(*v)))
+        .collect();
     RowView {
         raw,
+        bench,
         rank: row
             .rank
             .map(|r| r.to_string())
@@ -300,6 +321,7 @@ fn row_view(row: &ModelRow, now: DateTime<Utc>) -> RowView {
         value: fmt_num(row.value_score, 1),
         ttft: fmt_num(row.ttft_median, 2),
         throughput: fmt_num(row.throughput_median, 0),
+        quality: fmt_num(row.quality_index, 1),
         price_in: fmt_num(row.price_per_million_input, 2),
         price_out: fmt_num(row.price_per_million_output, 2),
         context: fmt_context(row.context_length),
@@ -335,32 +357,50 @@ async fn rankings_page(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     kept.sort();
-    let headers = COLUMNS
+    let header = |field: &str, label: String, title: String, numeric: bool| {
+        let active = query.sort == field;
+        let next_order = match (active, query.order) {
+            (true, Order::Asc) => "desc",
+            (true, Order::Desc) => "asc",
+            (false, _) => match query::default_order(field) {
+                Order::Asc => "asc",
+                Order::Desc => "desc",
+            },
+        };
+        let mut link = kept.clone();
+        link.push(("sort".into(), field.to_string()));
+        link.push(("order".into(), next_order.into()));
+        Header {
+            label,
+            title,
+            href: format!("/?{}", encode(&link)),
+            aria_sort: match (active, query.order) {
+                (false, _) => "none",
+                (true, Order::Asc) => "ascending",
+                (true, Order::Desc) => "descending",
+            },
+            numeric,
+        }
+    };
+    let bench_keys: Vec<String> = rankings
+        .rows
+        .first()
+        .map(|r| r.benchmarks.0.iter().map(|(k, _)| k.clone()).collect())
+        .unwrap_or_else(|| {
+            crate::domain::BENCHMARK_KEYS
+                .iter()
+                .map(|k| k.to_string())
+                .collect()
+        });
+    let show_benchmarks = bench_keys.contains(&query.sort);
+    let bench_headers: Vec<Header> = bench_keys
+        .iter()
+        .map(|k| header(k, k.replace('_', " "), format!("{k} score (%)"), true))
+        .collect();
+    let headers: Vec<Header> = COLUMNS
         .iter()
         .map(|(field, label, title, numeric)| {
-            let active = query.sort == *field;
-            let next_order = match (active, query.order) {
-                (true, Order::Asc) => "desc",
-                (true, Order::Desc) => "asc",
-                (false, _) => match query::default_order(field) {
-                    Order::Asc => "asc",
-                    Order::Desc => "desc",
-                },
-            };
-            let mut link = kept.clone();
-            link.push(("sort".into(), field.to_string()));
-            link.push(("order".into(), next_order.into()));
-            Header {
-                label,
-                title,
-                href: format!("/?{}", encode(&link)),
-                aria_sort: match (active, query.order) {
-                    (false, _) => "none",
-                    (true, Order::Asc) => "ascending",
-                    (true, Order::Desc) => "descending",
-                },
-                numeric: *numeric,
-            }
+            header(field, label.to_string(), title.to_string(), *numeric)
         })
         .collect();
 
@@ -395,6 +435,8 @@ async fn rankings_page(
     });
     let page = RankingsPage {
         headers,
+        bench_headers,
+        show_benchmarks,
         shown: result.rows.len(),
         rows: result.rows.iter().map(|r| row_view(r, now)).collect(),
         total: result.total,

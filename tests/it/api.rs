@@ -224,6 +224,15 @@ async fn the_page_lists_models_and_escapes_their_names() {
     assert!(sorted.contains(r#"aria-sort="ascending""#));
     let (status, _, _) = get(&state, "/?limit=0").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Each coding benchmark is a sortable column in a collapsible group.
+    assert!(html.contains(r#"id="show-benchmarks""#));
+    assert!(html.contains("sort=swebench_verified"));
+    let (status, _, by_benchmark) = get(&state, "/?sort=swebench_verified").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        by_benchmark.contains(r#"id="show-benchmarks" checked"#),
+        "shown when sorting by one"
+    );
 }
 
 #[tokio::test]
@@ -309,4 +318,181 @@ async fn the_methodology_is_served_as_json_and_as_a_page() {
     let (status, _, html) = get(&state, "/methodology").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Coding composite") && html.contains("swebench_verified"));
+}
+
+/// The sample app, plus a custom benchmark that gives the hostile models a
+/// composite, so they appear on every page (charts included).
+async fn hostile_app(db: &TestDb) -> AppState {
+    let _ = sample_app(db).await;
+    let store = db.store().await;
+    let benchmark = llmrank::domain::CustomBenchmark {
+        name: "evals".into(),
+        category: "coding".into(),
+        scale: llmrank::domain::Scale::Percent,
+        higher_is_better: true,
+        weight: 1.0,
+        imported_at: chrono::Utc::now(),
+        file_name: "evals.csv".into(),
+    };
+    let scores: Vec<llmrank::domain::CustomScore> =
+        ["evil/model", "evil/formula", "anthropic/claude-sonnet-5"]
+            .iter()
+            .enumerate()
+            .map(|(i, name)| llmrank::domain::CustomScore {
+                model_name: name.to_string(),
+                score: 50.0 + i as f64,
+                as_of: None,
+                url: Some("javascript:alert(1)".into()),
+            })
+            .collect();
+    store
+        .put_custom_benchmark(&benchmark, &scores)
+        .await
+        .expect("stored");
+    llmrank::refresh::rescore(store.as_ref(), &llmrank::refresh::RefreshOptions::default())
+        .await
+        .expect("rescore");
+    db.state().await
+}
+
+#[tokio::test]
+async fn hostile_names_are_text_on_every_page() {
+    let db = TestDb::new();
+    let state = hostile_app(&db).await;
+    let pages = [
+        "/",
+        "/?has_benchmarks=false",
+        "/models/evil/model",
+        "/compare?ids=evil/model,anthropic/claude-sonnet-5-20260630",
+        "/charts",
+        "/sources",
+        "/methodology",
+    ];
+    for uri in pages {
+        let (status, _, html) = get(&state, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(!html.contains("<script>alert(1)"), "{uri} runs a script");
+        assert!(!html.contains("<img src=x"), "{uri} injects an element");
+        assert!(
+            !html.contains("\"><img"),
+            "{uri} breaks out of an attribute"
+        );
+        assert!(
+            !html.contains("href=\"javascript:"),
+            "{uri} links to javascript:"
+        );
+    }
+    let (_, _, charts) = get(&state, "/charts").await;
+    assert!(
+        charts.contains("&lt;script&gt;alert(1)"),
+        "the hostile model is on the chart, escaped"
+    );
+    let (_, _, model) = get(&state, "/models/evil/model").await;
+    assert!(model.contains("alert(1)"), "the name is shown, as text");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_api() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let (status, doc) = get_json(&state, "/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in [
+        "/api/v1/rankings",
+        "/api/v1/models/{id}",
+        "/api/v1/sources",
+        "/api/v1/refresh",
+        "/rankings.csv",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path}");
+    }
+    assert!(doc["components"]["schemas"]["Model"]["properties"]["ttft_median"].is_object());
+}
+
+async fn post_refresh(state: &AppState, token: Option<&str>) -> (StatusCode, Value) {
+    let mut request = Request::post("/api/v1/refresh");
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let response = web::router(state.clone())
+        .oneshot(request.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, serde_json::from_slice(&body).expect("json"))
+}
+
+#[tokio::test]
+async fn the_admin_refresh_needs_the_token() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let (status, doc) = post_refresh(&state, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(doc["error"]["code"], "unauthorized");
+    let (status, _) = post_refresh(&state, Some("wrong-token")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, doc) = post_refresh(&state, Some("test-admin-token")).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{doc}");
+}
+
+#[tokio::test]
+async fn metrics_report_requests_sources_and_coverage() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let _ = get(&state, "/api/v1/rankings").await;
+    let _ = get(&state, "/api/v1/rankings?sort=nope").await;
+    let (status, content_type, text) = get(&state, "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/plain"));
+    assert!(
+        text.contains(
+            r#"llmrank_http_requests_total{method="GET",route="/api/v1/rankings",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(r#"status="400"} 1"#));
+    assert!(text.contains("llmrank_http_request_duration_seconds_bucket"));
+    assert!(text.contains(r#"llmrank_source_up{source="openrouter",status="ok"} 1"#));
+    assert!(text.contains(r#"llmrank_source_failure_ratio{source="openrouter"} 0"#));
+    assert!(text.contains("llmrank_catalogue_coverage 0"));
+}
+
+#[tokio::test]
+async fn static_assets_are_cached_and_responses_compressed() {
+    let db = TestDb::new();
+    let state = sample_app(&db).await;
+    let response = web::router(state.clone())
+        .oneshot(
+            Request::get("/static/app.js")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("max-age")
+    );
+    for encoding in ["gzip", "br"] {
+        let response = web::router(state.clone())
+            .oneshot(
+                Request::get("/api/v1/rankings?has_benchmarks=false")
+                    .header("accept-encoding", encoding)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("response");
+        assert_eq!(response.headers()["content-encoding"], encoding);
+    }
 }

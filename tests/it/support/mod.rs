@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod server;
+pub mod webdriver;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -129,7 +130,7 @@ pub const OPENROUTER_SAMPLE: &str = r#"{"data":[
   "pricing":{"prompt":"0","completion":"0"}},
  {"id":"openrouter/auto","canonical_slug":"openrouter/auto","name":"Auto Router","created":1699401600,
   "context_length":2000000,"pricing":{"prompt":"-1","completion":"-1"}},
- {"id":"evil/model","canonical_slug":"evil/model","name":"Evil: <script>alert(1)</script>","created":1699401600,
+ {"id":"evil/model","canonical_slug":"evil/model","name":"Evil: <script>alert(1)</script>\"><img src=x onerror=alert(1)>","created":1699401600,
   "context_length":8192,"pricing":{"prompt":"0.000001","completion":"0.000002"}},
  {"id":"evil/formula","canonical_slug":"evil/formula","name":"=HYPERLINK(\"http://x\")","created":1699401600,
   "context_length":8192,"pricing":{"prompt":"0.000001","completion":"0.000002"}}

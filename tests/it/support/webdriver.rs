@@ -1,0 +1,203 @@
+//! A minimal WebDriver client over the project's own HTTP client, driving
+//! Debian's headless Chromium through chromedriver for browser tests.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// A chromedriver process with one browser session; both end on drop.
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    http: reqwest::Client,
+}
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+impl Browser {
+    /// Starts headless Chromium, or says loudly why the test is skipped.
+    pub async fn start(test: &str, javascript: bool) -> Option<Browser> {
+        if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+            eprintln!(
+                "SKIPPED {test}: {CHROMIUM} and {CHROMEDRIVER} are needed (apt-get install chromium chromium-driver; .ci/run does)"
+            );
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().expect("profile dir").keep();
+        let mut args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--window-size=1280,900".into(),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        if !javascript {
+            args.push("--blink-settings=scriptEnabled=false".into());
+        }
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args}
+        }}});
+        let mut browser = Browser {
+            driver,
+            base,
+            session: String::new(),
+            http,
+        };
+        let created = browser.call("POST", "/session", Some(capabilities)).await;
+        browser.session = created["sessionId"]
+            .as_str()
+            .expect("a session id")
+            .to_string();
+        Some(browser)
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let request = match method {
+            "POST" => self
+                .http
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(body.unwrap_or_else(|| json!({})).to_string()),
+            "DELETE" => self.http.delete(&url),
+            _ => self.http.get(&url),
+        };
+        let text = request
+            .send()
+            .await
+            .expect("webdriver answers")
+            .text()
+            .await
+            .expect("body");
+        let reply: Value = serde_json::from_str(&text).expect("webdriver JSON");
+        let value = reply["value"].clone();
+        if let Some(error) = value.get("error") {
+            panic!("webdriver {method} {path}: {error} {}", value["message"]);
+        }
+        value
+    }
+
+    fn at(&self, path: &str) -> String {
+        format!("/session/{}{path}", self.session)
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.call("POST", &self.at("/url"), Some(json!({"url": url})))
+            .await;
+    }
+
+    pub async fn url(&self) -> String {
+        self.call("GET", &self.at("/url"), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// The first element matching `css`.
+    pub async fn find(&self, css: &str) -> String {
+        let value = self
+            .call(
+                "POST",
+                &self.at("/element"),
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        value
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .expect("an element id")
+            .to_string()
+    }
+
+    pub async fn click(&self, element: &str) {
+        self.call("POST", &self.at(&format!("/element/{element}/click")), None)
+            .await;
+    }
+
+    pub async fn run(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            &self.at("/execute/sync"),
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
+    }
+
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            &self.at("/window/rect"),
+            Some(json!({"width": width, "height": height})),
+        )
+        .await;
+    }
+
+    /// Saves a PNG screenshot.
+    pub async fn screenshot(&self, path: &Path) {
+        use base64::Engine;
+        let data = self.call("GET", &self.at("/screenshot"), None).await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().unwrap_or_default())
+            .expect("a base64 PNG");
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("artifact dir");
+        }
+        std::fs::write(path, bytes).expect("write screenshot");
+    }
+
+    /// Waits until `script` returns true.
+    pub async fn wait_for(&self, script: &str, what: &str) {
+        let started = Instant::now();
+        loop {
+            if self.run(script).await == Value::Bool(true) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}

@@ -125,6 +125,8 @@ const CREATORS: &[&str] = &[
     "alibaba",
     "amazon",
     "microsoft",
+    "cohere",
+    "c4ai",
 ];
 
 /// Effort levels, in their canonical spelling.
@@ -257,6 +259,7 @@ fn strip_routing(raw: &str) -> (String, bool) {
         "zai-org-",
         "zai-",
         "alicloud-",
+        "duo-chat-",
     ] {
         if let Some(after) = rest.strip_prefix(org) {
             rest = after.trim_start_matches('-');
@@ -655,6 +658,14 @@ pub fn parse(raw: &str) -> ParsedName {
     }
     // Creator names are not part of a model's name ("Meta-Llama-3-70B").
     joined.retain(|w| !CREATORS.contains(&w.as_str()));
+    // Anthropic's tiers name Claude models even when "claude" is left out.
+    if joined
+        .iter()
+        .any(|w| matches!(w.as_str(), "sonnet" | "opus" | "haiku"))
+        && !joined.iter().any(|w| w == "claude")
+    {
+        joined.push("claude".to_string());
+    }
     joined.sort();
     joined.dedup();
     ParsedName {

@@ -265,6 +265,16 @@ impl RecordReading {
     }
 }
 
+/// Whether a model released on `released` may be the snapshot `date`: within
+/// 45 days (a listing often trails the snapshot by days, across a month's end).
+fn near(date: &NameDate, released: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    let year = date.year.map_or(released.year(), i32::from);
+    let day = date.day.unwrap_or(15);
+    chrono::NaiveDate::from_ymd_opt(year, u32::from(date.month), u32::from(day))
+        .is_some_and(|d| (d - released).num_days().abs() <= 45)
+}
+
 /// Year and month agree where both are stated.
 fn same_month(a: &NameDate, b: &NameDate) -> bool {
     a.month == b.month && a.year.zip(b.year).is_none_or(|(x, y)| x == y)
@@ -274,7 +284,7 @@ fn same_month(a: &NameDate, b: &NameDate) -> bool {
 /// (the first tier with any model decides):
 /// - a snapshot date (strong): entries whose own snapshot date agrees, then
 ///   entries whose label or remark agrees to the month, then undated names
-///   of models released that month; never another undated one
+///   of models released within 45 days of it; never another undated one
 ///   (`deepseek-r1-0528` is not `deepseek-r1`, released in January);
 /// - a label or remark date (weak): entries agreeing to the month, then
 ///   undated ones;
@@ -298,20 +308,7 @@ fn candidates(
             pick(&|d| d.is_some_and(|d| !d.strong && same_month(&date, &d.date))),
             entries
                 .iter()
-                .filter(|(m, d)| {
-                    d.is_none()
-                        && released(*m).is_some_and(|r| {
-                            use chrono::Datelike;
-                            same_month(
-                                &date,
-                                &NameDate {
-                                    year: Some(r.year() as u16),
-                                    month: r.month() as u8,
-                                    day: None,
-                                },
-                            )
-                        })
-                })
+                .filter(|(m, d)| d.is_none() && released(*m).is_some_and(|r| near(&date, r)))
                 .map(|(m, _)| *m)
                 .collect(),
         ],

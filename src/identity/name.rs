@@ -206,7 +206,15 @@ fn strip_routing(raw: &str) -> (String, bool) {
     }
     let mut thinking = false;
     // The last path segment names the model; `hf:` marks Hugging Face repos.
-    let last = text.rsplit('/').next().unwrap_or(text);
+    // A display name with spaces has no path: its `/` separates words
+    // ("Qwen3-Coder 480B/A35B Instruct").
+    let spaced;
+    let last = if text.contains(' ') && !text.contains("://") {
+        spaced = text.replace('/', " ");
+        spaced.as_str()
+    } else {
+        text.rsplit('/').next().unwrap_or(text)
+    };
     let last = last.strip_prefix("hf:").unwrap_or(last);
     let mut parts = last.split(':');
     let mut name = parts.next().unwrap_or_default().to_string();
@@ -402,6 +410,25 @@ pub fn parse(raw: &str) -> ParsedName {
                         year: Some(y),
                         month: m,
                         day: Some(d),
+                    },
+                );
+                i += 1;
+                continue;
+            }
+        }
+        // 251201 (YYMMDD, as some providers date snapshots)
+        if t.len() == 6
+            && let Some(v) = n
+            && i > 0
+        {
+            let (y, m, d) = (v / 10000, v / 100 % 100, v % 100);
+            if (23..=27).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d) {
+                set_date(
+                    &mut date,
+                    NameDate {
+                        year: Some(2000 + y as u16),
+                        month: m as u8,
+                        day: Some(d as u8),
                     },
                 );
                 i += 1;
@@ -722,6 +749,10 @@ mod tests {
         assert_eq!(core("Qwen3-235B-A22B"), core("qwen/qwen3-235b-a22b"));
         assert_eq!(core("qwen/qwen3-coder:free"), core("qwen/qwen3-coder"));
         assert_eq!(core("o3-mini"), "mini o3");
+        assert_eq!(
+            core("Qwen3-Coder 480B/A35B Instruct"),
+            core("Qwen/Qwen3-Coder-480B-A35B-Instruct")
+        );
     }
 
     #[test]
@@ -751,6 +782,7 @@ mod tests {
             date("chatgpt-4o-latest (2025-03-29)"),
             Some("2025-03-29".into())
         );
+        assert_eq!(date("deepseek-v3-2-251201"), Some("2025-12-01".into()));
         assert_eq!(date("gpt-4o"), None);
         assert_eq!(core("gpt-5-2025-08-07"), "5 gpt");
     }

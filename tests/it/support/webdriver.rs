@@ -196,7 +196,24 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// Ends the session (which closes Chromium) before stopping chromedriver:
+    /// killing the driver alone would leave the browser running. `drop`
+    /// cannot await, so this is one plain HTTP request on a socket.
     fn drop(&mut self) {
+        use std::io::{Read, Write};
+        if let Some(address) = self.base.strip_prefix("http://")
+            && let Ok(mut stream) = std::net::TcpStream::connect(address)
+        {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+            let request = format!(
+                "DELETE /session/{} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n",
+                self.session
+            );
+            if stream.write_all(request.as_bytes()).is_ok() {
+                let mut reply = Vec::new();
+                let _ = stream.read_to_end(&mut reply);
+            }
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }

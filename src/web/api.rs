@@ -67,13 +67,7 @@ async fn model(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let rankings = state.rankings();
-    let row = rankings
-        .rows
-        .iter()
-        .find(|r| r.id == id)
-        .ok_or_else(|| WebError::NotFound(format!("no model with id `{id}`")))?;
-    Ok(Json(row).into_response())
+    Ok(Json(state.model(&id)?).into_response())
 }
 
 async fn sources(State(state): State<AppState>) -> Result<Response, WebError> {

@@ -59,13 +59,7 @@ async fn model_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let rankings = state.rankings();
-    let row = rankings
-        .rows
-        .iter()
-        .find(|r| r.id == id)
-        .cloned()
-        .ok_or_else(|| WebError::NotFound(format!("no model with id `{id}`")).page())?;
+    let row = state.model(&id).map_err(WebError::page)?;
     let provenance = state
         .store()
         .provenance(&id)
@@ -183,16 +177,10 @@ async fn compare_page(
             WebError::BadRequest("give 1 to 8 model ids: /compare?ids=a,b,c".into()).page(),
         );
     }
-    let rankings = state.rankings();
-    let mut models = Vec::new();
-    for id in &ids {
-        let row = rankings
-            .rows
-            .iter()
-            .find(|r| &r.id == id)
-            .ok_or_else(|| WebError::NotFound(format!("no model with id `{id}`")).page())?;
-        models.push(row.clone());
-    }
+    let models = ids
+        .iter()
+        .map(|id| state.model(id).map_err(WebError::page))
+        .collect::<Result<Vec<_>, _>>()?;
     // (label, value, higher is better, decimals)
     type Getter = fn(&ModelRow) -> Option<f64>;
     type Value = Box<dyn Fn(&ModelRow) -> Option<f64>>;

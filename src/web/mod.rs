@@ -88,6 +88,16 @@ impl AppState {
         *slot = Arc::new(rankings);
     }
 
+    /// The current row of model `id`, or a not-found error naming it.
+    pub fn model(&self, id: &str) -> Result<crate::domain::ModelRow, WebError> {
+        self.rankings()
+            .rows
+            .iter()
+            .find(|r| r.id == id)
+            .cloned()
+            .ok_or_else(|| WebError::NotFound(format!("no model with id `{id}`")))
+    }
+
     /// The current ranking.
     pub fn rankings(&self) -> Arc<Rankings> {
         self.inner

@@ -70,7 +70,7 @@ fn resolution_rank(source: SourceId) -> u8 {
 }
 
 /// Words that often differ between two names of one model.
-const SOFT_WORDS: &[&str] = &["instruct", "chat"];
+const SOFT_WORDS: &[&str] = &["instruct", "chat", "versatile"];
 
 /// A date an index entry carries, and how much it says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -533,6 +533,39 @@ fn decide(
                 model: Some(id_of(model)),
                 notes,
             };
+        }
+        // An undated listing created when its one dated sibling's snapshot
+        // came out names that snapshot (`openai/gpt-4o-mini` listed with
+        // `…-2024-07-18`); one listed months apart is another release.
+        if reading.date.is_none_or(|d| !d.strong)
+            && let Some(listed) = record.release_date
+            && let Some((parsed, _)) = reading.spellings.first()
+            && let Some(entries) = b.index.get(&(parsed.core_key(), reading.variant_key()))
+        {
+            let dated: BTreeSet<usize> = entries
+                .iter()
+                .filter(|(_, d)| d.is_some_and(|d| d.strong))
+                .map(|(m, _)| *m)
+                .collect();
+            let near_listing: Vec<usize> = entries
+                .iter()
+                .filter(|(_, d)| {
+                    d.is_some_and(|d| d.strong && d.date.year.is_some() && near(&d.date, listed))
+                })
+                .map(|(m, _)| *m)
+                .collect();
+            if dated.len() == 1 && near_listing.first().is_some_and(|m| dated.contains(m)) {
+                let model = near_listing[0];
+                notes.push(format!(
+                    "an undated listing created with its only dated sibling `{}`",
+                    id_of(model)
+                ));
+                return Decision {
+                    stage: "exact id",
+                    model: Some(id_of(model)),
+                    notes,
+                };
+            }
         }
         notes.push("a catalogue entry of its own".to_string());
         return Decision {

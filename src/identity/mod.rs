@@ -84,6 +84,39 @@ struct EntryDate {
 
 type Entry = (usize, Option<EntryDate>);
 
+/// How a stage reads a name's core words.
+#[derive(Clone, Copy)]
+enum Reading {
+    AsIs,
+    Relaxed,
+    /// Versions written without their dot (`m25`, `41`, `35`) read as `m2.5`, `4.1`, `3.5`.
+    Squeezed,
+}
+
+/// The core key with squeezed two-digit versions dotted, if it has any.
+fn unsqueeze(core: &[String]) -> Option<String> {
+    let mut changed = false;
+    let mut words: Vec<String> = core
+        .iter()
+        .map(|w| {
+            let digits: String = w.chars().skip_while(|c| c.is_ascii_alphabetic()).collect();
+            let prefix = &w[..w.len() - digits.len()];
+            if digits.len() == 2
+                && !digits.starts_with('0')
+                && prefix.len() <= 1
+                && digits.chars().all(|c| c.is_ascii_digit())
+            {
+                changed = true;
+                format!("{prefix}{}.{}", &digits[..1], &digits[1..])
+            } else {
+                w.clone()
+            }
+        })
+        .collect();
+    words.sort();
+    changed.then(|| words.join(" "))
+}
+
 /// How a record was (or was not) matched, for `resolve --explain`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
@@ -611,15 +644,22 @@ fn decide(
         }
     }
 
-    for (stage, table, relax) in [("parsed", &b.index, false), ("relaxed", &b.relaxed, true)] {
+    for (stage, table, mode) in [
+        ("parsed", &b.index, Reading::AsIs),
+        ("relaxed", &b.relaxed, Reading::Relaxed),
+        ("squeezed version", &b.index, Reading::Squeezed),
+    ] {
         let variant = reading.variant_key();
         let mut chosen: BTreeSet<usize> = BTreeSet::new();
         let mut ambiguous = false;
         for (parsed, _) in &reading.spellings {
-            let core = if relax {
-                Builder::relax(&parsed.core)
-            } else {
-                parsed.core_key()
+            let core = match mode {
+                Reading::AsIs => parsed.core_key(),
+                Reading::Relaxed => Builder::relax(&parsed.core),
+                Reading::Squeezed => match unsqueeze(&parsed.core) {
+                    Some(core) => core,
+                    None => continue,
+                },
             };
             let Some(entries) = table.get(&(core.clone(), variant.clone())) else {
                 continue;
@@ -978,6 +1018,39 @@ mod tests {
         assert_eq!(
             model.base_model_id.as_deref(),
             Some("openai/gpt-5-2025-08-07")
+        );
+    }
+
+    #[test]
+    fn versions_written_without_their_dot_are_read_last() {
+        let resolution = resolve(&[
+            batch(
+                SourceId::OpenRouter,
+                vec![
+                    record("minimax/minimax-m2.5", None, None),
+                    record("anthropic/claude-opus-4.1", None, None),
+                ],
+            ),
+            batch(
+                SourceId::LiteLlm,
+                vec![
+                    record("drun/minimax-m25", None, None),
+                    record("copilot/claude-opus-41", None, None),
+                ],
+            ),
+        ]);
+        assert_eq!(
+            resolution.model_of(SourceId::LiteLlm, "drun/minimax-m25"),
+            Some("minimax/minimax-m2.5")
+        );
+        assert_eq!(
+            resolution.model_of(SourceId::LiteLlm, "copilot/claude-opus-41"),
+            Some("anthropic/claude-opus-4.1")
+        );
+        assert_eq!(
+            unsqueeze(&["4.1".into(), "claude".into()]),
+            None,
+            "nothing to dot"
         );
     }
 

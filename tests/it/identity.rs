@@ -13,7 +13,7 @@ use crate::support::{TestDb, refresh_dir, shared_fixtures};
 /// The figures this resolver reaches on the dev gold; a change that lowers
 /// them fails here. (The target of the identity work is 0.995 / 0.98.)
 const MIN_PRECISION: f64 = 0.995;
-const MIN_RECALL: f64 = 0.955;
+const MIN_RECALL: f64 = 0.96;
 
 async fn fixture_batches() -> Option<Vec<SourceBatch>> {
     let fixtures = shared_fixtures("entity resolution on the fixtures")?;

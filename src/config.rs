@@ -297,19 +297,6 @@ impl Config {
         chrono::Duration::from_std(self.rankings_cache * 2).unwrap_or(chrono::Duration::days(2))
     }
 
-    /// Every source's status, with staleness applied.
-    pub async fn source_statuses(
-        &self,
-        store: &dyn crate::store::Store,
-    ) -> Result<Vec<crate::domain::SourceStatus>, crate::store::StoreError> {
-        let now = chrono::Utc::now();
-        let mut statuses = store.source_statuses().await?;
-        for status in &mut statuses {
-            status.mark_stale(now, self.stale_after());
-        }
-        Ok(statuses)
-    }
-
     /// The live origin with the configured URL overrides and API keys.
     pub fn live_origin(&self) -> crate::sources::Origin {
         crate::sources::Origin::Live {

@@ -69,12 +69,6 @@ impl RefreshReport {
             .any(|s| s.status == SourceStatusKind::Ok)
     }
 
-    pub fn any_failed(&self) -> bool {
-        self.sources
-            .iter()
-            .any(|s| s.status == SourceStatusKind::Failed)
-    }
-
     pub fn source(&self, id: SourceId) -> Option<&SourceReport> {
         self.sources.iter().find(|s| s.source == id)
     }

@@ -254,22 +254,25 @@ struct RecordReading {
     variant: BTreeSet<String>,
     /// The most telling date its names state.
     date: Option<EntryDate>,
+    /// The record's own name states no date (such records resolve last).
+    name_undated: bool,
 }
 
 impl RecordReading {
     fn of(record: &SourceRecord) -> Self {
         // A canonical slug's date is a listing label wherever it appears.
         let is_slug = |n: &String| record.canonical_slug.as_ref() == Some(n);
-        let mut spellings: Vec<(ParsedName, bool)> = std::iter::once((&record.name, false))
+        let own = name::parse(&record.name);
+        let name_undated = own.date.is_none();
+        let mut spellings: Vec<(ParsedName, bool)> = std::iter::once((own, false))
             .chain(
                 record
                     .other_names
                     .iter()
                     .filter(|n| !is_slug(n))
-                    .map(|n| (n, false)),
+                    .chain(record.canonical_slug.iter())
+                    .map(|n| (name::parse(n), is_slug(n))),
             )
-            .chain(record.canonical_slug.iter().map(|n| (n, true)))
-            .map(|(n, weak)| (name::parse(n), weak))
             .filter(|(p, _)| !p.core.is_empty())
             .collect();
         spellings.dedup_by(|a, b| a.0 == b.0);
@@ -287,6 +290,7 @@ impl RecordReading {
             })
             .max_by_key(|d| (d.strong, d.date.day.is_some(), d.date.year.is_some()));
         RecordReading {
+            name_undated,
             spellings,
             variant,
             date,
@@ -399,14 +403,19 @@ fn run(
         // Entries that route to another entry go last, so their target
         // exists; dated names before undated ones, so an undated name can
         // tell whether its model has one snapshot or several.
-        let mut records: Vec<(bool, bool, &SourceRecord)> = batch
+        let mut records: Vec<(&SourceRecord, RecordReading)> = batch
             .records
             .iter()
-            .map(|r| (r.alias_of.is_some(), name::parse(&r.name).date.is_none(), r))
+            .map(|r| (r, RecordReading::of(r)))
             .collect();
-        records.sort_by(|x, y| (x.0, x.1, &x.2.name).cmp(&(y.0, y.1, &y.2.name)));
-        let records: Vec<&SourceRecord> = records.into_iter().map(|(_, _, r)| r).collect();
-        for record in records {
+        records.sort_by(|(x, rx), (y, ry)| {
+            (x.alias_of.is_some(), rx.name_undated, &x.name).cmp(&(
+                y.alias_of.is_some(),
+                ry.name_undated,
+                &y.name,
+            ))
+        });
+        for (record, reading) in records {
             if record.system {
                 systems.push(Alias {
                     source,
@@ -414,7 +423,6 @@ fn run(
                 });
                 continue;
             }
-            let reading = RecordReading::of(record);
             let decision = decide(&b, &assignment, overrides, source, record, &reading);
             let model = match decision
                 .model

@@ -62,6 +62,12 @@ fn check_score(raw: f64, scale: Scale) -> Result<f64, String> {
     Ok(scale.normalise(raw))
 }
 
+/// An optional `YYYY-MM-DD` date, or why it is not one.
+fn optional_date(text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+    text.map(|d| date_utc(d).ok_or_else(|| format!("date `{d}` is not YYYY-MM-DD")))
+        .transpose()
+}
+
 /// Parses a CSV or JSON leaderboard (by the file's first non-blank byte).
 pub fn parse_scores(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
@@ -122,12 +128,7 @@ fn parse_csv(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError
             )));
         }
         let date = date_col.and_then(|c| row.get(c)).filter(|d| !d.is_empty());
-        let as_of = match date {
-            Some(d) => {
-                Some(date_utc(d).ok_or_else(|| fail(format!("date `{d}` is not YYYY-MM-DD")))?)
-            }
-            None => None,
-        };
+        let as_of = optional_date(date).map_err(fail)?;
         scores.push(CustomScore {
             model_name: model.to_string(),
             score,
@@ -168,12 +169,7 @@ fn parse_json(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportErro
                 "model `{model}` already has a score in entry {first}"
             )));
         }
-        let as_of = match item.get("date").and_then(Value::as_str) {
-            Some(d) => {
-                Some(date_utc(d).ok_or_else(|| fail(format!("date `{d}` is not YYYY-MM-DD")))?)
-            }
-            None => None,
-        };
+        let as_of = optional_date(item.get("date").and_then(Value::as_str)).map_err(fail)?;
         scores.push(CustomScore {
             model_name: model.to_string(),
             score,

@@ -158,6 +158,19 @@ pub struct HistoryPoint {
     pub throughput_median: Option<f64>,
 }
 
+/// Every source's status, an `ok` older than `stale_after` shown as `stale`.
+pub async fn statuses(
+    store: &dyn Store,
+    stale_after: chrono::Duration,
+) -> Result<Vec<SourceStatus>, StoreError> {
+    let now = Utc::now();
+    let mut statuses = store.source_statuses().await?;
+    for status in &mut statuses {
+        status.mark_stale(now, stale_after);
+    }
+    Ok(statuses)
+}
+
 /// Opens the database named by `url`, creating an SQLite file if needed,
 /// and applies migrations.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {

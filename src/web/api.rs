@@ -71,7 +71,7 @@ async fn model(
 }
 
 async fn sources(State(state): State<AppState>) -> Result<Response, WebError> {
-    let sources = state.config().source_statuses(state.store()).await?;
+    let sources = crate::store::statuses(state.store(), state.config().stale_after()).await?;
     Ok(Json(serde_json::json!({ "sources": sources })).into_response())
 }
 

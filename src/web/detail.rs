@@ -376,9 +376,7 @@ struct SourcesPage {
 
 async fn sources_page(State(state): State<AppState>) -> Result<Response, WebError> {
     let store = state.store();
-    let statuses = state
-        .config()
-        .source_statuses(store)
+    let statuses = crate::store::statuses(store, state.config().stale_after())
         .await
         .map_err(|e| WebError::from(e).page())?;
     let unmatched = store

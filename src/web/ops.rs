@@ -145,7 +145,7 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, WebError> {
     }
     let store = state.store();
     out.push_str("# HELP llmrank_source_up Whether the source's latest status is ok.\n# TYPE llmrank_source_up gauge\n");
-    for s in state.config().source_statuses(store).await? {
+    for s in crate::store::statuses(store, state.config().stale_after()).await? {
         let _ = writeln!(
             out,
             "llmrank_source_up{{source=\"{}\",status=\"{}\"}} {}",

@@ -17,6 +17,22 @@ fn llmrank(db: &TestDb, args: &[&str]) -> Output {
         .expect("run llmrank")
 }
 
+/// Refreshes the database from the hand-written OpenRouter sample; the
+/// returned folder is the snapshot directory (kept while it lives).
+fn refreshed_with_sample(db: &TestDb) -> tempfile::TempDir {
+    let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
+    let out = llmrank(
+        db,
+        &["refresh", "--from-dir", dir.path().to_str().expect("utf-8")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -74,16 +90,7 @@ fn refresh_from_the_fixtures_reports_every_source_ok_with_its_rows() {
 #[test]
 fn top_prints_the_same_rows_as_a_table_json_and_csv() {
     let db = TestDb::new();
-    let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
-    let out = llmrank(
-        &db,
-        &["refresh", "--from-dir", dir.path().to_str().expect("utf-8")],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let _dir = refreshed_with_sample(&db);
 
     let table = stdout(&llmrank(
         &db,
@@ -190,15 +197,7 @@ fn a_malformed_catalogue_exits_non_zero_with_one_line_and_keeps_the_database() {
 #[test]
 fn an_exported_snapshot_imports_into_a_fresh_database() {
     let db = TestDb::new();
-    let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
-    assert!(
-        llmrank(
-            &db,
-            &["refresh", "--from-dir", dir.path().to_str().expect("utf-8")]
-        )
-        .status
-        .success()
-    );
+    let _dir = refreshed_with_sample(&db);
     let path = db.dir.path().join("snap.json.gz");
     let out = llmrank(
         &db,
@@ -379,13 +378,8 @@ fn serve_on_an_empty_database_shows_the_bundled_models_within_ten_seconds() {
 #[test]
 fn an_imported_benchmark_attaches_to_known_models_and_survives_refreshes() {
     let db = TestDb::new();
-    let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
+    let dir = refreshed_with_sample(&db);
     let dir_arg = dir.path().to_str().expect("utf-8");
-    assert!(
-        llmrank(&db, &["refresh", "--from-dir", dir_arg])
-            .status
-            .success()
-    );
     let file = db.dir.path().join("evals.csv");
     std::fs::write(
         &file,
@@ -453,15 +447,7 @@ fn an_imported_benchmark_attaches_to_known_models_and_survives_refreshes() {
 #[test]
 fn a_bad_benchmark_file_is_refused_with_its_line_and_imports_nothing() {
     let db = TestDb::new();
-    let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
-    assert!(
-        llmrank(
-            &db,
-            &["refresh", "--from-dir", dir.path().to_str().expect("utf-8")]
-        )
-        .status
-        .success()
-    );
+    let _dir = refreshed_with_sample(&db);
     for (content, expected) in [
         (
             "model,points\nx,1\n",

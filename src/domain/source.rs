@@ -84,6 +84,22 @@ impl SourceId {
     pub fn creates_models(self) -> bool {
         !matches!(self, SourceId::LiteLlm | SourceId::ModelsDev)
     }
+
+    /// Whether each of the source's records is a different model: true of
+    /// leaderboards with one row per model, false of SWE-bench (several
+    /// submissions per model), the catalogue (routes), price lists (one
+    /// model under many providers) and user files.
+    pub fn lists_each_model_once(self) -> bool {
+        matches!(
+            self,
+            SourceId::EvalPlus
+                | SourceId::BigCodeBench
+                | SourceId::LiveBench
+                | SourceId::LiveCodeBench
+                | SourceId::Aider
+                | SourceId::ArtificialAnalysis
+        )
+    }
 }
 
 impl fmt::Display for SourceId {

@@ -22,7 +22,7 @@ pub mod gold;
 pub mod name;
 mod overrides;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub use overrides::{Overrides, OverridesError};
 
@@ -91,6 +91,8 @@ enum Reading {
     Relaxed,
     /// Versions written without their dot (`m25`, `41`, `35`) read as `m2.5`, `4.1`, `3.5`.
     Squeezed,
+    /// With or without the word `preview`.
+    Preview,
 }
 
 /// The core key with squeezed two-digit versions dotted, if it has any.
@@ -138,6 +140,14 @@ struct Builder {
     exact: HashMap<String, BTreeSet<usize>>,
     /// Each model's plain (core, date) and variant, to link variants to bases.
     shape: Vec<(String, Option<EntryDate>, String)>,
+    /// Names that say `preview`, found under their words without it.
+    previewless: HashMap<(String, String), Vec<Entry>>,
+    /// Every word of the names of models the sources created.
+    vocabulary: HashSet<String>,
+    /// Every core key, whatever its variant.
+    cores: HashSet<String>,
+    /// Each model's release dates, as each of its sources gives it.
+    released: Vec<Vec<chrono::NaiveDate>>,
 }
 
 impl Builder {
@@ -149,15 +159,37 @@ impl Builder {
             relaxed: HashMap::new(),
             exact: HashMap::new(),
             shape: Vec::new(),
+            previewless: HashMap::new(),
+            vocabulary: HashSet::new(),
+            cores: HashSet::new(),
+            released: Vec::new(),
         }
     }
 
+    /// The core without the words that often differ between two names of
+    /// one model: soft words, `0.x` versions, expert counts (`16e`) and
+    /// active parameters (`a12b`), which a name may leave out.
     fn relax(core: &[String]) -> String {
         core.iter()
-            .filter(|w| !SOFT_WORDS.contains(&w.as_str()) && !w.starts_with("0."))
+            .filter(|w| {
+                !SOFT_WORDS.contains(&w.as_str())
+                    && !w.starts_with("0.")
+                    && !is_expert_count(w)
+                    && !is_active_size(w)
+            })
             .cloned()
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    fn without_preview(core: &[String]) -> Option<String> {
+        core.iter().any(|w| w == "preview").then(|| {
+            core.iter()
+                .filter(|w| *w != "preview")
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
     }
 
     /// Records where `model` can be found from now on.
@@ -181,9 +213,16 @@ impl Builder {
             });
             let entry = (model, own.or(reading.date.filter(|d| d.strong)));
             let key = (parsed.core_key(), variant.clone());
+            self.cores.insert(key.0.clone());
             let list = self.index.entry(key).or_default();
             if !list.contains(&entry) {
                 list.push(entry);
+            }
+            if let Some(core) = Self::without_preview(&parsed.core) {
+                let list = self.previewless.entry((core, variant.clone())).or_default();
+                if !list.contains(&entry) {
+                    list.push(entry);
+                }
             }
             let list = self
                 .relaxed
@@ -192,6 +231,15 @@ impl Builder {
             if !list.contains(&entry) {
                 list.push(entry);
             }
+            if source.creates_models() {
+                self.vocabulary.extend(parsed.core.iter().cloned());
+            }
+        }
+        if let Some(date) = record.release_date
+            && source != SourceId::ModelsDev
+            && !self.released[model].contains(&date)
+        {
+            self.released[model].push(date);
         }
         if source == SourceId::OpenRouter || source == SourceId::Custom {
             for id in std::iter::once(&record.name).chain(record.canonical_slug.iter()) {
@@ -241,6 +289,7 @@ impl Builder {
             .map(|(p, _)| p.core_key())
             .unwrap_or_default();
         self.shape.push((core, reading.date, reading.variant_key()));
+        self.released.push(Vec::new());
         self.by_id.insert(id, index);
         index
     }
@@ -256,6 +305,8 @@ struct RecordReading {
     date: Option<EntryDate>,
     /// The record's own name states no date (such records resolve last).
     name_undated: bool,
+    /// The release date the record gives.
+    released: Option<chrono::NaiveDate>,
 }
 
 impl RecordReading {
@@ -294,12 +345,29 @@ impl RecordReading {
             spellings,
             variant,
             date,
+            released: record.release_date,
         }
     }
 
     fn variant_key(&self) -> String {
         self.variant.iter().cloned().collect::<Vec<_>>().join("+")
     }
+}
+
+/// `16e`: the number of experts of a mixture-of-experts model.
+fn is_expert_count(word: &str) -> bool {
+    word.strip_suffix('e')
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// `a12b`, `a3.5b`: the active parameters of a mixture-of-experts model.
+fn is_active_size(word: &str) -> bool {
+    word.strip_prefix('a')
+        .and_then(|w| w.strip_suffix('b'))
+        .is_some_and(|n| {
+            n.starts_with(|c: char| c.is_ascii_digit())
+                && n.chars().all(|c| c.is_ascii_digit() || c == '.')
+        })
 }
 
 /// Whether a model released on `released` may be the snapshot `date`: within
@@ -321,16 +389,20 @@ fn same_month(a: &NameDate, b: &NameDate) -> bool {
 /// (the first tier with any model decides):
 /// - a snapshot date (strong): entries whose own snapshot date agrees, then
 ///   entries whose label or remark agrees to the month, then undated names
-///   of models released within 45 days of it; never another undated one
-///   (`deepseek-r1-0528` is not `deepseek-r1`, released in January);
+///   of models released within 45 days of it (by any source's release
+///   date); never another undated one (`deepseek-r1-0528` is not
+///   `deepseek-r1`, released in January);
 /// - a label or remark date (weak): entries agreeing to the month, then
 ///   undated ones;
 /// - no date: undated entries (the plain name is the first release), then
-///   any entry, which fits only when the model has one snapshot.
+///   any entry, which fits only when the model has one snapshot, or when
+///   every snapshot is an open-weights release: their plain name is the
+///   first one (`Kimi-K2-Instruct` before `…-0905`).
 fn candidates(
+    b: &Builder,
     entries: &[Entry],
     date: Option<EntryDate>,
-    released: &dyn Fn(usize) -> Option<chrono::NaiveDate>,
+    released: Option<chrono::NaiveDate>,
 ) -> BTreeSet<usize> {
     let pick = |f: &dyn Fn(&Option<EntryDate>) -> bool| -> BTreeSet<usize> {
         entries
@@ -345,7 +417,7 @@ fn candidates(
             pick(&|d| d.is_some_and(|d| !d.strong && same_month(&date, &d.date))),
             entries
                 .iter()
-                .filter(|(m, d)| d.is_none() && released(*m).is_some_and(|r| near(&date, r)))
+                .filter(|(m, d)| d.is_none() && b.released[*m].iter().any(|r| near(&date, *r)))
                 .map(|(m, _)| *m)
                 .collect(),
         ],
@@ -356,12 +428,71 @@ fn candidates(
             pick(&|d| d.is_some_and(|d| same_month(&date, &d.date))),
             pick(&|d| d.is_none()),
         ],
-        None => vec![pick(&|d| d.is_none()), pick(&|_| true)],
+        None => {
+            // The only snapshot, unless the record's release date is months apart from it.
+            let mut any = pick(&|_| true);
+            if let Some(r) = released {
+                any.retain(|m| {
+                    b.released[*m].is_empty()
+                        || b.released[*m]
+                            .iter()
+                            .any(|d| (*d - r).num_days().abs() <= 45)
+                });
+            }
+            vec![pick(&|d| d.is_none()), first_release(b, any)]
+        }
+    };
+    // A model one of whose names states another snapshot is not this one.
+    let other_snapshot = |m: usize| {
+        date.is_some_and(|q| {
+            entries.iter().any(|(e, d)| {
+                *e == m
+                    && d.is_some_and(|d| {
+                        d.strong
+                            && if q.strong {
+                                !q.date.agrees(&d.date)
+                            } else {
+                                !same_month(&q.date, &d.date)
+                            }
+                    })
+            })
+        })
     };
     tiers
         .into_iter()
+        .map(|mut t| {
+            t.retain(|m| !other_snapshot(*m));
+            t
+        })
         .find(|t| !t.is_empty())
         .unwrap_or_default()
+}
+
+/// Of several snapshots, the first, when all are open-weights releases
+/// (whose later versions carry a suffix); otherwise all of them.
+fn first_release(b: &Builder, models: BTreeSet<usize>) -> BTreeSet<usize> {
+    if models.len() < 2
+        || models
+            .iter()
+            .any(|m| b.models[*m].open_weights != Some(true))
+    {
+        return models;
+    }
+    let first = |m: &usize| b.released[*m].iter().min().copied();
+    let dates: Vec<Option<chrono::NaiveDate>> = models.iter().map(first).collect();
+    let Some(earliest) = dates.iter().flatten().min() else {
+        return models;
+    };
+    let at_earliest: BTreeSet<usize> = models
+        .iter()
+        .filter(|m| first(m) == Some(*earliest))
+        .copied()
+        .collect();
+    if dates.iter().all(Option::is_some) && at_earliest.len() == 1 {
+        at_earliest
+    } else {
+        models
+    }
 }
 
 /// Resolves all records into canonical models, with no overrides.
@@ -392,11 +523,13 @@ fn run(
     let mut ordered: Vec<&SourceBatch> = batches.iter().collect();
     ordered.sort_by_key(|b| (resolution_rank(b.source), b.source));
 
-    let mut b = Builder::new();
-    let mut assignment: HashMap<(SourceId, String), usize> = HashMap::new();
-    let mut unmatched = Vec::new();
-    let mut systems = Vec::new();
-    let mut watched = None;
+    let mut state = State {
+        b: Builder::new(),
+        assignment: HashMap::new(),
+        unmatched: Vec::new(),
+        systems: Vec::new(),
+        watched: None,
+    };
 
     for batch in ordered {
         let source = batch.source;
@@ -415,53 +548,52 @@ fn run(
                 &y.name,
             ))
         });
+        // Names that fit a model as written claim it before names that fit
+        // only once read loosely (`CodeLlama-70B-Instruct` before `CodeLlama-70B`).
+        let mut deferred = Vec::new();
         for (record, reading) in records {
             if record.system {
-                systems.push(Alias {
+                state.systems.push(Alias {
                     source,
                     name: record.name.clone(),
                 });
                 continue;
             }
-            let decision = decide(&b, &assignment, overrides, source, record, &reading);
-            let model = match decision
-                .model
-                .as_deref()
-                .and_then(|id| b.by_id.get(id).copied())
-            {
-                Some(model) => Some(model),
-                None if decision.stage == "pin" => {
-                    // A pin to a model no source created names a new model.
-                    let index = b.add_model(source, record, &reading);
-                    Some(index)
-                }
-                None if source.creates_models() => Some(b.add_model(source, record, &reading)),
-                None => None,
-            };
-            if watch.is_some_and(|(s, n)| s == source && n == record.name) {
-                let mut decision = decision.clone();
-                if decision.model.is_none() {
-                    decision.model = model.map(|m| b.models[m].id.clone());
-                    decision.stage = if model.is_some() {
-                        "new record"
-                    } else {
-                        "unmatched"
-                    };
-                }
-                watched = Some(decision);
+            let decision = decide(
+                &state.b,
+                &state.assignment,
+                overrides,
+                source,
+                record,
+                &reading,
+                Pass::AsWritten,
+            );
+            if decision.model.is_some() {
+                state.settle(source, record, &reading, decision, watch);
+            } else {
+                deferred.push((record, reading));
             }
-            let Some(model) = model else {
-                unmatched.push(Alias {
-                    source,
-                    name: record.name.clone(),
-                });
-                continue;
-            };
-            merge_into(&mut b.models[model], source, record);
-            b.learn(model, source, record, &reading);
-            assignment.insert((source, record.name.clone()), model);
+        }
+        for (record, reading) in deferred {
+            let decision = decide(
+                &state.b,
+                &state.assignment,
+                overrides,
+                source,
+                record,
+                &reading,
+                Pass::Loosely,
+            );
+            state.settle(source, record, &reading, decision, watch);
         }
     }
+    let State {
+        mut b,
+        assignment,
+        mut unmatched,
+        mut systems,
+        watched,
+    } = state;
 
     // Variants point to their plain model when exactly one fits.
     let mut plain: HashMap<&str, Vec<Entry>> = HashMap::new();
@@ -476,8 +608,7 @@ fn run(
             continue;
         }
         if let Some(entries) = plain.get(core.as_str()) {
-            let released = |m: usize| b.models[m].release_date;
-            let found = candidates(entries, *date, &released);
+            let found = candidates(&b, entries, *date, None);
             if found.len() == 1 {
                 bases.extend(found.into_iter().map(|base| (i, base)));
             }
@@ -508,6 +639,72 @@ fn run(
     (resolution, watched)
 }
 
+/// The resolution so far.
+struct State {
+    b: Builder,
+    assignment: HashMap<(SourceId, String), usize>,
+    unmatched: Vec<Alias>,
+    systems: Vec<Alias>,
+    watched: Option<Decision>,
+}
+
+impl State {
+    /// Acts on a decision: joins the model, makes a new one, or leaves the
+    /// name unmatched.
+    fn settle(
+        &mut self,
+        source: SourceId,
+        record: &SourceRecord,
+        reading: &RecordReading,
+        decision: Decision,
+        watch: Option<(SourceId, &str)>,
+    ) {
+        let b = &mut self.b;
+        let model = match decision
+            .model
+            .as_deref()
+            .and_then(|id| b.by_id.get(id).copied())
+        {
+            Some(model) => Some(model),
+            // A pin to a model no source created names a new model.
+            None if decision.stage == "pin" => Some(b.add_model(source, record, reading)),
+            None if source.creates_models() => Some(b.add_model(source, record, reading)),
+            None => None,
+        };
+        if watch.is_some_and(|(s, n)| s == source && n == record.name) {
+            let mut decision = decision;
+            if decision.model.is_none() {
+                decision.model = model.map(|m| b.models[m].id.clone());
+                decision.stage = if model.is_some() {
+                    "new record"
+                } else {
+                    "unmatched"
+                };
+            }
+            self.watched = Some(decision);
+        }
+        let Some(model) = model else {
+            self.unmatched.push(Alias {
+                source,
+                name: record.name.clone(),
+            });
+            return;
+        };
+        merge_into(&mut b.models[model], source, record);
+        b.learn(model, source, record, reading);
+        self.assignment.insert((source, record.name.clone()), model);
+    }
+}
+
+/// Which stages a pass runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Up to `parsed`: the name as written.
+    AsWritten,
+    /// Every stage.
+    Loosely,
+}
+
 /// Runs the stages for one record.
 fn decide(
     b: &Builder,
@@ -516,6 +713,7 @@ fn decide(
     source: SourceId,
     record: &SourceRecord,
     reading: &RecordReading,
+    pass: Pass,
 ) -> Decision {
     let mut notes = Vec::new();
     let names: Vec<&String> = std::iter::once(&record.name)
@@ -541,9 +739,13 @@ fn decide(
             notes,
         };
     }
+    // A leaderboard lists a model once: a model that already holds another
+    // of its records is another model.
     let allowed = |model: usize| {
         let id = &b.models[model].id;
-        !names.iter().any(|n| overrides.forbids(source, n, id))
+        let listed_already = source.lists_each_model_once()
+            && b.models[model].aliases.iter().any(|a| a.source == source);
+        !listed_already && !names.iter().any(|n| overrides.forbids(source, n, id))
     };
     let id_of = |m: usize| b.models[m].id.clone();
 
@@ -561,9 +763,17 @@ fn decide(
     if source == SourceId::OpenRouter {
         // Catalogue entries are distinct listings: only the same canonical
         // slug makes two of them one model.
+        // An id whose own snapshot date differs from its slug's names another
+        // snapshot (`…-preview-05-06` listed under `…-preview-03-25`).
+        let own_date = reading.spellings.first().and_then(|(p, _)| p.date);
         let same_slug = record
             .canonical_slug
             .as_ref()
+            .filter(|slug| {
+                own_date
+                    .zip(name::parse(slug).date)
+                    .is_none_or(|(own, label)| own.agrees(&label))
+            })
             .and_then(|slug| b.exact.get(&slug.to_lowercase()))
             .filter(|models| models.len() == 1)
             .and_then(|models| models.iter().next().copied());
@@ -652,31 +862,191 @@ fn decide(
         }
     }
 
+    if let Some((stage, model)) = staged(b, reading, &allowed, &mut notes, "", pass) {
+        return Decision {
+            stage,
+            model: Some(id_of(model)),
+            notes,
+        };
+    }
+    // Price lists name gateways' products: try the id without a gateway's
+    // word in front, or with the provider's family word when the id has none
+    // (`kimi-for-coding/k2p6`).
+    if !source.creates_models() && pass == Pass::Loosely {
+        for alternate in alternate_readings(b, record, reading) {
+            if let Some((stage, model)) = staged(
+                b,
+                &alternate.reading,
+                &allowed,
+                &mut notes,
+                alternate.why,
+                pass,
+            ) {
+                return Decision {
+                    stage,
+                    model: Some(id_of(model)),
+                    notes,
+                };
+            }
+        }
+    }
+    Decision {
+        stage: "no match",
+        model: None,
+        notes,
+    }
+}
+
+/// Another way to read a price list's id.
+struct Alternate {
+    why: &'static str,
+    reading: RecordReading,
+}
+
+fn alternate_readings(
+    b: &Builder,
+    record: &SourceRecord,
+    reading: &RecordReading,
+) -> Vec<Alternate> {
+    let mut out = Vec::new();
+    let provider_words: Vec<String> = record
+        .name
+        .split_once('/')
+        .filter(|_| !record.name.contains(' '))
+        .map(|(provider, _)| {
+            provider
+                .split(['-', '_', '.'])
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .unwrap_or_default();
+    let with = |parsed: ParsedName| {
+        let mut variant = reading.variant.clone();
+        variant.extend(parsed.variant.iter().cloned());
+        let date = parsed
+            .date
+            .map(|date| EntryDate {
+                date,
+                strong: !parsed.date_is_remark,
+            })
+            .or(reading.date);
+        RecordReading {
+            spellings: vec![(parsed, false)],
+            variant,
+            date,
+            name_undated: reading.name_undated,
+            released: reading.released,
+        }
+    };
+    if let Some((lead, parsed)) = name::without_lead(&record.name) {
+        // The word dropped must not name models: a gateway's (`azure`,
+        // `umans`), a creator's, or the provider's own name repeated.
+        let gateway = !b.vocabulary.contains(&lead)
+            || name::is_creator(&lead)
+            || provider_words.first() == Some(&lead);
+        if gateway
+            && parsed
+                .core
+                .iter()
+                .any(|w| name::is_family_word(w) && b.vocabulary.contains(w))
+        {
+            out.push(Alternate {
+                why: "without the gateway's word: ",
+                reading: with(parsed),
+            });
+        }
+    }
+    if let Some(family) = provider_words.first()
+        && b.vocabulary.contains(family)
+        && name::is_family_word(family)
+        && reading
+            .spellings
+            .iter()
+            .all(|(p, _)| !p.core.iter().any(|w| name::is_family_word(w)))
+        && let Some((_, key)) = record.name.rsplit_once('/')
+    {
+        out.push(Alternate {
+            why: "with the provider's family word: ",
+            reading: with(name::parse(&format!("{family}-{key}"))),
+        });
+    }
+    out
+}
+
+/// What the reading stages make of a record's names.
+fn staged(
+    b: &Builder,
+    reading: &RecordReading,
+    allowed: &dyn Fn(usize) -> bool,
+    notes: &mut Vec<String>,
+    why: &str,
+    pass: Pass,
+) -> Option<(&'static str, usize)> {
+    let id_of = |m: usize| b.models[m].id.clone();
     for (stage, table, mode) in [
         ("parsed", &b.index, Reading::AsIs),
         ("relaxed", &b.relaxed, Reading::Relaxed),
         ("squeezed version", &b.index, Reading::Squeezed),
+        ("preview", &b.previewless, Reading::Preview),
     ] {
+        if pass == Pass::AsWritten && !matches!(mode, Reading::AsIs) {
+            break;
+        }
         let variant = reading.variant_key();
         let mut chosen: BTreeSet<usize> = BTreeSet::new();
         let mut ambiguous = false;
         for (parsed, _) in &reading.spellings {
-            let core = match mode {
-                Reading::AsIs => parsed.core_key(),
-                Reading::Relaxed => Builder::relax(&parsed.core),
+            // Only the same snapshot date will do.
+            let mut same_snapshot = false;
+            let (core, table) = match mode {
+                Reading::AsIs => (parsed.core_key(), table),
+                Reading::Relaxed => (Builder::relax(&parsed.core), table),
                 Reading::Squeezed => match unsqueeze(&parsed.core) {
-                    Some(core) => core,
+                    Some(core) => (core, table),
                     None => continue,
+                },
+                // A dated preview is its snapshot under a name without the
+                // word (`kimi-k2-0711-preview`).
+                Reading::Preview => match Builder::without_preview(&parsed.core) {
+                    Some(core) if reading.date.is_some_and(|d| d.strong) => {
+                        same_snapshot = true;
+                        (core, &b.index)
+                    }
+                    Some(_) => continue,
+                    // A name without the word is the preview when no model
+                    // of that name exists in any variant, and the record is
+                    // not dated apart from it (`QwQ 32B` released months
+                    // after `qwq-32b-preview`).
+                    None if b.cores.contains(&parsed.core_key()) => continue,
+                    None => (parsed.core_key(), table),
                 },
             };
             let Some(entries) = table.get(&(core.clone(), variant.clone())) else {
                 continue;
             };
-            let released = |m: usize| b.models[m].release_date;
-            let found: BTreeSet<usize> = candidates(entries, reading.date, &released)
+            let mut found: BTreeSet<usize> = candidates(b, entries, reading.date, reading.released)
                 .into_iter()
                 .filter(|m| allowed(*m))
                 .collect();
+            if matches!(mode, Reading::Preview) && !same_snapshot {
+                found.retain(|m| {
+                    reading.released.is_none_or(|r| {
+                        b.released[*m]
+                            .iter()
+                            .any(|d| (*d - r).num_days().abs() <= 45)
+                    })
+                });
+            }
+            if same_snapshot {
+                found.retain(|m| {
+                    entries.iter().any(|(e, d)| {
+                        e == m
+                            && d.zip(reading.date).is_some_and(|(d, r)| {
+                                d.strong && r.date.day.is_some() && r.date.agrees(&d.date)
+                            })
+                    })
+                });
+            }
             match found.len() {
                 0 => {}
                 1 => {
@@ -696,7 +1066,7 @@ fn decide(
                         format!("{} [{}]", id_of(*m), dates.join(" "))
                     };
                     notes.push(format!(
-                        "{stage}: `{core}` fits {n} models ({}); ambiguous",
+                        "{why}{stage}: `{core}` fits {n} models ({}); ambiguous",
                         found.iter().map(describe).collect::<Vec<_>>().join(", ")
                     ));
                     ambiguous = true;
@@ -706,19 +1076,15 @@ fn decide(
         if chosen.len() == 1 && !ambiguous {
             let model = chosen.into_iter().next().unwrap_or_default();
             notes.push(format!(
-                "{stage}: exactly one model fits: `{}`",
+                "{why}{stage}: exactly one model fits: `{}`",
                 id_of(model)
             ));
-            return Decision {
-                stage,
-                model: Some(id_of(model)),
-                notes,
-            };
+            return Some((stage, model));
         }
         if chosen.len() > 1 || ambiguous {
             if chosen.len() > 1 {
                 notes.push(format!(
-                    "{stage}: its names fit different models ({}); no match",
+                    "{why}{stage}: its names fit different models ({}); no match",
                     chosen
                         .iter()
                         .map(|m| id_of(*m))
@@ -726,15 +1092,11 @@ fn decide(
                         .join(", ")
                 ));
             }
-            break;
+            return None;
         }
-        notes.push(format!("{stage}: no model fits"));
+        notes.push(format!("{why}{stage}: no model fits"));
     }
-    Decision {
-        stage: "no match",
-        model: None,
-        notes,
-    }
+    None
 }
 
 fn merge_into(model: &mut Model, source: SourceId, record: &SourceRecord) {
@@ -824,8 +1186,14 @@ fn guess_creator(spellings: &[(ParsedName, bool)]) -> Option<String> {
 /// A stable, readable id: the source's canonical slug when it has one (it is
 /// already `creator/model-snapshot`), otherwise creator plus the name.
 fn model_id_for(record: &SourceRecord, reading: &RecordReading) -> String {
-    let raw = match &record.canonical_slug {
-        Some(slug) => slug.clone(),
+    // A slug whose date differs from the id's own names the listing, not the snapshot.
+    let listing = record.canonical_slug.as_ref().filter(|listing| {
+        let own = reading.spellings.first().and_then(|(p, _)| p.date);
+        own.zip(name::parse(listing).date)
+            .is_none_or(|(own, label)| own.agrees(&label))
+    });
+    let raw = match listing {
+        Some(listing) => listing.clone(),
         None if record.name.contains('/') => record.name.clone(),
         None => {
             let creator = record

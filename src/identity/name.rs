@@ -220,11 +220,20 @@ fn strip_routing(raw: &str) -> (String, bool) {
     let mut name = parts.next().unwrap_or_default().to_string();
     for suffix in parts {
         let suffix = suffix.to_ascii_lowercase();
+        // Ollama's hosted builds: "gpt-oss:120b-cloud" is gpt-oss-120b.
+        let suffix = suffix.strip_suffix("-cloud").unwrap_or(&suffix);
         if suffix == "thinking" {
             thinking = true;
-        } else if !ROUTES.contains(&suffix.as_str()) && !suffix.is_empty() {
+        } else if suffix.chars().all(|c| c.is_ascii_digit())
+            && !suffix.is_empty()
+            && name.to_ascii_lowercase().ends_with("-v0")
+        {
+            // Bedrock writes Mistral's "v0.2" as "v0:2"; its own revisions start at v1.
+            name.push('.');
+            name.push_str(suffix);
+        } else if !ROUTES.contains(&suffix) && !suffix.is_empty() {
             name.push('-');
-            name.push_str(&suffix);
+            name.push_str(suffix);
         }
     }
     // Bedrock: "us.anthropic.claude-3-5-sonnet-20241022-v2", "amazon.nova-premier-v1".
@@ -552,6 +561,13 @@ pub fn parse(raw: &str) -> ParsedName {
             i += 1;
             continue;
         }
+        // LiveBench's "highthinking": an effort and thinking in one word.
+        if let Some(level) = t.strip_suffix("thinking").and_then(effort) {
+            variant.insert(level.to_string());
+            variant.insert("thinking".to_string());
+            i += 1;
+            continue;
+        }
         match t.as_str() {
             "thinking" | "think" | "reasoning" | "reasoner" => {
                 // "reasoning=low" states an effort; "(Reasoning)" states thinking.
@@ -628,6 +644,18 @@ pub fn parse(raw: &str) -> ParsedName {
             i += 1;
             continue;
         }
+        // "v03" is version 0.3.
+        if let Some(v) = n
+            && t.len() == 2
+            && t.starts_with('0')
+            && i > 0
+            && tokens[i - 1].text == "v"
+            && tokens[i].sep == '~'
+        {
+            core.push(format!("0.{v}"));
+            i += 1;
+            continue;
+        }
         // Version numbers: "3-5" / "3.5" / "3 5" are 3.5; digits after a letter run on.
         if let Some(v) = n
             && t.len() <= 2
@@ -701,6 +729,33 @@ pub fn parse(raw: &str) -> ParsedName {
         date,
         variant,
     }
+}
+
+/// A price-list id read without its first word, for gateways that put their
+/// own name in front of the model's (`azure-gpt-4o-mini`, `umans-glm-5.1`,
+/// `open-mistral-nemo`): the word dropped and the rest, read. `None` when the
+/// first word is short, has digits, or is all there is.
+pub fn without_lead(raw: &str) -> Option<(String, ParsedName)> {
+    let (text, thinking) = strip_routing(raw);
+    let (lead, rest) = text.split_once(['-', '_', ' ', '.'])?;
+    if lead.len() < 3 || !lead.chars().all(|c| c.is_ascii_alphabetic()) || rest.is_empty() {
+        return None;
+    }
+    let mut parsed = parse(rest);
+    if thinking {
+        parsed.variant.insert("thinking".to_string());
+    }
+    (!parsed.core.is_empty()).then(|| (lead.to_string(), parsed))
+}
+
+/// Whether a word is an organisation some spellings put in front of a name.
+pub fn is_creator(word: &str) -> bool {
+    CREATORS.contains(&word) || VENDORS.contains(&word)
+}
+
+/// Whether a word can name a model family (letters only: `kimi`, `gpt`).
+pub fn is_family_word(word: &str) -> bool {
+    word.len() >= 2 && word.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 fn budget_label(tokens: u32) -> String {
@@ -818,6 +873,14 @@ mod tests {
             "budget-3200"
         );
         assert_eq!(variant("gpt-4o-2024-08-06"), "");
+        assert_eq!(
+            variant("gemini-2.5-flash-lite-highthinking"),
+            "high+thinking"
+        );
+        assert_eq!(
+            core("gemini-2.5-flash-lite-highthinking"),
+            core("gemini-2.5-flash-lite")
+        );
         assert_eq!(
             core("o3-mini-2025-01-31 (temperature=1, reasoning=medium)"),
             "mini o3"

@@ -93,6 +93,9 @@ enum Reading {
     Squeezed,
     /// With or without the word `preview`.
     Preview,
+    /// A name without a revision is its only revision (`gemini-2.0-flash`
+    /// is `…-001`), and the other way round.
+    Revision,
 }
 
 /// The core key with squeezed two-digit versions dotted, if it has any.
@@ -142,9 +145,16 @@ struct Builder {
     shape: Vec<(String, Option<EntryDate>, String)>,
     /// Names that say `preview`, found under their words without it.
     previewless: HashMap<(String, String), Vec<Entry>>,
+    /// Names with a revision (`-001`), found under their other words.
+    revisionless: HashMap<(String, String), Vec<Entry>>,
+    /// Names with one version number, found under their other words
+    /// (`Devstral 2` under `devstral`).
+    versionless: HashMap<(String, String), Vec<Entry>>,
     /// Every word of the names of models the sources created.
     vocabulary: HashSet<String>,
-    /// Every core key, whatever its variant.
+    /// The first word of each of those names, as written.
+    leads: HashSet<String>,
+    /// Every core key of a released (not preview) model, whatever its variant.
     cores: HashSet<String>,
     /// Each model's release dates, as each of its sources gives it.
     released: Vec<Vec<chrono::NaiveDate>>,
@@ -160,7 +170,10 @@ impl Builder {
             exact: HashMap::new(),
             shape: Vec::new(),
             previewless: HashMap::new(),
+            versionless: HashMap::new(),
+            revisionless: HashMap::new(),
             vocabulary: HashSet::new(),
+            leads: HashSet::new(),
             cores: HashSet::new(),
             released: Vec::new(),
         }
@@ -200,6 +213,12 @@ impl Builder {
         record: &SourceRecord,
         reading: &RecordReading,
     ) {
+        // A record any of whose names says `preview` is a preview, whatever
+        // its other names leave out (AA's slug `gemini-3-flash`).
+        let is_preview = reading
+            .spellings
+            .iter()
+            .any(|(p, _)| p.core.iter().any(|w| w == "preview"));
         for (parsed, weak) in &reading.spellings {
             let variant = reading.variant_key();
             // Each name is found under its own date: an undated name is the
@@ -213,10 +232,27 @@ impl Builder {
             });
             let entry = (model, own.or(reading.date.filter(|d| d.strong)));
             let key = (parsed.core_key(), variant.clone());
-            self.cores.insert(key.0.clone());
+            if !is_preview {
+                self.cores.insert(key.0.clone());
+            }
             let list = self.index.entry(key).or_default();
             if !list.contains(&entry) {
                 list.push(entry);
+            }
+            if let Some(core) = without_revision(&parsed.core) {
+                let list = self
+                    .revisionless
+                    .entry((core, variant.clone()))
+                    .or_default();
+                if !list.contains(&entry) {
+                    list.push(entry);
+                }
+            }
+            if let Some((core, _)) = without_version(&parsed.core) {
+                let list = self.versionless.entry((core, variant.clone())).or_default();
+                if !list.contains(&entry) {
+                    list.push(entry);
+                }
             }
             if let Some(core) = Self::without_preview(&parsed.core) {
                 let list = self.previewless.entry((core, variant.clone())).or_default();
@@ -234,6 +270,10 @@ impl Builder {
             if source.creates_models() {
                 self.vocabulary.extend(parsed.core.iter().cloned());
             }
+        }
+        if source.creates_models() {
+            let names = std::iter::once(&record.name).chain(record.other_names.iter());
+            self.leads.extend(names.filter_map(|n| name::lead_word(n)));
         }
         if let Some(date) = record.release_date
             && source != SourceId::ModelsDev
@@ -315,13 +355,22 @@ impl RecordReading {
         let is_slug = |n: &String| record.canonical_slug.as_ref() == Some(n);
         let own = name::parse(&record.name);
         let name_undated = own.date.is_none();
+        let own_date = own.date;
+        // A slug dated apart from the id's own date labels another snapshot's
+        // listing (`…-preview-05-06` listed as `…-preview-03-25`): not a name.
+        let is_slug = |n: &String| {
+            is_slug(n)
+                && own_date
+                    .is_none_or(|own| name::parse(n).date.is_none_or(|label| own.agrees(&label)))
+        };
+        let foreign_slug = |n: &String| record.canonical_slug.as_ref() == Some(n) && !is_slug(n);
         let mut spellings: Vec<(ParsedName, bool)> = std::iter::once((own, false))
             .chain(
                 record
                     .other_names
                     .iter()
-                    .filter(|n| !is_slug(n))
-                    .chain(record.canonical_slug.iter())
+                    .filter(|n| record.canonical_slug.as_ref() != Some(*n))
+                    .chain(record.canonical_slug.iter().filter(|n| !foreign_slug(n)))
                     .map(|n| (name::parse(n), is_slug(n))),
             )
             .filter(|(p, _)| !p.core.is_empty())
@@ -352,6 +401,41 @@ impl RecordReading {
     fn variant_key(&self) -> String {
         self.variant.iter().cloned().collect::<Vec<_>>().join("+")
     }
+}
+
+/// The core without its only version number (`2 devstral` → `devstral`), and that number.
+fn without_version(core: &[String]) -> Option<(String, String)> {
+    let is_version = |w: &String| {
+        w.starts_with(|c: char| c.is_ascii_digit())
+            && w.chars().all(|c| c.is_ascii_digit() || c == '.')
+    };
+    let mut versions = core.iter().filter(|w| is_version(w));
+    let version = versions.next()?;
+    if versions.next().is_some() || core.len() < 2 {
+        return None;
+    }
+    let rest: Vec<&str> = core
+        .iter()
+        .filter(|w| !is_version(w))
+        .map(String::as_str)
+        .collect();
+    Some((rest.join(" "), version.clone()))
+}
+
+/// `001`: a revision of a model (Google's `gemini-2.0-flash-001`).
+fn is_revision(word: &str) -> bool {
+    word.len() == 3 && word.starts_with("00") && word.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The core without its revision, if it has one.
+fn without_revision(core: &[String]) -> Option<String> {
+    core.iter().any(|w| is_revision(w)).then(|| {
+        core.iter()
+            .filter(|w| !is_revision(w))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 /// `16e`: the number of experts of a mixture-of-experts model.
@@ -442,20 +526,28 @@ fn candidates(
             vec![pick(&|d| d.is_none()), first_release(b, any)]
         }
     };
-    // A model one of whose names states another snapshot is not this one.
+    // A model one of whose names states another snapshot is not this one,
+    // unless another of its names states this very date (a listing label).
     let other_snapshot = |m: usize| {
         date.is_some_and(|q| {
-            entries.iter().any(|(e, d)| {
+            let labelled = entries.iter().any(|(e, d)| {
                 *e == m
                     && d.is_some_and(|d| {
-                        d.strong
-                            && if q.strong {
-                                !q.date.agrees(&d.date)
-                            } else {
-                                !same_month(&q.date, &d.date)
-                            }
+                        d.date.day.is_some() && q.date.agrees(&d.date) && q.date.day.is_some()
                     })
-            })
+            });
+            !labelled
+                && entries.iter().any(|(e, d)| {
+                    *e == m
+                        && d.is_some_and(|d| {
+                            d.strong
+                                && if q.strong {
+                                    !q.date.agrees(&d.date)
+                                } else {
+                                    !same_month(&q.date, &d.date)
+                                }
+                        })
+                })
         })
     };
     tiers
@@ -939,17 +1031,19 @@ fn alternate_readings(
         }
     };
     if let Some((lead, parsed)) = name::without_lead(&record.name) {
-        // The word dropped must not name models: a gateway's (`azure`,
-        // `umans`), a creator's, or the provider's own name repeated.
-        let gateway = !b.vocabulary.contains(&lead)
+        // The word dropped must not begin models' names: a gateway's
+        // (`azure`, `umans`), a creator's, or the provider's own name repeated.
+        let gateway = !b.leads.contains(&lead)
             || name::is_creator(&lead)
             || provider_words.first() == Some(&lead);
-        if gateway
-            && parsed
-                .core
-                .iter()
-                .any(|w| name::is_family_word(w) && b.vocabulary.contains(w))
-        {
+        // What is left must still name a model family (`o1`, `glm`), not
+        // only a size or a number.
+        let names_a_model = parsed.core.iter().any(|w| {
+            b.vocabulary.contains(w)
+                && w.chars().any(|c| c.is_ascii_alphabetic())
+                && !w.ends_with('b')
+        });
+        if gateway && names_a_model {
             out.push(Alternate {
                 why: "without the gateway's word: ",
                 reading: with(parsed),
@@ -988,6 +1082,7 @@ fn staged(
         ("relaxed", &b.relaxed, Reading::Relaxed),
         ("squeezed version", &b.index, Reading::Squeezed),
         ("preview", &b.previewless, Reading::Preview),
+        ("revision", &b.revisionless, Reading::Revision),
     ] {
         if pass == Pass::AsWritten && !matches!(mode, Reading::AsIs) {
             break;
@@ -998,6 +1093,7 @@ fn staged(
         for (parsed, _) in &reading.spellings {
             // Only the same snapshot date will do.
             let mut same_snapshot = false;
+            let mut held_revision: Option<&Vec<Entry>> = None;
             let (core, table) = match mode {
                 Reading::AsIs => (parsed.core_key(), table),
                 Reading::Relaxed => (Builder::relax(&parsed.core), table),
@@ -1017,7 +1113,27 @@ fn staged(
                     // of that name exists in any variant, and the record is
                     // not dated apart from it (`QwQ 32B` released months
                     // after `qwq-32b-preview`).
-                    None if b.cores.contains(&parsed.core_key()) => continue,
+                    // A dated name without the word is the preview of that
+                    // date even then (`Gemini 2.5 Pro (06-05)`).
+                    None if b.cores.contains(&parsed.core_key()) => {
+                        if !reading
+                            .date
+                            .is_some_and(|d| d.strong && d.date.day.is_some())
+                        {
+                            continue;
+                        }
+                        same_snapshot = true;
+                        (parsed.core_key(), table)
+                    }
+                    None => (parsed.core_key(), table),
+                },
+                // A name with a revision is the plain name's model when
+                // that model holds no other revision.
+                Reading::Revision => match without_revision(&parsed.core) {
+                    Some(core) => {
+                        held_revision = table.get(&(core.clone(), variant.clone()));
+                        (core, &b.index)
+                    }
                     None => (parsed.core_key(), table),
                 },
             };
@@ -1036,6 +1152,9 @@ fn staged(
                             .any(|d| (*d - r).num_days().abs() <= 45)
                     })
                 });
+            }
+            if let Some(held) = held_revision {
+                found.retain(|m| !held.iter().any(|(e, _)| e == m));
             }
             if same_snapshot {
                 found.retain(|m| {
@@ -1096,7 +1215,58 @@ fn staged(
         }
         notes.push(format!("{why}{stage}: no model fits"));
     }
+    if pass == Pass::Loosely
+        && let Some(model) = version_for_date(b, reading, allowed)
+    {
+        notes.push(format!(
+            "{why}version for date: the only model whose version and date fit its release: `{}`",
+            id_of(model)
+        ));
+        return Some(("version for date", model));
+    }
     None
+}
+
+/// A vendor's version name and its dated id are one model when the release
+/// dates agree: `Devstral 2` (released 2025-12-09) is `devstral-2512`,
+/// `Mistral Small 3` (2025-01-30) is `mistral-small-2501`.
+fn version_for_date(
+    b: &Builder,
+    reading: &RecordReading,
+    allowed: &dyn Fn(usize) -> bool,
+) -> Option<usize> {
+    let variant = reading.variant_key();
+    let mut found = BTreeSet::new();
+    for (parsed, _) in &reading.spellings {
+        let key = |core: String| (core, variant.clone());
+        match (reading.date, parsed.date) {
+            // A dated id: its undated version names released near that date.
+            (Some(EntryDate { date, strong: true }), Some(_)) if date.year.is_some() => {
+                for (m, d) in b.versionless.get(&key(parsed.core_key()))? {
+                    if d.is_none() && b.released[*m].iter().any(|r| near(&date, *r)) {
+                        found.insert(*m);
+                    }
+                }
+            }
+            // A version name with a release date: dated ids near it.
+            (None, None) => {
+                let released = reading.released?;
+                let (core, _) = without_version(&parsed.core)?;
+                for (m, d) in b.index.get(&key(core))? {
+                    if d.is_some_and(|d| {
+                        d.strong && d.date.year.is_some() && near(&d.date, released)
+                    }) {
+                        found.insert(*m);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found.retain(|m| allowed(*m));
+    (found.len() == 1)
+        .then(|| found.into_iter().next())
+        .flatten()
 }
 
 fn merge_into(model: &mut Model, source: SourceId, record: &SourceRecord) {

@@ -737,7 +737,7 @@ pub fn parse(raw: &str) -> ParsedName {
 /// first word is short, has digits, or is all there is.
 pub fn without_lead(raw: &str) -> Option<(String, ParsedName)> {
     let (text, thinking) = strip_routing(raw);
-    let (lead, rest) = text.split_once(['-', '_', ' ', '.'])?;
+    let (lead, rest) = text.split_once(LEAD_END)?;
     if lead.len() < 3 || !lead.chars().all(|c| c.is_ascii_alphabetic()) || rest.is_empty() {
         return None;
     }
@@ -746,6 +746,17 @@ pub fn without_lead(raw: &str) -> Option<(String, ParsedName)> {
         parsed.variant.insert("thinking".to_string());
     }
     (!parsed.core.is_empty()).then(|| (lead.to_string(), parsed))
+}
+
+const LEAD_END: [char; 4] = ['-', '_', ' ', '.'];
+
+/// The first word of a name as written, once routing is stripped
+/// (`claude` of `anthropic/claude-3.5-sonnet`).
+pub fn lead_word(raw: &str) -> Option<String> {
+    let (text, _) = strip_routing(raw);
+    let lead = text.split(LEAD_END).next()?;
+    let word: String = lead.chars().take_while(char::is_ascii_alphabetic).collect();
+    (!word.is_empty()).then_some(word)
 }
 
 /// Whether a word is an organisation some spellings put in front of a name.

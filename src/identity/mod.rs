@@ -640,8 +640,11 @@ fn run(
                 &y.name,
             ))
         });
-        // Names that fit a model as written claim it before names that fit
-        // only once read loosely (`CodeLlama-70B-Instruct` before `CodeLlama-70B`).
+        let watching =
+            |record: &SourceRecord| watch.is_some_and(|(s, n)| s == source && n == record.name);
+        // In a leaderboard that lists each model once, names that fit a model
+        // as written claim it before names that fit only once read loosely
+        // (`CodeLlama-70B-Instruct` before `CodeLlama-70B`).
         let mut deferred = Vec::new();
         for (record, reading) in records {
             if record.system {
@@ -651,6 +654,10 @@ fn run(
                 });
                 continue;
             }
+            if !source.lists_each_model_once() {
+                deferred.push((record, reading));
+                continue;
+            }
             let decision = decide(
                 &state.b,
                 &state.assignment,
@@ -658,7 +665,7 @@ fn run(
                 source,
                 record,
                 &reading,
-                Pass::AsWritten,
+                (Pass::AsWritten, watching(record)),
             );
             if decision.model.is_some() {
                 state.settle(source, record, &reading, decision, watch);
@@ -674,7 +681,7 @@ fn run(
                 source,
                 record,
                 &reading,
-                Pass::Loosely,
+                (Pass::Loosely, watching(record)),
             );
             state.settle(source, record, &reading, decision, watch);
         }
@@ -788,6 +795,28 @@ impl State {
     }
 }
 
+/// What each stage saw, kept only for a record being explained (writing
+/// them for every record would cost more than resolving).
+struct Notes {
+    on: bool,
+    lines: Vec<String>,
+}
+
+impl Notes {
+    fn new(on: bool) -> Self {
+        Notes {
+            on,
+            lines: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, line: impl FnOnce() -> String) {
+        if self.on {
+            self.lines.push(line());
+        }
+    }
+}
+
 /// Which stages a pass runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Pass {
@@ -805,30 +834,32 @@ fn decide(
     source: SourceId,
     record: &SourceRecord,
     reading: &RecordReading,
-    pass: Pass,
+    (pass, explain): (Pass, bool),
 ) -> Decision {
-    let mut notes = Vec::new();
+    let mut notes = Notes::new(explain);
     let names: Vec<&String> = std::iter::once(&record.name)
         .chain(record.other_names.iter())
         .collect();
     for (parsed, _) in &reading.spellings {
-        notes.push(format!(
-            "read: core `{}`, date {}, variant {}",
-            parsed.core_key(),
-            parsed.date.map_or("none".to_string(), |d| d.to_string()),
-            if parsed.variant.is_empty() {
-                "none".to_string()
-            } else {
-                parsed.variant_key()
-            },
-        ));
+        notes.add(|| {
+            format!(
+                "read: core `{}`, date {}, variant {}",
+                parsed.core_key(),
+                parsed.date.map_or("none".to_string(), |d| d.to_string()),
+                if parsed.variant.is_empty() {
+                    "none".to_string()
+                } else {
+                    parsed.variant_key()
+                },
+            )
+        });
     }
     if let Some(model) = names.iter().find_map(|n| overrides.pinned(source, n)) {
-        notes.push(format!("the overrides file pins it to `{model}`"));
+        notes.add(|| format!("the overrides file pins it to `{model}`"));
         return Decision {
             stage: "pin",
             model: Some(model.to_string()),
-            notes,
+            notes: notes.lines,
         };
     }
     // A leaderboard lists a model once: a model that already holds another
@@ -844,11 +875,11 @@ fn decide(
     if let Some(target) = &record.alias_of
         && let Some(model) = assignment.get(&(source, target.clone()))
     {
-        notes.push(format!("the source says it routes to `{target}`"));
+        notes.add(|| format!("the source says it routes to `{target}`"));
         return Decision {
             stage: "route",
             model: Some(id_of(*model)),
-            notes,
+            notes: notes.lines,
         };
     }
 
@@ -870,11 +901,11 @@ fn decide(
             .filter(|models| models.len() == 1)
             .and_then(|models| models.iter().next().copied());
         if let Some(model) = same_slug {
-            notes.push("another catalogue entry has the same canonical slug".to_string());
+            notes.add(|| "another catalogue entry has the same canonical slug".to_string());
             return Decision {
                 stage: "exact id",
                 model: Some(id_of(model)),
-                notes,
+                notes: notes.lines,
             };
         }
         // An undated listing created when its one dated sibling's snapshot
@@ -899,22 +930,24 @@ fn decide(
                 .collect();
             if dated.len() == 1 && near_listing.first().is_some_and(|m| dated.contains(m)) {
                 let model = near_listing[0];
-                notes.push(format!(
-                    "an undated listing created with its only dated sibling `{}`",
-                    id_of(model)
-                ));
+                notes.add(|| {
+                    format!(
+                        "an undated listing created with its only dated sibling `{}`",
+                        id_of(model)
+                    )
+                });
                 return Decision {
                     stage: "exact id",
                     model: Some(id_of(model)),
-                    notes,
+                    notes: notes.lines,
                 };
             }
         }
-        notes.push("a catalogue entry of its own".to_string());
+        notes.add(|| "a catalogue entry of its own".to_string());
         return Decision {
             stage: "no match",
             model: None,
-            notes,
+            notes: notes.lines,
         };
     }
     {
@@ -936,21 +969,15 @@ fn decide(
         found.retain(|m| b.shape[*m].2 == reading.variant_key());
         if found.len() == 1 {
             let model = found.into_iter().next().unwrap_or_default();
-            notes.push(format!(
-                "its name contains the known id of `{}`",
-                id_of(model)
-            ));
+            notes.add(|| format!("its name contains the known id of `{}`", id_of(model)));
             return Decision {
                 stage: "exact id",
                 model: Some(id_of(model)),
-                notes,
+                notes: notes.lines,
             };
         }
         if found.len() > 1 {
-            notes.push(format!(
-                "known ids of {} models; no exact-id match",
-                found.len()
-            ));
+            notes.add(|| format!("known ids of {} models; no exact-id match", found.len()));
         }
     }
 
@@ -958,7 +985,7 @@ fn decide(
         return Decision {
             stage,
             model: Some(id_of(model)),
-            notes,
+            notes: notes.lines,
         };
     }
     // Price lists name gateways' products: try the id without a gateway's
@@ -977,7 +1004,7 @@ fn decide(
                 return Decision {
                     stage,
                     model: Some(id_of(model)),
-                    notes,
+                    notes: notes.lines,
                 };
             }
         }
@@ -985,7 +1012,7 @@ fn decide(
     Decision {
         stage: "no match",
         model: None,
-        notes,
+        notes: notes.lines,
     }
 }
 
@@ -1031,11 +1058,13 @@ fn alternate_readings(
         }
     };
     if let Some((lead, parsed)) = name::without_lead(&record.name) {
-        // The word dropped must not begin models' names: a gateway's
-        // (`azure`, `umans`), a creator's, or the provider's own name repeated.
-        let gateway = !b.leads.contains(&lead)
-            || name::is_creator(&lead)
-            || provider_words.first() == Some(&lead);
+        // The word dropped must not begin models' names (a gateway's:
+        // `azure`, `umans`, `cerebras`), or be the provider's own name
+        // repeated (`gemini/gemini-gemma-2-27b-it`). And the id must sit
+        // right under its provider: under an owner's path the first word
+        // names a fine-tune (`EVA-UNIT-01/EVA-Qwen2.5-32B`).
+        let gateway = (!b.leads.contains(&lead) || provider_words.first() == Some(&lead))
+            && record.name.matches('/').count() <= 1;
         // What is left must still name a model family (`o1`, `glm`), not
         // only a size or a number.
         let names_a_model = parsed.core.iter().any(|w| {
@@ -1072,7 +1101,7 @@ fn staged(
     b: &Builder,
     reading: &RecordReading,
     allowed: &dyn Fn(usize) -> bool,
-    notes: &mut Vec<String>,
+    notes: &mut Notes,
     why: &str,
     pass: Pass,
 ) -> Option<(&'static str, usize)> {
@@ -1184,41 +1213,42 @@ fn staged(
                             .collect();
                         format!("{} [{}]", id_of(*m), dates.join(" "))
                     };
-                    notes.push(format!(
-                        "{why}{stage}: `{core}` fits {n} models ({}); ambiguous",
-                        found.iter().map(describe).collect::<Vec<_>>().join(", ")
-                    ));
+                    notes.add(|| {
+                        format!(
+                            "{why}{stage}: `{core}` fits {n} models ({}); ambiguous",
+                            found.iter().map(describe).collect::<Vec<_>>().join(", ")
+                        )
+                    });
                     ambiguous = true;
                 }
             }
         }
         if chosen.len() == 1 && !ambiguous {
             let model = chosen.into_iter().next().unwrap_or_default();
-            notes.push(format!(
-                "{why}{stage}: exactly one model fits: `{}`",
-                id_of(model)
-            ));
+            notes.add(|| format!("{why}{stage}: exactly one model fits: `{}`", id_of(model)));
             return Some((stage, model));
         }
         if chosen.len() > 1 || ambiguous {
             if chosen.len() > 1 {
-                notes.push(format!(
-                    "{why}{stage}: its names fit different models ({}); no match",
-                    chosen
-                        .iter()
-                        .map(|m| id_of(*m))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
+                notes.add(|| {
+                    format!(
+                        "{why}{stage}: its names fit different models ({}); no match",
+                        chosen
+                            .iter()
+                            .map(|m| id_of(*m))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
             }
             return None;
         }
-        notes.push(format!("{why}{stage}: no model fits"));
+        notes.add(|| format!("{why}{stage}: no model fits"));
     }
     if pass == Pass::Loosely
         && let Some(model) = version_for_date(b, reading, allowed)
     {
-        notes.push(format!(
+        notes.add(|| format!(
             "{why}version for date: the only model whose version and date fit its release: `{}`",
             id_of(model)
         ));
@@ -1597,6 +1627,231 @@ mod tests {
             unsqueeze(&["4.1".into(), "claude".into()]),
             None,
             "nothing to dot"
+        );
+    }
+
+    fn dated(name: &str, other: &[&str], released: &str, open: Option<bool>) -> SourceRecord {
+        let mut r = record(name, None, None);
+        r.other_names = other.iter().map(|n| n.to_string()).collect();
+        r.release_date = released.parse().ok();
+        r.open_weights = open;
+        r
+    }
+
+    #[test]
+    fn a_dated_preview_id_is_the_snapshot_of_that_date() {
+        let resolution = resolve(&[
+            batch(
+                SourceId::OpenRouter,
+                vec![
+                    dated(
+                        "moonshotai/kimi-k2",
+                        &["MoonshotAI: Kimi K2 0711"],
+                        "2025-07-11",
+                        Some(true),
+                    ),
+                    dated("moonshotai/kimi-k2-0905", &[], "2025-09-04", Some(true)),
+                ],
+            ),
+            batch(
+                SourceId::SweBench,
+                vec![
+                    record("moonshot/kimi-k2-0711-preview", None, None),
+                    record("kimi-k2-0905-preview", None, None),
+                ],
+            ),
+        ]);
+        assert_eq!(
+            resolution.model_of(SourceId::SweBench, "moonshot/kimi-k2-0711-preview"),
+            Some("moonshotai/kimi-k2")
+        );
+        assert_eq!(
+            resolution.model_of(SourceId::SweBench, "kimi-k2-0905-preview"),
+            Some("moonshotai/kimi-k2-0905")
+        );
+    }
+
+    #[test]
+    fn the_plain_name_of_open_weights_is_their_first_release_but_not_of_an_api() {
+        let resolution = resolve(&[
+            batch(
+                SourceId::OpenRouter,
+                vec![
+                    dated(
+                        "moonshotai/kimi-k2",
+                        &["MoonshotAI: Kimi K2 0711"],
+                        "2025-07-11",
+                        Some(true),
+                    ),
+                    dated("moonshotai/kimi-k2-0905", &[], "2025-09-04", Some(true)),
+                    dated("openai/gpt-4o-2024-05-13", &[], "2024-05-13", Some(false)),
+                    dated("openai/gpt-4o-2024-08-06", &[], "2024-08-06", Some(false)),
+                ],
+            ),
+            batch(
+                SourceId::Aider,
+                vec![record("Kimi K2", None, None), record("gpt-4o", None, None)],
+            ),
+        ]);
+        assert_eq!(
+            resolution.model_of(SourceId::Aider, "Kimi K2"),
+            Some("moonshotai/kimi-k2")
+        );
+        let gpt4o = resolution.model_of(SourceId::Aider, "gpt-4o");
+        assert!(
+            gpt4o.is_some_and(|m| !m.contains("2024")),
+            "a moving API alias stays apart: {gpt4o:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_without_preview_is_the_preview_only_when_nothing_else_fits() {
+        let resolution = resolve(&[
+            batch(
+                SourceId::OpenRouter,
+                vec![
+                    dated("google/gemini-3-flash-preview", &[], "2025-12-17", None),
+                    dated("google/gemini-2.5-flash", &[], "2025-06-17", None),
+                    dated(
+                        "google/gemini-2.5-flash-preview-09-2025",
+                        &[],
+                        "2025-09-25",
+                        None,
+                    ),
+                    dated("qwen/qwq-32b-preview", &[], "2024-11-28", Some(true)),
+                ],
+            ),
+            batch(
+                SourceId::ArtificialAnalysis,
+                vec![dated("qwq-32b", &["QwQ 32B"], "2025-03-05", Some(true))],
+            ),
+            batch(
+                SourceId::ModelsDev,
+                vec![
+                    record("neon/gemini-3-flash", None, None),
+                    record("neon/gemini-2.5-flash", None, None),
+                ],
+            ),
+        ]);
+        assert_eq!(
+            resolution.model_of(SourceId::ModelsDev, "neon/gemini-3-flash"),
+            Some("google/gemini-3-flash-preview")
+        );
+        assert_eq!(
+            resolution.model_of(SourceId::ModelsDev, "neon/gemini-2.5-flash"),
+            Some("google/gemini-2.5-flash"),
+            "the released model, not a preview"
+        );
+        assert_ne!(
+            resolution.model_of(SourceId::ArtificialAnalysis, "qwq-32b"),
+            Some("qwen/qwq-32b-preview"),
+            "released months after the preview"
+        );
+    }
+
+    #[test]
+    fn a_leaderboard_lists_each_model_once() {
+        let resolution = resolve(&[
+            batch(
+                SourceId::BigCodeBench,
+                vec![
+                    record("CodeLlama-70B-Instruct", None, None),
+                    record("CodeLlama-70B-Base", None, None),
+                ],
+            ),
+            batch(
+                SourceId::EvalPlus,
+                vec![
+                    record("CodeLlama-70B", None, None),
+                    record("CodeLlama-70B-Instruct", None, None),
+                ],
+            ),
+        ]);
+        let instruct = resolution.model_of(SourceId::BigCodeBench, "CodeLlama-70B-Instruct");
+        assert_eq!(
+            resolution.model_of(SourceId::EvalPlus, "CodeLlama-70B-Instruct"),
+            instruct,
+            "the name as written claims its model first"
+        );
+        assert_ne!(
+            resolution.model_of(SourceId::EvalPlus, "CodeLlama-70B"),
+            instruct
+        );
+    }
+
+    #[test]
+    fn gateway_words_and_provider_families_in_price_list_ids() {
+        let resolution = resolve(&[
+            batch(
+                SourceId::OpenRouter,
+                vec![
+                    record("z-ai/glm-5.1", None, None),
+                    record("openai/o1", Some("openai/o1-2024-12-17"), None),
+                    record("moonshotai/kimi-k2.6", None, None),
+                    record("qwen/qwen3-8b", None, None),
+                ],
+            ),
+            batch(
+                SourceId::ModelsDev,
+                vec![
+                    record("umans-ai/umans-glm-5.1", None, None),
+                    record("nano-gpt/azure-o1", None, None),
+                    record("kimi-for-coding/k2p6", None, None),
+                    record("nano-gpt/soob3123/GrayLine-Qwen3-8B", None, None),
+                ],
+            ),
+        ]);
+        let of = |name: &str| resolution.model_of(SourceId::ModelsDev, name);
+        assert_eq!(of("umans-ai/umans-glm-5.1"), Some("z-ai/glm-5.1"));
+        assert_eq!(of("nano-gpt/azure-o1"), Some("openai/o1-2024-12-17"));
+        assert_eq!(of("kimi-for-coding/k2p6"), Some("moonshotai/kimi-k2.6"));
+        assert_eq!(
+            of("nano-gpt/soob3123/GrayLine-Qwen3-8B"),
+            None,
+            "a fine-tune"
+        );
+    }
+
+    #[test]
+    fn version_names_and_revisions_meet_their_dated_ids() {
+        let resolution = resolve(&[
+            batch(
+                SourceId::ArtificialAnalysis,
+                vec![
+                    dated("devstral-2", &["Devstral 2"], "2025-12-09", Some(true)),
+                    dated(
+                        "gemini-2-0-flash",
+                        &["Gemini 2.0 Flash (Feb '25)"],
+                        "2025-02-05",
+                        None,
+                    ),
+                ],
+            ),
+            batch(
+                SourceId::SweBench,
+                vec![
+                    record("devstral-2512", None, None),
+                    record("devstral-2505", None, None),
+                ],
+            ),
+            batch(
+                SourceId::BigCodeBench,
+                vec![record("Gemini-2.0-Flash-001", None, None)],
+            ),
+        ]);
+        let devstral = resolution.model_of(SourceId::ArtificialAnalysis, "devstral-2");
+        assert_eq!(
+            resolution.model_of(SourceId::SweBench, "devstral-2512"),
+            devstral
+        );
+        assert_ne!(
+            resolution.model_of(SourceId::SweBench, "devstral-2505"),
+            devstral,
+            "released months apart"
+        );
+        assert_eq!(
+            resolution.model_of(SourceId::BigCodeBench, "Gemini-2.0-Flash-001"),
+            resolution.model_of(SourceId::ArtificialAnalysis, "gemini-2-0-flash")
         );
     }
 

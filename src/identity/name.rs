@@ -127,6 +127,9 @@ const CREATORS: &[&str] = &[
     "microsoft",
     "cohere",
     "c4ai",
+    "nvidia",
+    "moonshot",
+    "moonshotai",
 ];
 
 /// Effort levels, in their canonical spelling.
@@ -819,6 +822,47 @@ mod tests {
             core("Qwen3-Coder 480B/A35B Instruct"),
             core("Qwen/Qwen3-Coder-480B-A35B-Instruct")
         );
+    }
+
+    #[test]
+    fn provider_spellings_of_versions_and_tags() {
+        // Bedrock writes Mistral's v0.2 as "v0:2"; NVIDIA writes v0.3 as "v03".
+        assert_eq!(
+            core("bedrock/us-east-1/mistral.mistral-7b-instruct-v0:2"),
+            core("Mistral-7B-Instruct-v0.2")
+        );
+        assert_eq!(
+            core("nvidia/mistralai/mistral-7b-instruct-v03"),
+            core("Mistral-7B-Instruct-v0.3")
+        );
+        // Bedrock's own revisions are still routing.
+        assert_eq!(
+            core("anthropic.claude-3-5-sonnet-20241022-v2:0"),
+            core("claude-3-5-sonnet-20241022")
+        );
+        // Ollama's hosted tag.
+        assert_eq!(
+            core("ollama/gpt-oss:120b-cloud"),
+            core("openai/gpt-oss-120b")
+        );
+    }
+
+    #[test]
+    fn a_gateway_word_in_front_can_be_read_apart() {
+        let (lead, rest) = without_lead("nano-gpt/azure-gpt-4o-mini").expect("a lead word");
+        assert_eq!(lead, "azure");
+        assert_eq!(rest.core_key(), core("gpt-4o-mini"));
+        assert_eq!(without_lead("o3-mini"), None, "too short to be a gateway");
+        assert_eq!(
+            without_lead("qwen2.5-coder"),
+            None,
+            "digits: a model's own word"
+        );
+        assert_eq!(
+            lead_word("anthropic/claude-3.5-sonnet").as_deref(),
+            Some("claude")
+        );
+        assert_eq!(lead_word("Qwen2.5-Coder-32B").as_deref(), Some("qwen"));
     }
 
     #[test]

@@ -464,6 +464,16 @@ fn near(date: &NameDate, released: chrono::NaiveDate) -> bool {
         .is_some_and(|d| (d - released).num_days().abs() <= 45)
 }
 
+/// Whether a month remark (`GPT-4 (May 2023)`, when the result was
+/// published) may be about the snapshot `snapshot`: in its month or up to
+/// two months after it, never before it.
+fn remark_may_follow(remark: &NameDate, snapshot: &NameDate) -> bool {
+    let year = |d: &NameDate, other: &NameDate| i32::from(d.year.or(other.year).unwrap_or(0));
+    let months = |d: &NameDate, other: &NameDate| year(d, other) * 12 + i32::from(d.month);
+    let gap = months(remark, snapshot) - months(snapshot, remark);
+    (0..=2).contains(&gap)
+}
+
 /// Year and month agree where both are stated.
 fn same_month(a: &NameDate, b: &NameDate) -> bool {
     a.month == b.month && a.year.zip(b.year).is_none_or(|(x, y)| x == y)
@@ -544,7 +554,7 @@ fn candidates(
                                 && if q.strong {
                                     !q.date.agrees(&d.date)
                                 } else {
-                                    !same_month(&q.date, &d.date)
+                                    !remark_may_follow(&q.date, &d.date)
                                 }
                         })
                 })

@@ -96,6 +96,8 @@ const NOISE: &[&str] = &[
     "sampling",
     "tokens",
     "budget",
+    // The native precision of released weights, not a quantised build.
+    "bf16",
 ];
 
 /// Words of a remark that say nothing about which model it is.
@@ -573,9 +575,11 @@ pub fn parse(raw: &str) -> ParsedName {
         }
         match t.as_str() {
             "thinking" | "think" | "reasoning" | "reasoner" => {
-                // "reasoning=low" states an effort; "(Reasoning)" states thinking.
-                let states_level = next.is_some_and(|s| effort(s).is_some())
-                    && tokens.get(i + 1).is_some_and(|t| t.sep == '=');
+                // "reasoning=low" and "(medium reasoning)" state an effort;
+                // "(Reasoning)" states thinking.
+                let states_level = (next.is_some_and(|s| effort(s).is_some())
+                    && tokens.get(i + 1).is_some_and(|t| t.sep == '='))
+                    || (t == "reasoning" && i > 0 && effort(&tokens[i - 1].text).is_some());
                 let budget = next
                     .and_then(number)
                     .filter(|_| tokens.get(i + 1).is_some_and(|t| t.sep == '='));
@@ -928,6 +932,10 @@ mod tests {
             "budget-3200"
         );
         assert_eq!(variant("gpt-4o-2024-08-06"), "");
+        assert_eq!(
+            variant("GPT-5 (2025-08-07) (medium reasoning)"),
+            variant("gpt-5 (medium)")
+        );
         assert_eq!(
             variant("gemini-2.5-flash-lite-highthinking"),
             "high+thinking"

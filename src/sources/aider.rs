@@ -69,7 +69,8 @@ impl Source for Aider {
         let mut records: BTreeMap<String, SourceRecord> = BTreeMap::new();
         let mut data_date = None;
         for entry in &entries {
-            let Some(model) = text(entry.get("model")).map(|m| m.trim().to_string()) else {
+            // Names stay verbatim (they are provenance); blank ones are skipped.
+            let Some(model) = text(entry.get("model")).filter(|m| !m.trim().is_empty()) else {
                 continue;
             };
             let Some(pass_rate) =

@@ -85,13 +85,21 @@ impl Source for ArtificialAnalysis {
 }
 
 fn to_record(row: &Value) -> Option<SourceRecord> {
-    let name = row.get("name").and_then(Value::as_str).map(str::trim);
-    let slug = row.get("slug").and_then(Value::as_str).map(str::trim);
-    let primary = slug.or(name).filter(|s| !s.is_empty())?;
+    // Names stay verbatim (they are provenance: AA writes
+    // "Qwen2.5 Coder Instruct 7B " with its trailing space); blank ones count as missing.
+    let name = row
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.trim().is_empty());
+    let slug = row
+        .get("slug")
+        .and_then(Value::as_str)
+        .filter(|n| !n.trim().is_empty());
+    let primary = slug.or(name)?;
     let mut record = SourceRecord::named(primary);
-    if let Some(name) = name.filter(|n| !n.is_empty() && *n != primary) {
+    if let Some(name) = name.filter(|n| *n != primary) {
         record.other_names.push(name.to_string());
-        record.display_name = Some(name.to_string());
+        record.display_name = Some(name.trim().to_string());
     }
     record.creator = row
         .get("model_creator")

@@ -107,6 +107,7 @@ const REMARK_NOISE: &[&str] = &[
     "previous",
     "reproduced",
     "legacy",
+    "deprecated",
     "alibaba",
     "together",
     "deepinfra",
@@ -580,9 +581,12 @@ pub fn parse(raw: &str) -> ParsedName {
                 let states_level = (next.is_some_and(|s| effort(s).is_some())
                     && tokens.get(i + 1).is_some_and(|t| t.sep == '='))
                     || (t == "reasoning" && i > 0 && effort(&tokens[i - 1].text).is_some());
-                let budget = next
-                    .and_then(number)
-                    .filter(|_| tokens.get(i + 1).is_some_and(|t| t.sep == '='));
+                // "reasoning=3200", "thinking:32768": a budget in tokens
+                // (a bare number only when it cannot be a date: a power of two).
+                let budget = next.and_then(number).filter(|v| {
+                    tokens.get(i + 1).is_some_and(|t| t.sep == '=')
+                        || (*v >= 1024 && v.is_power_of_two())
+                });
                 if let Some(tokens) = budget {
                     variant.insert(format!("budget-{}", budget_label(tokens)));
                     i += 2;
@@ -648,6 +652,16 @@ pub fn parse(raw: &str) -> ParsedName {
             continue;
         }
         if NOISE.contains(&t.as_str()) {
+            i += 1;
+            continue;
+        }
+        // A context window in tokens is how a host serves the model
+        // (`llama3-70b-8192`), not another model.
+        if let Some(v) = n
+            && i > 0
+            && v >= 4096
+            && v.is_power_of_two()
+        {
             i += 1;
             continue;
         }
@@ -849,6 +863,12 @@ mod tests {
             core("ollama/gpt-oss:120b-cloud"),
             core("openai/gpt-oss-120b")
         );
+        // Groq's context window, and a leaderboard's remark.
+        assert_eq!(core("llama3-70b-8192"), core("Llama-3-70B"));
+        assert_eq!(
+            core("DeepSeek Coder V2 0724 (deprecated)"),
+            core("DeepSeek Coder V2 0724")
+        );
     }
 
     #[test]
@@ -927,6 +947,10 @@ mod tests {
             variant("GPT-5.2 (Non-reasoning)")
         );
         assert_eq!(variant("anthropic/claude-3.7-sonnet:thinking"), "thinking");
+        assert_eq!(
+            variant("nano-gpt/claude-opus-4-thinking:32768"),
+            "budget-32768"
+        );
         assert_eq!(
             variant("Claude-3.7-Sonnet-20250219 (temperature=1, length=12800, reasoning=3200)"),
             "budget-3200"

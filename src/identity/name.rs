@@ -96,8 +96,6 @@ const NOISE: &[&str] = &[
     "sampling",
     "tokens",
     "budget",
-    // The native precision of released weights, not a quantised build.
-    "bf16",
 ];
 
 /// Words of a remark that say nothing about which model it is.
@@ -655,6 +653,11 @@ pub fn parse(raw: &str) -> ParsedName {
             i += 1;
             continue;
         }
+        // "bf16": the native precision of released weights, not a quantised build.
+        if t == "bf" && next == Some("16") && tokens.get(i + 1).is_some_and(|t| t.sep == '~') {
+            i += 2;
+            continue;
+        }
         // A context window in tokens is how a host serves the model
         // (`llama3-70b-8192`), not another model.
         if let Some(v) = n
@@ -865,6 +868,14 @@ mod tests {
         );
         // Groq's context window, and a leaderboard's remark.
         assert_eq!(core("llama3-70b-8192"), core("Llama-3-70B"));
+        assert_eq!(
+            core("llama-3.1-405b-instruct-bf16"),
+            core("Llama-3.1-405B-Instruct")
+        );
+        assert_ne!(
+            core("llama-3.1-405b-instruct-fp8"),
+            core("Llama-3.1-405B-Instruct")
+        );
         assert_eq!(
             core("DeepSeek Coder V2 0724 (deprecated)"),
             core("DeepSeek Coder V2 0724")

@@ -131,6 +131,17 @@ const CREATORS: &[&str] = &[
     "nvidia",
     "moonshot",
     "moonshotai",
+    "mistralai",
+    "xai",
+    "ibm",
+    "ai21",
+    "upstage",
+    "bytedance",
+    "tencent",
+    "baidu",
+    "xiaomi",
+    "stepfun",
+    "allenai",
 ];
 
 /// Effort levels, in their canonical spelling.
@@ -868,6 +879,9 @@ mod tests {
         );
         // Groq's context window, and a leaderboard's remark.
         assert_eq!(core("llama3-70b-8192"), core("Llama-3-70B"));
+        // An organisation in front of a display name.
+        assert_eq!(core("xAI Grok 4"), core("grok-4"));
+        assert_eq!(core("IBM Granite-3.1-8B-Instruct"), core("granite-3.1-8b-instruct"));
         assert_eq!(
             core("llama-3.1-405b-instruct-bf16"),
             core("Llama-3.1-405B-Instruct")

@@ -96,6 +96,9 @@ enum Reading {
     /// A name without a revision is its only revision (`gemini-2.0-flash`
     /// is `…-001`), and the other way round.
     Revision,
+    /// A size a name states, for a family known in that size only or
+    /// unsized (`Mistral-Nemo-12B-Instruct` is `Mistral Nemo`).
+    Size,
 }
 
 /// The core key with squeezed two-digit versions dotted, if it has any.
@@ -145,6 +148,9 @@ struct Builder {
     shape: Vec<(String, Option<EntryDate>, String)>,
     /// Names that say `preview`, found under their words without it.
     previewless: HashMap<(String, String), Vec<Entry>>,
+    /// The parameter sizes (`12b`; `""` for none) each family's names state,
+    /// by relaxed core without the size.
+    sizes: HashMap<(String, String), BTreeSet<String>>,
     /// Names with a revision (`-001`), found under their other words.
     revisionless: HashMap<(String, String), Vec<Entry>>,
     /// Names with one version number, found under their other words
@@ -171,6 +177,7 @@ impl Builder {
             shape: Vec::new(),
             previewless: HashMap::new(),
             versionless: HashMap::new(),
+            sizes: HashMap::new(),
             revisionless: HashMap::new(),
             vocabulary: HashSet::new(),
             leads: HashSet::new(),
@@ -239,6 +246,11 @@ impl Builder {
             if !list.contains(&entry) {
                 list.push(entry);
             }
+            let (rest, size) = without_size(&Self::relax(&parsed.core));
+            self.sizes
+                .entry((rest, variant.clone()))
+                .or_default()
+                .insert(size.unwrap_or_default());
             if let Some(core) = without_revision(&parsed.core) {
                 let list = self
                     .revisionless
@@ -420,6 +432,22 @@ fn without_version(core: &[String]) -> Option<(String, String)> {
         .map(String::as_str)
         .collect();
     Some((rest.join(" "), version.clone()))
+}
+
+/// `12b`, `1.5b`: a model's parameter count.
+fn is_size(word: &str) -> bool {
+    word.strip_suffix('b').is_some_and(|n| {
+        n.starts_with(|c: char| c.is_ascii_digit())
+            && n.chars().all(|c| c.is_ascii_digit() || c == '.')
+    })
+}
+
+/// A relaxed core key without its size, and the size when it states exactly one.
+fn without_size(key: &str) -> (String, Option<String>) {
+    let sizes: Vec<&str> = key.split(' ').filter(|w| is_size(w)).collect();
+    let rest: Vec<&str> = key.split(' ').filter(|w| !is_size(w)).collect();
+    let size = (sizes.len() == 1).then(|| sizes[0].to_string());
+    (rest.join(" "), size)
 }
 
 /// `001`: a revision of a model (Google's `gemini-2.0-flash-001`).
@@ -1122,6 +1150,7 @@ fn staged(
         ("squeezed version", &b.index, Reading::Squeezed),
         ("preview", &b.previewless, Reading::Preview),
         ("revision", &b.revisionless, Reading::Revision),
+        ("size", &b.relaxed, Reading::Size),
     ] {
         if pass == Pass::AsWritten && !matches!(mode, Reading::AsIs) {
             break;
@@ -1168,6 +1197,22 @@ fn staged(
                 },
                 // A name with a revision is the plain name's model when
                 // that model holds no other revision.
+                // A family known unsized, and in no size but this one.
+                Reading::Size => {
+                    let (rest, size) = without_size(&Builder::relax(&parsed.core));
+                    let Some(size) = size else { continue };
+                    let one_size =
+                        b.sizes
+                            .get(&(rest.clone(), variant.clone()))
+                            .is_some_and(|known| {
+                                known.contains("")
+                                    && known.iter().all(|k| k.is_empty() || *k == size)
+                            });
+                    if !one_size {
+                        continue;
+                    }
+                    (rest, table)
+                }
                 Reading::Revision => match without_revision(&parsed.core) {
                     Some(core) => {
                         held_revision = table.get(&(core.clone(), variant.clone()));
@@ -1862,6 +1907,36 @@ mod tests {
         assert_eq!(
             resolution.model_of(SourceId::BigCodeBench, "Gemini-2.0-Flash-001"),
             resolution.model_of(SourceId::ArtificialAnalysis, "gemini-2-0-flash")
+        );
+    }
+
+    #[test]
+    fn a_size_may_be_left_out_only_for_a_family_known_in_one_size() {
+        let resolution = resolve(&[
+            batch(
+                SourceId::OpenRouter,
+                vec![
+                    record("mistralai/mistral-nemo", None, None),
+                    record("qwen/qwen2.5-coder", None, None),
+                    record("qwen/qwen2.5-coder-32b-instruct", None, None),
+                ],
+            ),
+            batch(
+                SourceId::BigCodeBench,
+                vec![
+                    record("Mistral-Nemo-12B-Instruct", None, None),
+                    record("Qwen2.5-Coder-7B-Instruct", None, None),
+                ],
+            ),
+        ]);
+        assert_eq!(
+            resolution.model_of(SourceId::BigCodeBench, "Mistral-Nemo-12B-Instruct"),
+            Some("mistralai/mistral-nemo")
+        );
+        assert_ne!(
+            resolution.model_of(SourceId::BigCodeBench, "Qwen2.5-Coder-7B-Instruct"),
+            Some("qwen/qwen2.5-coder"),
+            "the family comes in another size too"
         );
     }
 

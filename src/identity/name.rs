@@ -746,6 +746,15 @@ pub fn parse(raw: &str) -> ParsedName {
         }
         joined.push(word);
     }
+    // Together's "-Turbo" on an open model with a stated size is its
+    // quantised build, not a product called Turbo (`Qwen2.5 Turbo`).
+    let sized = joined.iter().any(|w| {
+        w.strip_suffix('b')
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    });
+    if sized && let Some(word) = joined.iter_mut().find(|w| *w == "turbo") {
+        *word = "turbo-build".to_string();
+    }
     // Creator names are not part of a model's name ("Meta-Llama-3-70B").
     joined.retain(|w| !CREATORS.contains(&w.as_str()));
     // Anthropic's tiers name Claude models even when "claude" is left out.
@@ -881,7 +890,10 @@ mod tests {
         assert_eq!(core("llama3-70b-8192"), core("Llama-3-70B"));
         // An organisation in front of a display name.
         assert_eq!(core("xAI Grok 4"), core("grok-4"));
-        assert_eq!(core("IBM Granite-3.1-8B-Instruct"), core("granite-3.1-8b-instruct"));
+        assert_eq!(
+            core("IBM Granite-3.1-8B-Instruct"),
+            core("granite-3.1-8b-instruct")
+        );
         assert_eq!(
             core("llama-3.1-405b-instruct-bf16"),
             core("Llama-3.1-405B-Instruct")
@@ -890,6 +902,11 @@ mod tests {
             core("llama-3.1-405b-instruct-fp8"),
             core("Llama-3.1-405B-Instruct")
         );
+        assert_eq!(
+            core("Qwen/Qwen2.5-72B-Instruct-Turbo"),
+            "2.5 72b instruct qwen turbo-build"
+        );
+        assert_eq!(core("gpt-3.5-turbo"), "3.5 gpt turbo");
         assert_eq!(
             core("DeepSeek Coder V2 0724 (deprecated)"),
             core("DeepSeek Coder V2 0724")

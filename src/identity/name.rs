@@ -664,9 +664,18 @@ pub fn parse(raw: &str) -> ParsedName {
             i += 1;
             continue;
         }
-        // "bf16": the native precision of released weights, not a quantised build.
-        if t == "bf" && next == Some("16") && tokens.get(i + 1).is_some_and(|t| t.sep == '~') {
+        // "bf16", "fp16": the native precision of released weights, not a
+        // quantised build (`fp8`, `q4_K_M` and `awq` stay: they are other models).
+        if matches!(t.as_str(), "bf" | "fp")
+            && next == Some("16")
+            && tokens.get(i + 1).is_some_and(|t| t.sep == '~')
+        {
             i += 2;
+            continue;
+        }
+        // "Extended Thinking" is thinking.
+        if t == "extended" && matches!(next, Some("thinking" | "think" | "reasoning")) {
+            i += 1;
             continue;
         }
         // A context window in tokens is how a host serves the model
@@ -989,6 +998,14 @@ mod tests {
             variant("GPT-5.2 (Non-reasoning)")
         );
         assert_eq!(variant("anthropic/claude-3.7-sonnet:thinking"), "thinking");
+        assert_eq!(
+            variant("Claude 3.7 Sonnet (Extended Thinking)"),
+            variant("Claude 3.7 Sonnet (Thinking)")
+        );
+        assert_eq!(
+            core("Claude 3.7 Sonnet (Extended Thinking)"),
+            core("Claude 3.7 Sonnet")
+        );
         assert_eq!(
             variant("nano-gpt/claude-opus-4-thinking:32768"),
             "budget-32768"

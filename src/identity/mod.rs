@@ -246,7 +246,8 @@ impl Builder {
             if !list.contains(&entry) {
                 list.push(entry);
             }
-            let (rest, size) = without_size(&Self::relax(&parsed.core));
+            let relaxed = Self::relax(&parsed.core);
+            let (rest, size) = without_size(&relaxed);
             self.sizes
                 .entry((rest, variant.clone()))
                 .or_default()
@@ -274,7 +275,7 @@ impl Builder {
             }
             let list = self
                 .relaxed
-                .entry((Self::relax(&parsed.core), variant))
+                .entry((relaxed, variant))
                 .or_default();
             if !list.contains(&entry) {
                 list.push(entry);
@@ -363,28 +364,27 @@ struct RecordReading {
 
 impl RecordReading {
     fn of(record: &SourceRecord) -> Self {
-        // A canonical slug's date is a listing label wherever it appears.
-        let is_slug = |n: &String| record.canonical_slug.as_ref() == Some(n);
         let own = name::parse(&record.name);
         let name_undated = own.date.is_none();
         let own_date = own.date;
-        // A slug dated apart from the id's own date labels another snapshot's
+        let others = record
+            .other_names
+            .iter()
+            .filter(|n| record.canonical_slug.as_ref() != Some(*n))
+            .map(|n| (name::parse(n), false));
+        // A canonical slug's date is a listing label wherever it appears; a
+        // slug dated apart from the id's own date labels another snapshot's
         // listing (`…-preview-05-06` listed as `…-preview-03-25`): not a name.
-        let is_slug = |n: &String| {
-            is_slug(n)
-                && own_date
-                    .is_none_or(|own| name::parse(n).date.is_none_or(|label| own.agrees(&label)))
-        };
-        let foreign_slug = |n: &String| record.canonical_slug.as_ref() == Some(n) && !is_slug(n);
+        let slug = record
+            .canonical_slug
+            .iter()
+            .map(|n| (name::parse(n), true))
+            .filter(|(p, _)| {
+                own_date.is_none_or(|own| p.date.is_none_or(|label| own.agrees(&label)))
+            });
         let mut spellings: Vec<(ParsedName, bool)> = std::iter::once((own, false))
-            .chain(
-                record
-                    .other_names
-                    .iter()
-                    .filter(|n| record.canonical_slug.as_ref() != Some(*n))
-                    .chain(record.canonical_slug.iter().filter(|n| !foreign_slug(n)))
-                    .map(|n| (name::parse(n), is_slug(n))),
-            )
+            .chain(others)
+            .chain(slug)
             .filter(|(p, _)| !p.core.is_empty())
             .collect();
         spellings.dedup_by(|a, b| a.0 == b.0);

@@ -72,6 +72,9 @@ fn resolution_rank(source: SourceId) -> u8 {
 /// Words that often differ between two names of one model.
 const SOFT_WORDS: &[&str] = &["instruct", "chat", "versatile"];
 
+/// Words hosts add to an open model's name for their own serving of it.
+const HOST_EDITIONS: &[&str] = &["instant"];
+
 /// A date an index entry carries, and how much it says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct EntryDate {
@@ -190,9 +193,13 @@ impl Builder {
     /// one model: soft words, `0.x` versions, expert counts (`16e`) and
     /// active parameters (`a12b`), which a name may leave out.
     fn relax(core: &[String]) -> String {
+        // A host's edition of an open model of a stated size (Groq's
+        // `llama-3.1-8b-instant`) is that model; `claude-instant` is not.
+        let sized = core.iter().any(|w| is_size(w));
         core.iter()
             .filter(|w| {
                 !SOFT_WORDS.contains(&w.as_str())
+                    && !(sized && HOST_EDITIONS.contains(&w.as_str()))
                     && !w.starts_with("0.")
                     && !is_expert_count(w)
                     && !is_active_size(w)
@@ -273,10 +280,7 @@ impl Builder {
                     list.push(entry);
                 }
             }
-            let list = self
-                .relaxed
-                .entry((relaxed, variant))
-                .or_default();
+            let list = self.relaxed.entry((relaxed, variant)).or_default();
             if !list.contains(&entry) {
                 list.push(entry);
             }
@@ -1932,6 +1936,14 @@ mod tests {
         assert_eq!(
             resolution.model_of(SourceId::BigCodeBench, "Mistral-Nemo-12B-Instruct"),
             Some("mistralai/mistral-nemo")
+        );
+        assert_eq!(
+            Builder::relax(&name::parse("groq/llama-3.1-8b-instant").core),
+            Builder::relax(&name::parse("Llama-3.1-8B-Instruct").core)
+        );
+        assert_ne!(
+            Builder::relax(&name::parse("claude-instant").core),
+            Builder::relax(&name::parse("claude").core)
         );
         assert_ne!(
             resolution.model_of(SourceId::BigCodeBench, "Qwen2.5-Coder-7B-Instruct"),

@@ -94,6 +94,9 @@ enum Reading {
     Relaxed,
     /// Versions written without their dot (`m25`, `41`, `35`) read as `m2.5`, `4.1`, `3.5`.
     Squeezed,
+    /// A plain name is the base release when one is listed (`CodeLlama-7B`
+    /// is `CodeLlama-7B-Base`), before `instruct` may be dropped.
+    Base,
     /// With or without the word `preview`.
     Preview,
     /// A name without a revision is its only revision (`gemini-2.0-flash`
@@ -198,11 +201,12 @@ impl Builder {
         let sized = core.iter().any(|w| is_size(w));
         core.iter()
             .filter(|w| {
-                !SOFT_WORDS.contains(&w.as_str())
-                    && !(sized && HOST_EDITIONS.contains(&w.as_str()))
-                    && !w.starts_with("0.")
-                    && !is_expert_count(w)
-                    && !is_active_size(w)
+                let soft = SOFT_WORDS.contains(&w.as_str())
+                    || (sized && HOST_EDITIONS.contains(&w.as_str()))
+                    || w.starts_with("0.")
+                    || is_expert_count(w)
+                    || is_active_size(w);
+                !soft
             })
             .cloned()
             .collect::<Vec<_>>()
@@ -1150,6 +1154,7 @@ fn staged(
     let id_of = |m: usize| b.models[m].id.clone();
     for (stage, table, mode) in [
         ("parsed", &b.index, Reading::AsIs),
+        ("base", &b.index, Reading::Base),
         ("relaxed", &b.relaxed, Reading::Relaxed),
         ("squeezed version", &b.index, Reading::Squeezed),
         ("preview", &b.previewless, Reading::Preview),
@@ -1168,6 +1173,16 @@ fn staged(
             let mut held_revision: Option<&Vec<Entry>> = None;
             let (core, table) = match mode {
                 Reading::AsIs => (parsed.core_key(), table),
+                Reading::Base => {
+                    let tuned = ["instruct", "chat", "base"];
+                    if parsed.core.iter().any(|w| tuned.contains(&w.as_str())) {
+                        continue;
+                    }
+                    let mut words = parsed.core.clone();
+                    words.push("base".to_string());
+                    words.sort();
+                    (words.join(" "), table)
+                }
                 Reading::Relaxed => (Builder::relax(&parsed.core), table),
                 Reading::Squeezed => match unsqueeze(&parsed.core) {
                     Some(core) => (core, table),
@@ -1835,6 +1850,11 @@ mod tests {
         assert_ne!(
             resolution.model_of(SourceId::EvalPlus, "CodeLlama-70B"),
             instruct
+        );
+        assert_eq!(
+            resolution.model_of(SourceId::EvalPlus, "CodeLlama-70B"),
+            resolution.model_of(SourceId::BigCodeBench, "CodeLlama-70B-Base"),
+            "a plain name is the base release when one is listed"
         );
     }
 

@@ -96,6 +96,8 @@ const NOISE: &[&str] = &[
     "sampling",
     "tokens",
     "budget",
+    // Azure's deployment type (`gpt-5-0807-global`).
+    "global",
 ];
 
 /// Words of a remark that say nothing about which model it is.
@@ -731,6 +733,12 @@ pub fn parse(raw: &str) -> ParsedName {
             i += 1;
             continue;
         }
+        // Google's "-it" is instruction-tuned.
+        if t == "it" && !tokens[i].remark {
+            core.push("instruct".to_string());
+            i += 1;
+            continue;
+        }
         core.push(t.clone());
         i += 1;
     }
@@ -897,6 +905,7 @@ mod tests {
         );
         // Groq's context window, and a leaderboard's remark.
         assert_eq!(core("llama3-70b-8192"), core("Llama-3-70B"));
+        assert_eq!(core("gemma-2-27b-it"), core("Gemma-2-27B-Instruct"));
         // An organisation in front of a display name.
         assert_eq!(core("xAI Grok 4"), core("grok-4"));
         assert_eq!(

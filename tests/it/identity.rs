@@ -10,10 +10,10 @@ use proptest::prelude::*;
 
 use crate::support::{TestDb, refresh_dir, shared_fixtures};
 
-/// Near the figures this resolver reaches on the dev gold (1.000 / 0.990),
+/// Near the figures this resolver reaches on the dev gold (1.000 / 0.996),
 /// above the acceptance bar of 0.995 / 0.98: a change that lowers them fails.
 const MIN_PRECISION: f64 = 0.998;
-const MIN_RECALL: f64 = 0.985;
+const MIN_RECALL: f64 = 0.99;
 
 async fn fixture_batches() -> Option<Vec<SourceBatch>> {
     let fixtures = shared_fixtures("entity resolution on the fixtures")?;

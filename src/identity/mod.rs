@@ -170,6 +170,8 @@ struct Builder {
     cores: HashSet<String>,
     /// Each model's release dates, as each of its sources gives it.
     released: Vec<Vec<chrono::NaiveDate>>,
+    /// The leaderboards each model holds a row of (see [`boards`]).
+    boards: Vec<BTreeSet<String>>,
 }
 
 impl Builder {
@@ -189,6 +191,7 @@ impl Builder {
             leads: HashSet::new(),
             cores: HashSet::new(),
             released: Vec::new(),
+            boards: Vec::new(),
         }
     }
 
@@ -292,6 +295,7 @@ impl Builder {
                 self.vocabulary.extend(parsed.core.iter().cloned());
             }
         }
+        self.boards[model].extend(boards(source, record));
         if source.creates_models() {
             let names = std::iter::once(&record.name).chain(record.other_names.iter());
             self.leads.extend(names.filter_map(|n| name::lead_word(n)));
@@ -351,6 +355,7 @@ impl Builder {
             .unwrap_or_default();
         self.shape.push((core, reading.date, reading.variant_key()));
         self.released.push(Vec::new());
+        self.boards.push(BTreeSet::new());
         self.by_id.insert(id, index);
         index
     }
@@ -472,6 +477,30 @@ fn without_revision(core: &[String]) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" ")
     })
+}
+
+/// The leaderboards with one row per model that a record is a row of: its
+/// source when that source lists each model once, and each of the user's
+/// benchmarks it has a score in (an imported leaderboard lists a model once
+/// too). Two rows of one board are two models.
+fn boards(source: SourceId, record: &SourceRecord) -> Vec<String> {
+    if source.lists_each_model_once() {
+        return vec![source.as_str().to_string()];
+    }
+    if source != SourceId::Custom {
+        return Vec::new();
+    }
+    let mut names: Vec<String> = record
+        .observations
+        .iter()
+        .filter_map(|o| match &o.metric {
+            crate::domain::Metric::Custom(name) => Some(format!("custom:{name}")),
+            _ => None,
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// `16e`: the number of experts of a mixture-of-experts model.
@@ -700,7 +729,7 @@ fn run(
                 });
                 continue;
             }
-            if !source.lists_each_model_once() {
+            if boards(source, record).is_empty() {
                 deferred.push((record, reading));
                 continue;
             }
@@ -909,11 +938,13 @@ fn decide(
         };
     }
     // A leaderboard lists a model once: a model that already holds another
-    // of its records is another model.
+    // of its rows is another model.
+    let own_boards = boards(source, record);
     let allowed = |model: usize| {
         let id = &b.models[model].id;
-        let listed_already = source.lists_each_model_once()
-            && b.models[model].aliases.iter().any(|a| a.source == source);
+        let listed_already = own_boards
+            .iter()
+            .any(|board| b.boards[model].contains(board));
         !listed_already && !names.iter().any(|n| overrides.forbids(source, n, id))
     };
     let id_of = |m: usize| b.models[m].id.clone();
@@ -1855,6 +1886,37 @@ mod tests {
             resolution.model_of(SourceId::EvalPlus, "CodeLlama-70B"),
             resolution.model_of(SourceId::BigCodeBench, "CodeLlama-70B-Base"),
             "a plain name is the base release when one is listed"
+        );
+    }
+
+    #[test]
+    fn an_imported_leaderboard_lists_each_model_once_too() {
+        let row = |name: &str, board: &str| {
+            let mut r = record(name, None, None);
+            r.observe(crate::domain::Observation::new(
+                crate::domain::Metric::Custom(board.to_string()),
+                50.0,
+            ));
+            r
+        };
+        let resolution = resolve(&[batch(
+            SourceId::Custom,
+            vec![
+                row("Gemma-7B", "board-a"),
+                row("Gemma-7B-Instruct", "board-a"),
+                row("gemma-7b-it", "board-b"),
+            ],
+        )]);
+        let of = |name: &str| resolution.model_of(SourceId::Custom, name);
+        assert_ne!(
+            of("Gemma-7B"),
+            of("Gemma-7B-Instruct"),
+            "two rows of one board"
+        );
+        assert_eq!(
+            of("gemma-7b-it"),
+            of("Gemma-7B-Instruct"),
+            "one model on two boards"
         );
     }
 

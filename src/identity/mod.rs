@@ -939,12 +939,16 @@ fn decide(
     }
     // A leaderboard lists a model once: a model that already holds another
     // of its rows is another model.
+    // A user's leaderboard may list a model in several runs under one
+    // spelling (aider's `(diff)` and `(whole)`): there only the loose readings
+    // must keep its rows apart.
     let own_boards = boards(source, record);
-    let allowed = |model: usize| {
+    let allowed = |model: usize, loose: bool| {
         let id = &b.models[model].id;
-        let listed_already = own_boards
-            .iter()
-            .any(|board| b.boards[model].contains(board));
+        let listed_already = (loose || source != SourceId::Custom)
+            && own_boards
+                .iter()
+                .any(|board| b.boards[model].contains(board));
         !listed_already && !names.iter().any(|n| overrides.forbids(source, n, id))
     };
     let id_of = |m: usize| b.models[m].id.clone();
@@ -1038,7 +1042,7 @@ fn decide(
                     continue;
                 }
                 if let Some(models) = b.exact.get(&tail) {
-                    found.extend(models.iter().copied().filter(|m| allowed(*m)));
+                    found.extend(models.iter().copied().filter(|m| allowed(*m, false)));
                 }
             }
         }
@@ -1177,7 +1181,7 @@ fn alternate_readings(
 fn staged(
     b: &Builder,
     reading: &RecordReading,
-    allowed: &dyn Fn(usize) -> bool,
+    allowed: &dyn Fn(usize, bool) -> bool,
     notes: &mut Notes,
     why: &str,
     pass: Pass,
@@ -1276,7 +1280,7 @@ fn staged(
             };
             let mut found: BTreeSet<usize> = candidates(b, entries, reading.date, reading.released)
                 .into_iter()
-                .filter(|m| allowed(*m))
+                .filter(|m| allowed(*m, !matches!(mode, Reading::AsIs)))
                 .collect();
             if matches!(mode, Reading::Preview) && !same_snapshot {
                 found.retain(|m| {
@@ -1368,7 +1372,7 @@ fn staged(
 fn version_for_date(
     b: &Builder,
     reading: &RecordReading,
-    allowed: &dyn Fn(usize) -> bool,
+    allowed: &dyn Fn(usize, bool) -> bool,
 ) -> Option<usize> {
     let variant = reading.variant_key();
     let mut found = BTreeSet::new();
@@ -1398,7 +1402,7 @@ fn version_for_date(
             _ => {}
         }
     }
-    found.retain(|m| allowed(*m));
+    found.retain(|m| allowed(*m, true));
     (found.len() == 1)
         .then(|| found.into_iter().next())
         .flatten()
@@ -1905,6 +1909,8 @@ mod tests {
                 row("Gemma-7B", "board-a"),
                 row("Gemma-7B-Instruct", "board-a"),
                 row("gemma-7b-it", "board-b"),
+                row("gpt-4-turbo-2024-04-09 (udiff)", "board-a"),
+                row("gpt-4-turbo-2024-04-09 (diff)", "board-a"),
             ],
         )]);
         let of = |name: &str| resolution.model_of(SourceId::Custom, name);
@@ -1917,6 +1923,11 @@ mod tests {
             of("gemma-7b-it"),
             of("Gemma-7B-Instruct"),
             "one model on two boards"
+        );
+        assert_eq!(
+            of("gpt-4-turbo-2024-04-09 (udiff)"),
+            of("gpt-4-turbo-2024-04-09 (diff)"),
+            "two runs of one model, spelled alike"
         );
     }
 

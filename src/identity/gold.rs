@@ -147,6 +147,8 @@ fn kind(source: SourceId) -> &'static str {
         SourceId::ArtificialAnalysis => "artificialanalysis",
         SourceId::LiteLlm => "litellm",
         SourceId::ModelsDev => "modelsdev",
+        // The user's imported leaderboards, apart: names never seen before.
+        SourceId::Custom => "custom",
         _ => "benchmark",
     }
 }

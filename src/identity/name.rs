@@ -690,6 +690,26 @@ pub fn parse(raw: &str) -> ParsedName {
             i += 1;
             continue;
         }
+        // "25.01": Mistral's year.month version is the snapshot 2501.
+        if t.len() == 2
+            && let Some(y) = n.filter(|y| (23..=27).contains(y))
+            && let Some(m) = next
+                .filter(|m| m.len() == 2)
+                .and_then(number)
+                .filter(|m| (1..=12).contains(m))
+            && tokens.get(i + 1).is_some_and(|t| t.sep == '.')
+        {
+            set_date(
+                &mut date,
+                NameDate {
+                    year: Some(2000 + y as u16),
+                    month: m as u8,
+                    day: None,
+                },
+            );
+            i += 2;
+            continue;
+        }
         // "v03" is version 0.3.
         if let Some(v) = n
             && t.len() == 2
@@ -978,6 +998,9 @@ mod tests {
         );
         assert_eq!(date("deepseek-v3-2-251201"), Some("2025-12-01".into()));
         assert_eq!(date("gpt-4o"), None);
+        assert_eq!(date("Codestral 25.01"), date("codestral-2501"));
+        assert_eq!(core("Codestral 25.01"), core("codestral-2501"));
+        assert_eq!(date("Qwen 2.5"), None);
         assert_eq!(core("gpt-5-2025-08-07"), "5 gpt");
     }
 

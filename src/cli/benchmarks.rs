@@ -47,8 +47,12 @@ pub async fn import(config: Config, args: ImportArgs) -> anyhow::Result<ExitCode
     );
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let scores = custom::parse_scores(&bytes, args.scale)
+    let board = custom::parse_leaderboard(&bytes, args.scale)
         .with_context(|| format!("{} was not imported", args.file.display()))?;
+    for repeat in &board.repeats {
+        eprintln!("note: {repeat}");
+    }
+    let scores = board.scores;
     let store = open_store(&config).await?;
     let benchmark = CustomBenchmark {
         name: args.name.clone(),

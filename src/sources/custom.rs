@@ -2,7 +2,8 @@
 //! at least `model` and `score` columns (optional `date`, `url`), or a JSON
 //! list of `{model, score, date?, url?}`. Every problem is reported with its
 //! line (CSV) or entry number (JSON), and a file with any problem imports
-//! nothing.
+//! nothing. A model listed again (a leaderboard's second run of it) is not a
+//! problem: its first row counts, and the repeat is reported.
 
 use std::collections::HashMap;
 
@@ -68,21 +69,35 @@ fn optional_date(text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::U
         .transpose()
 }
 
+/// A parsed leaderboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leaderboard {
+    /// One score per model name, from its first row.
+    pub scores: Vec<CustomScore>,
+    /// Rows that named a model again, and were left out.
+    pub repeats: Vec<String>,
+}
+
 /// Parses a CSV or JSON leaderboard (by the file's first non-blank byte).
 pub fn parse_scores(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError> {
+    parse_leaderboard(bytes, scale).map(|board| board.scores)
+}
+
+/// Parses a CSV or JSON leaderboard, with the rows that repeat a model.
+pub fn parse_leaderboard(bytes: &[u8], scale: Scale) -> Result<Leaderboard, ImportError> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    let scores = match first {
+    let board = match first {
         None => return Err(ImportError::File("the file is empty".into())),
         Some(b'[') => parse_json(bytes, scale)?,
         Some(_) => parse_csv(bytes, scale)?,
     };
-    if scores.is_empty() {
+    if board.scores.is_empty() {
         return Err(ImportError::File("the file has no scores".into()));
     }
-    Ok(scores)
+    Ok(board)
 }
 
-fn parse_csv(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError> {
+fn parse_csv(bytes: &[u8], scale: Scale) -> Result<Leaderboard, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
@@ -106,6 +121,7 @@ fn parse_csv(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError
     let (date_col, url_col) = (column("date"), column("url"));
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut scores = Vec::new();
+    let mut repeats = Vec::new();
     for row in reader.records() {
         let row = row.map_err(|e| ImportError::Line {
             line: e.position().map_or(0, |p| p.line()),
@@ -122,11 +138,13 @@ fn parse_csv(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError
             .parse::<f64>()
             .map_err(|_| fail(format!("score `{raw}` is not a number")))
             .and_then(|v| check_score(v, scale).map_err(fail))?;
-        if let Some(first) = seen.insert(model.to_string(), line) {
-            return Err(fail(format!(
-                "model `{model}` already has a score on line {first}"
-            )));
+        if let Some(first) = seen.get(model) {
+            repeats.push(format!(
+                "line {line}: `{model}` is listed again; the score on line {first} counts"
+            ));
+            continue;
         }
+        seen.insert(model.to_string(), line);
         let date = date_col.and_then(|c| row.get(c)).filter(|d| !d.is_empty());
         let as_of = optional_date(date).map_err(fail)?;
         scores.push(CustomScore {
@@ -139,14 +157,15 @@ fn parse_csv(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError
                 .map(str::to_string),
         });
     }
-    Ok(scores)
+    Ok(Leaderboard { scores, repeats })
 }
 
-fn parse_json(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError> {
+fn parse_json(bytes: &[u8], scale: Scale) -> Result<Leaderboard, ImportError> {
     let doc: Vec<Value> = serde_json::from_slice(bytes)
         .map_err(|e| ImportError::File(format!("not a JSON list of scores: {e}")))?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut scores = Vec::new();
+    let mut repeats = Vec::new();
     for (index, item) in doc.iter().enumerate() {
         let entry = index + 1;
         let fail = |message: String| ImportError::Entry { entry, message };
@@ -164,11 +183,13 @@ fn parse_json(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportErro
             None => return Err(fail("no `score`".into())),
         };
         let score = check_score(score, scale).map_err(fail)?;
-        if let Some(first) = seen.insert(model.to_string(), entry) {
-            return Err(fail(format!(
-                "model `{model}` already has a score in entry {first}"
-            )));
+        if let Some(first) = seen.get(model) {
+            repeats.push(format!(
+                "entry {entry}: `{model}` is listed again; the score in entry {first} counts"
+            ));
+            continue;
         }
+        seen.insert(model.to_string(), entry);
         let as_of = optional_date(item.get("date").and_then(Value::as_str)).map_err(fail)?;
         scores.push(CustomScore {
             model_name: model.to_string(),
@@ -177,7 +198,7 @@ fn parse_json(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportErro
             url: item.get("url").and_then(Value::as_str).map(str::to_string),
         });
     }
-    Ok(scores)
+    Ok(Leaderboard { scores, repeats })
 }
 
 #[cfg(test)]
@@ -218,10 +239,14 @@ mod tests {
             parse_scores(b"model,score\nx,150\n", Scale::Percent),
             Err(ImportError::Line { line: 2, .. })
         ));
-        assert!(matches!(
-            parse_scores(b"model,score\nx,1\nx,2\n", Scale::Percent),
-            Err(ImportError::Line { line: 3, .. })
-        ));
+        // A second run of a model is not a problem: the first row counts.
+        let board = parse_leaderboard(b"model,score\nx,1\nx,2\n", Scale::Percent).expect("valid");
+        assert_eq!(board.scores.len(), 1);
+        assert_eq!(board.scores[0].score, 1.0);
+        assert_eq!(
+            board.repeats,
+            vec!["line 3: `x` is listed again; the score on line 2 counts".to_string()]
+        );
     }
 
     #[test]

@@ -383,7 +383,7 @@ fn an_imported_benchmark_attaches_to_known_models_and_survives_refreshes() {
     let file = db.dir.path().join("evals.csv");
     std::fs::write(
         &file,
-        "model,score,date\nanthropic/claude-sonnet-5,81.5,2026-07-02\nqwen/qwen3-coder,64\n",
+        "model,score,date\nanthropic/claude-sonnet-5,81.5,2026-07-02\nqwen/qwen3-coder,64\nqwen/qwen3-coder,61\n",
     )
     .expect("write");
     let out = llmrank(
@@ -403,7 +403,13 @@ fn an_imported_benchmark_attaches_to_known_models_and_survives_refreshes() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("2 joined existing models"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("2 joined existing models"), "{stderr}");
+    // A second run of a model is noted, and its first row counts.
+    assert!(
+        stderr.contains("line 4: `qwen/qwen3-coder` is listed again; the score on line 3 counts"),
+        "{stderr}"
+    );
 
     // A refresh of the other sources keeps it.
     assert!(

@@ -216,16 +216,6 @@ impl Builder {
             .join(" ")
     }
 
-    fn without_preview(core: &[String]) -> Option<String> {
-        core.iter().any(|w| w == "preview").then(|| {
-            core.iter()
-                .filter(|w| *w != "preview")
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-    }
-
     /// Records where `model` can be found from now on.
     fn learn(
         &mut self,
@@ -256,41 +246,23 @@ impl Builder {
             if !is_preview {
                 self.cores.insert(key.0.clone());
             }
-            let list = self.index.entry(key).or_default();
-            if !list.contains(&entry) {
-                list.push(entry);
-            }
+            add_entry(&mut self.index, key, entry);
             let relaxed = Self::relax(&parsed.core);
             let (rest, size) = without_size(&relaxed);
             self.sizes
                 .entry((rest, variant.clone()))
                 .or_default()
                 .insert(size.unwrap_or_default());
-            if let Some(core) = without_revision(&parsed.core) {
-                let list = self
-                    .revisionless
-                    .entry((core, variant.clone()))
-                    .or_default();
-                if !list.contains(&entry) {
-                    list.push(entry);
-                }
+            if let Some(core) = without_word(&parsed.core, is_revision) {
+                add_entry(&mut self.revisionless, (core, variant.clone()), entry);
             }
             if let Some((core, _)) = without_version(&parsed.core) {
-                let list = self.versionless.entry((core, variant.clone())).or_default();
-                if !list.contains(&entry) {
-                    list.push(entry);
-                }
+                add_entry(&mut self.versionless, (core, variant.clone()), entry);
             }
-            if let Some(core) = Self::without_preview(&parsed.core) {
-                let list = self.previewless.entry((core, variant.clone())).or_default();
-                if !list.contains(&entry) {
-                    list.push(entry);
-                }
+            if let Some(core) = without_word(&parsed.core, |w| w == "preview") {
+                add_entry(&mut self.previewless, (core, variant.clone()), entry);
             }
-            let list = self.relaxed.entry((relaxed, variant)).or_default();
-            if !list.contains(&entry) {
-                list.push(entry);
-            }
+            add_entry(&mut self.relaxed, (relaxed, variant), entry);
             if source.creates_models() {
                 self.vocabulary.extend(parsed.core.iter().cloned());
             }
@@ -468,15 +440,23 @@ fn is_revision(word: &str) -> bool {
     word.len() == 3 && word.starts_with("00") && word.chars().all(|c| c.is_ascii_digit())
 }
 
-/// The core without its revision, if it has one.
-fn without_revision(core: &[String]) -> Option<String> {
-    core.iter().any(|w| is_revision(w)).then(|| {
+/// The core key without the words `drop` picks, when it picks any.
+fn without_word(core: &[String], drop: impl Fn(&str) -> bool) -> Option<String> {
+    core.iter().any(|w| drop(w)).then(|| {
         core.iter()
-            .filter(|w| !is_revision(w))
-            .cloned()
+            .filter(|w| !drop(w))
+            .map(String::as_str)
             .collect::<Vec<_>>()
             .join(" ")
     })
+}
+
+/// Files an entry under a key once.
+fn add_entry(map: &mut HashMap<(String, String), Vec<Entry>>, key: (String, String), entry: Entry) {
+    let list = map.entry(key).or_default();
+    if !list.contains(&entry) {
+        list.push(entry);
+    }
 }
 
 /// The leaderboards with one row per model that a record is a row of: its
@@ -1225,7 +1205,7 @@ fn staged(
                 },
                 // A dated preview is its snapshot under a name without the
                 // word (`kimi-k2-0711-preview`).
-                Reading::Preview => match Builder::without_preview(&parsed.core) {
+                Reading::Preview => match without_word(&parsed.core, |w| w == "preview") {
                     Some(core) if reading.date.is_some_and(|d| d.strong) => {
                         same_snapshot = true;
                         (core, &b.index)
@@ -1267,7 +1247,7 @@ fn staged(
                     }
                     (rest, table)
                 }
-                Reading::Revision => match without_revision(&parsed.core) {
+                Reading::Revision => match without_word(&parsed.core, is_revision) {
                     Some(core) => {
                         held_revision = table.get(&(core.clone(), variant.clone()));
                         (core, &b.index)

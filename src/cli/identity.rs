@@ -10,7 +10,7 @@ use anyhow::Context;
 use super::{emit, open_store};
 use crate::config::Config;
 use crate::domain::{SourceBatch, SourceId, SourceRecord};
-use crate::identity::gold::{Gold, evaluate};
+use crate::identity::gold::{Gold, WrongPair, evaluate};
 use crate::identity::{self, name};
 use crate::refresh;
 
@@ -167,40 +167,40 @@ pub async fn eval(config: Config, args: EvalArgs) -> anyhow::Result<ExitCode> {
             c.fn_
         ));
     }
-    out.push_str(&format!(
-        "\nwrong pairs (first {} of {}):\n",
-        args.show.min(eval.false_positives.len()),
-        eval.false_positives.len()
-    ));
-    for pair in eval.false_positives.iter().take(args.show) {
-        out.push_str(&format!(
-            "  {}:{} ~ {}:{}  (gold {} / {}; both in {})\n",
-            pair.a.source,
-            pair.a.name,
-            pair.b.source,
-            pair.b.name,
+    let list =
+        |out: &mut String, title: &str, pairs: &[WrongPair], why: &dyn Fn(&WrongPair) -> String| {
+            out.push_str(&format!(
+                "\n{title} (first {} of {}):\n",
+                args.show.min(pairs.len()),
+                pairs.len()
+            ));
+            for pair in pairs.iter().take(args.show) {
+                out.push_str(&format!(
+                    "  {}:{} ~ {}:{}  ({})\n",
+                    pair.a.source,
+                    pair.a.name,
+                    pair.b.source,
+                    pair.b.name,
+                    why(pair)
+                ));
+            }
+        };
+    list(&mut out, "wrong pairs", &eval.false_positives, &|pair| {
+        format!(
+            "gold {} / {}; both in {}",
             pair.gold.0,
             pair.gold.1,
             pair.predicted.0.as_deref().unwrap_or("-")
-        ));
-    }
-    out.push_str(&format!(
-        "\nmissed pairs (first {} of {}):\n",
-        args.show.min(eval.false_negatives.len()),
-        eval.false_negatives.len()
-    ));
-    for pair in eval.false_negatives.iter().take(args.show) {
-        out.push_str(&format!(
-            "  {}:{} ~ {}:{}  (gold {}; records {} / {})\n",
-            pair.a.source,
-            pair.a.name,
-            pair.b.source,
-            pair.b.name,
+        )
+    });
+    list(&mut out, "missed pairs", &eval.false_negatives, &|pair| {
+        format!(
+            "gold {}; records {} / {}",
             pair.gold.0,
             pair.predicted.0.as_deref().unwrap_or("none"),
             pair.predicted.1.as_deref().unwrap_or("none")
-        ));
-    }
+        )
+    });
     emit(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -267,7 +267,7 @@ impl Builder {
                 self.vocabulary.extend(parsed.core.iter().cloned());
             }
         }
-        self.boards[model].extend(boards(source, record));
+        self.boards[model].extend(reading.boards.iter().cloned());
         if source.creates_models() {
             let names = std::iter::once(&record.name).chain(record.other_names.iter());
             self.leads.extend(names.filter_map(|n| name::lead_word(n)));
@@ -345,10 +345,12 @@ struct RecordReading {
     name_undated: bool,
     /// The release date the record gives.
     released: Option<chrono::NaiveDate>,
+    /// The one-row-per-model leaderboards the record is a row of (see [`boards`]).
+    boards: Vec<String>,
 }
 
 impl RecordReading {
-    fn of(record: &SourceRecord) -> Self {
+    fn of(source: SourceId, record: &SourceRecord) -> Self {
         let own = name::parse(&record.name);
         let name_undated = own.date.is_none();
         let own_date = own.date;
@@ -392,6 +394,7 @@ impl RecordReading {
             variant,
             date,
             released: record.release_date,
+            boards: boards(source, record),
         }
     }
 
@@ -686,7 +689,7 @@ fn run(
         let mut records: Vec<(&SourceRecord, RecordReading)> = batch
             .records
             .iter()
-            .map(|r| (r, RecordReading::of(r)))
+            .map(|r| (r, RecordReading::of(source, r)))
             .collect();
         records.sort_by(|(x, rx), (y, ry)| {
             (x.alias_of.is_some(), rx.name_undated, &x.name).cmp(&(
@@ -709,7 +712,7 @@ fn run(
                 });
                 continue;
             }
-            if boards(source, record).is_empty() {
+            if reading.boards.is_empty() {
                 deferred.push((record, reading));
                 continue;
             }
@@ -922,7 +925,7 @@ fn decide(
     // A user's leaderboard may list a model in several runs under one
     // spelling (aider's `(diff)` and `(whole)`): there only the loose readings
     // must keep its rows apart.
-    let own_boards = boards(source, record);
+    let own_boards = &reading.boards;
     let allowed = |model: usize, loose: bool| {
         let id = &b.models[model].id;
         let listed_already = (loose || source != SourceId::Custom)
@@ -1116,6 +1119,7 @@ fn alternate_readings(
             date,
             name_undated: reading.name_undated,
             released: reading.released,
+            boards: reading.boards.clone(),
         }
     };
     if let Some((lead, parsed)) = name::without_lead(&record.name) {

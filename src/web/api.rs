@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use super::{AppState, Params, WebError};
+use super::{AppState, Params, WebError, params};
 use crate::export::{self, RankingsDocument};
 use crate::query::{self, QueryContext, RankingQuery};
 
@@ -18,11 +18,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/sources", get(sources))
         .route("/api/v1/methodology", get(methodology))
         .route("/rankings.csv", get(rankings_csv))
-}
-
-fn params(raw: Result<Query<Params>, QueryRejection>) -> Result<Params, WebError> {
-    raw.map(|Query(p)| p)
-        .map_err(|e| WebError::BadRequest(format!("the query string is malformed: {e}")))
 }
 
 async fn rankings(

@@ -159,9 +159,7 @@ async fn compare_page(
     State(state): State<AppState>,
     raw: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let params = raw
-        .map(|Query(p)| p)
-        .map_err(|e| WebError::BadRequest(format!("the query string is malformed: {e}")).page())?;
+    let params = super::params(raw).map_err(WebError::page)?;
     let ids: Vec<String> = params
         .get("ids")
         .map(|s| {

@@ -172,3 +172,11 @@ pub async fn serve(
 }
 
 type Params = HashMap<String, String>;
+
+/// A handler's query string, or a 400 that says what is wrong with it.
+fn params(
+    raw: Result<axum::extract::Query<Params>, axum::extract::rejection::QueryRejection>,
+) -> Result<Params, WebError> {
+    raw.map(|axum::extract::Query(p)| p)
+        .map_err(|e| WebError::BadRequest(format!("the query string is malformed: {e}")))
+}

@@ -339,9 +339,7 @@ async fn rankings_page(
     State(state): State<AppState>,
     raw: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let params = raw
-        .map(|Query(p)| p)
-        .map_err(|e| WebError::BadRequest(format!("the query string is malformed: {e}")).page())?;
+    let params = super::params(raw).map_err(WebError::page)?;
     let rankings = state.rankings();
     let context = QueryContext::of(&rankings, false);
     let auto_benchmarks = context.default_has_benchmarks;

@@ -39,6 +39,9 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
                     current = Some(alias.source);
                 }
                 text.push_str(&format!("  {}\n", alias.name));
+                if !alias.candidates.is_empty() {
+                    text.push_str(&format!("    possible: {}\n", alias.candidates.join(", ")));
+                }
             }
             if !systems.is_empty() {
                 text.push_str(&format!("agent systems, not models ({}):\n", systems.len()));

@@ -14,7 +14,7 @@ pub use custom::{CustomBenchmark, CustomScore, Scale};
 pub use metric::{BENCHMARK_KEYS, Category, Metric};
 pub use model::{
     Alias, Benchmarks, ComponentWeights, Freshness, Model, ModelRow, PerformanceTier, Rankings,
-    WeightsError,
+    Unmatched, WeightsError,
 };
 pub use source::{
     FetchOrigin, Observation, SourceBatch, SourceId, SourceRecord, SourceStatus, SourceStatusKind,

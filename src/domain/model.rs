@@ -26,7 +26,23 @@ pub struct Model {
     pub release_date: Option<NaiveDate>,
     /// The model this one is a variant of (reasoning effort, thinking).
     pub base_model_id: Option<String>,
+    /// The model line: the plain model with its dated snapshots and its
+    /// configuration variants share one line id.
+    #[serde(default)]
+    pub line_id: Option<String>,
     pub aliases: Vec<Alias>,
+}
+
+/// A source name that matched no model, with the models it might be (when
+/// the evidence did not settle between them). One `[[pin]]` in the
+/// overrides file settles it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Unmatched {
+    pub source: SourceId,
+    pub name: String,
+    /// Ids of the models the name might denote; empty when none fits.
+    #[serde(default)]
+    pub candidates: Vec<String>,
 }
 
 /// The model's speed tier from its median time to first token.

@@ -258,6 +258,7 @@ mod tests {
             open_weights: None,
             release_date: None,
             base_model_id: None,
+            line_id: None,
             aliases,
         }
     }

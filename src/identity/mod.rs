@@ -26,7 +26,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub use overrides::{Overrides, OverridesError};
 
-use crate::domain::{Alias, Model, SourceBatch, SourceId, SourceRecord};
+use crate::domain::{Alias, Model, SourceBatch, SourceId, SourceRecord, Unmatched};
 use name::{NameDate, ParsedName};
 
 /// The outcome of resolving every record of every batch.
@@ -37,7 +37,7 @@ pub struct Resolution {
     /// The model each record (by source and primary name) belongs to.
     pub assignment: HashMap<(SourceId, String), String>,
     /// Names that matched no model and could not create one.
-    pub unmatched: Vec<Alias>,
+    pub unmatched: Vec<Unmatched>,
     /// Agent systems, which are listed but never joined to a model.
     pub systems: Vec<Alias>,
 }
@@ -318,6 +318,7 @@ impl Builder {
             open_weights: None,
             release_date: None,
             base_model_id: None,
+            line_id: None,
             aliases: Vec::new(),
         });
         let core = reading
@@ -800,7 +801,7 @@ fn run(
 struct State {
     b: Builder,
     assignment: HashMap<(SourceId, String), usize>,
-    unmatched: Vec<Alias>,
+    unmatched: Vec<Unmatched>,
     systems: Vec<Alias>,
     watched: Option<Decision>,
 }
@@ -841,9 +842,10 @@ impl State {
             self.watched = Some(decision);
         }
         let Some(model) = model else {
-            self.unmatched.push(Alias {
+            self.unmatched.push(Unmatched {
                 source,
                 name: record.name.clone(),
+                candidates: Vec::new(),
             });
             return;
         };
@@ -1589,9 +1591,10 @@ mod tests {
         );
         assert_eq!(
             resolution.unmatched,
-            vec![Alias {
+            vec![Unmatched {
                 source: SourceId::LiteLlm,
-                name: "nobody/else".into()
+                name: "nobody/else".into(),
+                candidates: Vec::new(),
             }]
         );
     }

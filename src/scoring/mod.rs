@@ -340,6 +340,7 @@ mod tests {
             open_weights: None,
             release_date: None,
             base_model_id: None,
+            line_id: None,
             aliases: vec![],
         };
         let mut r = row_for(&model, &[], &[], &CompositeSettings::default());

@@ -14,7 +14,7 @@ pub use sqlite::SqliteStore;
 
 use crate::domain::{
     Alias, CustomBenchmark, CustomScore, Model, Rankings, SourceBatch, SourceId, SourceStatus,
-    SourceStatusKind,
+    SourceStatusKind, Unmatched,
 };
 use crate::sources::Validator;
 
@@ -69,7 +69,7 @@ pub struct RefreshWrite {
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     pub models: Vec<Model>,
-    pub unmatched: Vec<Alias>,
+    pub unmatched: Vec<Unmatched>,
     pub systems: Vec<Alias>,
     pub rankings: Rankings,
 }
@@ -95,8 +95,9 @@ pub trait Store: Send + Sync {
     /// Every known source's latest status (never-attempted sources included).
     async fn source_statuses(&self) -> Result<Vec<SourceStatus>, StoreError>;
 
-    /// Names that matched no model in the latest resolution.
-    async fn unmatched(&self) -> Result<Vec<Alias>, StoreError>;
+    /// Names that matched no model in the latest resolution, with their
+    /// candidate models.
+    async fn unmatched(&self) -> Result<Vec<Unmatched>, StoreError>;
 
     /// Agent systems listed by the latest resolution.
     async fn systems(&self) -> Result<Vec<Alias>, StoreError>;

@@ -15,7 +15,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use super::{Catalogue, HistoryPoint, Provenance, RefreshWrite, Store, StoreError};
 use crate::domain::{
     Alias, CustomBenchmark, CustomScore, ModelRow, Observation, Rankings, SourceBatch, SourceId,
-    SourceRecord, SourceStatus, SourceStatusKind,
+    SourceRecord, SourceStatus, SourceStatusKind, Unmatched,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -301,9 +301,24 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    async fn unmatched(&self) -> Result<Vec<Alias>, StoreError> {
-        self.names("SELECT source, name FROM unmatched_names ORDER BY source, name")
-            .await
+    async fn unmatched(&self) -> Result<Vec<Unmatched>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT source, name, candidates FROM unmatched_names ORDER BY source, name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let source: String = r.try_get("source")?;
+                let candidates: String = r.try_get("candidates")?;
+                Ok(Unmatched {
+                    source: parse_source(&source)?,
+                    name: r.try_get("name")?,
+                    candidates: serde_json::from_str(&candidates)
+                        .map_err(|e| StoreError::Corrupt(format!("unmatched candidates: {e}")))?,
+                })
+            })
+            .collect()
     }
 
     async fn systems(&self) -> Result<Vec<Alias>, StoreError> {
@@ -628,7 +643,7 @@ async fn replace_catalogue(
     for chunk in catalogue.models.chunks(CHUNK) {
         let mut upsert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO models (id, name, creator, open_weights, release_date, base_model_id, \
-             first_seen_run_id) ",
+             line_id, first_seen_run_id) ",
         );
         upsert.push_values(chunk, |mut row, model| {
             row.push_bind(&model.id)
@@ -637,12 +652,13 @@ async fn replace_catalogue(
                 .push_bind(model.open_weights)
                 .push_bind(model.release_date)
                 .push_bind(&model.base_model_id)
+                .push_bind(&model.line_id)
                 .push_bind(run_id);
         });
         upsert.push(
             " ON CONFLICT(id) DO UPDATE SET name = excluded.name, creator = excluded.creator, \
              open_weights = excluded.open_weights, release_date = excluded.release_date, \
-             base_model_id = excluded.base_model_id",
+             base_model_id = excluded.base_model_id, line_id = excluded.line_id",
         );
         upsert.build().execute(&mut **tx).await?;
     }
@@ -661,19 +677,30 @@ async fn replace_catalogue(
         });
         insert.build().execute(&mut **tx).await?;
     }
-    for (table, names) in [
-        ("unmatched_names", &catalogue.unmatched),
-        ("system_names", &catalogue.systems),
-    ] {
-        for chunk in names.chunks(CHUNK) {
-            let mut insert = QueryBuilder::<Sqlite>::new(format!(
-                "INSERT OR IGNORE INTO {table} (source, name) "
-            ));
-            insert.push_values(chunk, |mut row, alias| {
-                row.push_bind(alias.source.as_str()).push_bind(&alias.name);
-            });
-            insert.build().execute(&mut **tx).await?;
-        }
+    let unmatched: Vec<(&Unmatched, String)> = catalogue
+        .unmatched
+        .iter()
+        .map(|u| serde_json::to_string(&u.candidates).map(|json| (u, json)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    for chunk in unmatched.chunks(CHUNK) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT OR IGNORE INTO unmatched_names (source, name, candidates) ",
+        );
+        insert.push_values(chunk, |mut row, (name, candidates)| {
+            row.push_bind(name.source.as_str())
+                .push_bind(&name.name)
+                .push_bind(candidates.as_str());
+        });
+        insert.build().execute(&mut **tx).await?;
+    }
+    for chunk in catalogue.systems.chunks(CHUNK) {
+        let mut insert =
+            QueryBuilder::<Sqlite>::new("INSERT OR IGNORE INTO system_names (source, name) ");
+        insert.push_values(chunk, |mut row, alias| {
+            row.push_bind(alias.source.as_str()).push_bind(&alias.name);
+        });
+        insert.build().execute(&mut **tx).await?;
     }
     let rows: Vec<(&ModelRow, String)> = catalogue
         .rankings

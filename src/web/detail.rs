@@ -399,7 +399,10 @@ async fn sources_page(State(state): State<AppState>) -> Result<Response, WebErro
             unmatched: unmatched
                 .iter()
                 .filter(|a| a.source == s.source)
-                .map(|a| a.name.clone())
+                .map(|a| match a.candidates.as_slice() {
+                    [] => a.name.clone(),
+                    some => format!("{} (possible: {})", a.name, some.join(", ")),
+                })
                 .collect(),
         })
         .collect();

@@ -10,8 +10,8 @@ use anyhow::Context;
 use super::{emit, open_store};
 use crate::config::Config;
 use crate::domain::{SourceBatch, SourceId, SourceRecord};
-use crate::identity::gold::{Gold, WrongPair, evaluate};
-use crate::identity::{self, name};
+use crate::identity::gold::{Counts, Gold, WrongPair, evaluate};
+use crate::identity::{self, holdout, name};
 use crate::refresh;
 
 #[derive(Debug, clap::Args)]
@@ -32,6 +32,14 @@ pub struct EvalArgs {
     /// How many wrong pairs of each kind to list.
     #[arg(long, default_value_t = 20)]
     show: usize,
+    /// Only pairs among the sources a ranking rests on (benchmarks,
+    /// OpenRouter, Artificial Analysis) in the wrong and missed lists.
+    #[arg(long)]
+    core: bool,
+    /// Also leave out each leaderboard in turn and import its names as a
+    /// user's leaderboard, spelled three ways: how names never seen fare.
+    #[arg(long)]
+    holdout: bool,
 }
 
 pub async fn resolve(config: Config, args: ResolveArgs) -> anyhow::Result<ExitCode> {
@@ -148,25 +156,58 @@ pub async fn eval(config: Config, args: EvalArgs) -> anyhow::Result<ExitCode> {
     );
     let resolution = identity::resolve_with(&batches, &config.overrides);
     let eval = evaluate(&gold, &resolution.models);
-    let mut out = format!(
-        "pairwise precision {:.4}  recall {:.4}  (TP {}, FP {}, FN {}; {} gold aliases not emitted, counted as singletons)\n\nby kind of source pair:\n",
-        eval.total.precision(),
-        eval.total.recall(),
-        eval.total.tp,
-        eval.total.fp,
-        eval.total.fn_,
-        eval.missing.len()
-    );
-    for ((a, b), c) in &eval.by_kind {
-        out.push_str(&format!(
-            "  {a:>18} × {b:<18} precision {:.4} recall {:.4}  (TP {}, FP {}, FN {})\n",
+    let figure = |c: &Counts| {
+        format!(
+            "precision {:.4} recall {:.4}  (TP {}, FP {}, FN {})",
             c.precision(),
             c.recall(),
             c.tp,
             c.fp,
             c.fn_
-        ));
+        )
+    };
+    let mut out = format!(
+        "core (benchmarks, OpenRouter, Artificial Analysis): {}\nall pairs: {}; {} gold aliases not emitted, counted as singletons\n\nby kind of source pair:\n",
+        figure(&eval.core),
+        figure(&eval.total),
+        eval.missing.len()
+    );
+    for ((a, b), c) in &eval.by_kind {
+        out.push_str(&format!("  {a:>18} × {b:<18} {}\n", figure(c)));
     }
+    out.push_str("\ncore, by source pair:\n");
+    for ((a, b), c) in &eval.by_source {
+        let price_list = |s: &str| s == "litellm" || s == "modelsdev";
+        if !price_list(a) && !price_list(b) {
+            out.push_str(&format!("  {a:>18} × {b:<18} {}\n", figure(c)));
+        }
+    }
+    if args.holdout {
+        out.push_str(
+            "\nleft out and imported as a user's leaderboard (pairs with its names; names no other source has, attached):\n",
+        );
+        for board in holdout::BOARDS {
+            for style in holdout::Style::ALL {
+                let h = holdout::holdout(&batches, &gold, &config.overrides, board, style);
+                out.push_str(&format!(
+                    "  {:>13} {:<9} {}; unknown attached {}/{}\n",
+                    board.as_str(),
+                    style.as_str(),
+                    figure(&h.counts),
+                    h.unknown_attached,
+                    h.unknown
+                ));
+                for (name, model) in h.attached.iter().take(args.show) {
+                    out.push_str(&format!("      {name} → {model}\n"));
+                }
+            }
+        }
+    }
+    let keep = |pair: &&WrongPair| !args.core || is_core_pair(pair);
+    let false_positives: Vec<WrongPair> =
+        eval.false_positives.iter().filter(keep).cloned().collect();
+    let false_negatives: Vec<WrongPair> =
+        eval.false_negatives.iter().filter(keep).cloned().collect();
     let list =
         |out: &mut String, title: &str, pairs: &[WrongPair], why: &dyn Fn(&WrongPair) -> String| {
             out.push_str(&format!(
@@ -185,7 +226,7 @@ pub async fn eval(config: Config, args: EvalArgs) -> anyhow::Result<ExitCode> {
                 ));
             }
         };
-    list(&mut out, "wrong pairs", &eval.false_positives, &|pair| {
+    list(&mut out, "wrong pairs", &false_positives, &|pair| {
         format!(
             "gold {} / {}; both in {}",
             pair.gold.0,
@@ -193,7 +234,7 @@ pub async fn eval(config: Config, args: EvalArgs) -> anyhow::Result<ExitCode> {
             pair.predicted.0.as_deref().unwrap_or("-")
         )
     });
-    list(&mut out, "missed pairs", &eval.false_negatives, &|pair| {
+    list(&mut out, "missed pairs", &false_negatives, &|pair| {
         format!(
             "gold {}; records {} / {}",
             pair.gold.0,
@@ -203,4 +244,9 @@ pub async fn eval(config: Config, args: EvalArgs) -> anyhow::Result<ExitCode> {
     });
     emit(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn is_core_pair(pair: &WrongPair) -> bool {
+    let core = |s: SourceId| !matches!(s, SourceId::LiteLlm | SourceId::ModelsDev);
+    core(pair.a.source) && core(pair.b.source)
 }

@@ -133,8 +133,15 @@ pub struct WrongPair {
 #[derive(Debug, Clone, Default)]
 pub struct Evaluation {
     pub total: Counts,
+    /// Pairs among the sources a ranking rests on: the benchmarks (the
+    /// user's own included), OpenRouter and Artificial Analysis. Price lists
+    /// dominate the total (tens of thousands of pairs); this figure does not
+    /// let them.
+    pub core: Counts,
     /// Counts by kind of source pair (`benchmark × openrouter`, …).
     pub by_kind: BTreeMap<(String, String), Counts>,
+    /// Counts by source pair (`aider × openrouter`, …).
+    pub by_source: BTreeMap<(String, String), Counts>,
     pub false_positives: Vec<WrongPair>,
     pub false_negatives: Vec<WrongPair>,
     /// Gold aliases the program emitted no record for.
@@ -154,11 +161,36 @@ fn kind(source: SourceId) -> &'static str {
 }
 
 fn kind_pair(a: &Alias, b: &Alias) -> (String, String) {
-    let (x, y) = (kind(a.source), kind(b.source));
+    ordered(kind(a.source), kind(b.source))
+}
+
+fn source_pair(a: &Alias, b: &Alias) -> (String, String) {
+    ordered(a.source.as_str(), b.source.as_str())
+}
+
+fn ordered(x: &str, y: &str) -> (String, String) {
     if x <= y {
         (x.to_string(), y.to_string())
     } else {
         (y.to_string(), x.to_string())
+    }
+}
+
+/// Whether a pair of aliases is among the sources a ranking rests on.
+fn is_core(a: &Alias, b: &Alias) -> bool {
+    let core = |s: SourceId| !matches!(s, SourceId::LiteLlm | SourceId::ModelsDev);
+    core(a.source) && core(b.source)
+}
+
+impl Evaluation {
+    /// Adds one scored pair to every tally it belongs to.
+    fn count(&mut self, a: &Alias, b: &Alias, add: impl Fn(&mut Counts)) {
+        add(&mut self.total);
+        if is_core(a, b) {
+            add(&mut self.core);
+        }
+        add(self.by_kind.entry(kind_pair(a, b)).or_default());
+        add(self.by_source.entry(source_pair(a, b)).or_default());
     }
 }
 
@@ -189,13 +221,10 @@ pub fn evaluate(gold: &Gold, models: &[Model]) -> Evaluation {
             for b in &cluster.same[i + 1..] {
                 let hit =
                     matches!((predicted.get(a), predicted.get(b)), (Some(x), Some(y)) if x == y);
-                let counts = eval.by_kind.entry(kind_pair(a, b)).or_default();
                 if hit {
-                    counts.tp += 1;
-                    eval.total.tp += 1;
+                    eval.count(a, b, |c| c.tp += 1);
                 } else {
-                    counts.fn_ += 1;
-                    eval.total.fn_ += 1;
+                    eval.count(a, b, |c| c.fn_ += 1);
                     eval.false_negatives.push(WrongPair {
                         a: a.clone(),
                         b: b.clone(),
@@ -225,8 +254,7 @@ pub fn evaluate(gold: &Gold, models: &[Model]) -> Evaluation {
                 {
                     continue;
                 }
-                eval.total.fp += 1;
-                eval.by_kind.entry(kind_pair(a, b)).or_default().fp += 1;
+                eval.count(a, b, |c| c.fp += 1);
                 eval.false_positives.push(WrongPair {
                     a: (*a).clone(),
                     b: (*b).clone(),

@@ -1,0 +1,299 @@
+//! The decision for one record: a pin, a route, an exact id, then the
+//! reading stages, and for price lists their gateways' spellings.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::Overrides;
+use super::candidates::near;
+use super::explain::{Decision, Notes};
+use super::index::{EntryDate, Index};
+use super::name::{self, ParsedName};
+use super::reading::RecordReading;
+use super::stages::staged;
+use crate::domain::{SourceId, SourceRecord};
+
+/// Which stages a pass runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pass {
+    /// Up to `parsed`: the name as written.
+    AsWritten,
+    /// Every stage.
+    Loosely,
+}
+
+/// Runs the stages for one record.
+pub(super) fn decide(
+    b: &Index,
+    assignment: &HashMap<(SourceId, String), usize>,
+    overrides: &Overrides,
+    source: SourceId,
+    record: &SourceRecord,
+    reading: &RecordReading,
+    (pass, explain): (Pass, bool),
+) -> Decision {
+    let mut notes = Notes::new(explain);
+    let names: Vec<&String> = std::iter::once(&record.name)
+        .chain(record.other_names.iter())
+        .collect();
+    for (parsed, _) in &reading.spellings {
+        notes.add(|| {
+            format!(
+                "read: core `{}`, date {}, variant {}",
+                parsed.core_key(),
+                parsed.date.map_or("none".to_string(), |d| d.to_string()),
+                if parsed.variant.is_empty() {
+                    "none".to_string()
+                } else {
+                    parsed.variant_key()
+                },
+            )
+        });
+    }
+    if let Some(model) = names.iter().find_map(|n| overrides.pinned(source, n)) {
+        notes.add(|| format!("the overrides file pins it to `{model}`"));
+        return Decision {
+            stage: "pin",
+            model: Some(model.to_string()),
+            notes: notes.lines,
+        };
+    }
+    // A leaderboard lists a model once: a model that already holds another
+    // of its rows is another model.
+    // A user's leaderboard may list a model in several runs under one
+    // spelling (aider's `(diff)` and `(whole)`): there only the loose readings
+    // must keep its rows apart.
+    let own_boards = &reading.boards;
+    let allowed = |model: usize, loose: bool| {
+        let id = &b.models[model].id;
+        let listed_already = (loose || source != SourceId::Custom)
+            && own_boards
+                .iter()
+                .any(|board| b.boards[model].contains(board));
+        !listed_already && !names.iter().any(|n| overrides.forbids(source, n, id))
+    };
+    let id_of = |m: usize| b.models[m].id.clone();
+
+    if let Some(target) = &record.alias_of
+        && let Some(model) = assignment.get(&(source, target.clone()))
+    {
+        notes.add(|| format!("the source says it routes to `{target}`"));
+        return Decision {
+            stage: "route",
+            model: Some(id_of(*model)),
+            notes: notes.lines,
+        };
+    }
+
+    if source == SourceId::OpenRouter {
+        // Catalogue entries are distinct listings: only the same canonical
+        // slug makes two of them one model.
+        // An id whose own snapshot date differs from its slug's names another
+        // snapshot (`…-preview-05-06` listed under `…-preview-03-25`).
+        let own_date = reading.spellings.first().and_then(|(p, _)| p.date);
+        let same_slug = record
+            .canonical_slug
+            .as_ref()
+            .filter(|slug| {
+                own_date
+                    .zip(name::parse(slug).date)
+                    .is_none_or(|(own, label)| own.agrees(&label))
+            })
+            .and_then(|slug| b.exact.get(&slug.to_lowercase()))
+            .filter(|models| models.len() == 1)
+            .and_then(|models| models.iter().next().copied());
+        if let Some(model) = same_slug {
+            notes.add(|| "another catalogue entry has the same canonical slug".to_string());
+            return Decision {
+                stage: "exact id",
+                model: Some(id_of(model)),
+                notes: notes.lines,
+            };
+        }
+        // An undated listing created when its one dated sibling's snapshot
+        // came out names that snapshot (`openai/gpt-4o-mini` listed with
+        // `…-2024-07-18`); one listed months apart is another release.
+        if reading.date.is_none_or(|d| !d.strong)
+            && let Some(listed) = record.release_date
+            && let Some((parsed, _)) = reading.spellings.first()
+            && let Some(entries) = b.index.get(&(parsed.core_key(), reading.variant_key()))
+        {
+            let dated: BTreeSet<usize> = entries
+                .iter()
+                .filter(|(_, d)| d.is_some_and(|d| d.strong))
+                .map(|(m, _)| *m)
+                .collect();
+            let near_listing: Vec<usize> = entries
+                .iter()
+                .filter(|(_, d)| {
+                    d.is_some_and(|d| d.strong && d.date.year.is_some() && near(&d.date, listed))
+                })
+                .map(|(m, _)| *m)
+                .collect();
+            if dated.len() == 1 && near_listing.first().is_some_and(|m| dated.contains(m)) {
+                let model = near_listing[0];
+                notes.add(|| {
+                    format!(
+                        "an undated listing created with its only dated sibling `{}`",
+                        id_of(model)
+                    )
+                });
+                return Decision {
+                    stage: "exact id",
+                    model: Some(id_of(model)),
+                    notes: notes.lines,
+                };
+            }
+        }
+        notes.add(|| "a catalogue entry of its own".to_string());
+        return Decision {
+            stage: "no match",
+            model: None,
+            notes: notes.lines,
+        };
+    }
+    {
+        let mut found = BTreeSet::new();
+        for name in &names {
+            let lower = name.to_lowercase();
+            let segments: Vec<&str> = lower.split('/').collect();
+            for k in 1..=segments.len().min(3) {
+                let tail = segments[segments.len() - k..].join("/");
+                if !tail.contains('/') {
+                    continue;
+                }
+                if let Some(models) = b.exact.get(&tail) {
+                    found.extend(models.iter().copied().filter(|m| allowed(*m, false)));
+                }
+            }
+        }
+        // An exact id names one snapshot; a variant name must still state the same variant.
+        found.retain(|m| b.shape[*m].2 == reading.variant_key());
+        if found.len() == 1 {
+            let model = found.into_iter().next().unwrap_or_default();
+            notes.add(|| format!("its name contains the known id of `{}`", id_of(model)));
+            return Decision {
+                stage: "exact id",
+                model: Some(id_of(model)),
+                notes: notes.lines,
+            };
+        }
+        if found.len() > 1 {
+            notes.add(|| format!("known ids of {} models; no exact-id match", found.len()));
+        }
+    }
+
+    if let Some((stage, model)) = staged(b, reading, &allowed, &mut notes, "", pass) {
+        return Decision {
+            stage,
+            model: Some(id_of(model)),
+            notes: notes.lines,
+        };
+    }
+    // Price lists name gateways' products: try the id without a gateway's
+    // word in front, or with the provider's family word when the id has none
+    // (`kimi-for-coding/k2p6`).
+    if !source.creates_models() && pass == Pass::Loosely {
+        for alternate in alternate_readings(b, record, reading) {
+            if let Some((stage, model)) = staged(
+                b,
+                &alternate.reading,
+                &allowed,
+                &mut notes,
+                alternate.why,
+                pass,
+            ) {
+                return Decision {
+                    stage,
+                    model: Some(id_of(model)),
+                    notes: notes.lines,
+                };
+            }
+        }
+    }
+    Decision {
+        stage: "no match",
+        model: None,
+        notes: notes.lines,
+    }
+}
+
+/// Another way to read a price list's id.
+pub(super) struct Alternate {
+    pub(super) why: &'static str,
+    pub(super) reading: RecordReading,
+}
+
+pub(super) fn alternate_readings(
+    b: &Index,
+    record: &SourceRecord,
+    reading: &RecordReading,
+) -> Vec<Alternate> {
+    let mut out = Vec::new();
+    let provider_words: Vec<String> = record
+        .name
+        .split_once('/')
+        .filter(|_| !record.name.contains(' '))
+        .map(|(provider, _)| {
+            provider
+                .split(['-', '_', '.'])
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .unwrap_or_default();
+    let with = |parsed: ParsedName| {
+        let mut variant = reading.variant.clone();
+        variant.extend(parsed.variant.iter().cloned());
+        let date = parsed
+            .date
+            .map(|date| EntryDate {
+                date,
+                strong: !parsed.date_is_remark,
+            })
+            .or(reading.date);
+        RecordReading {
+            spellings: vec![(parsed, false)],
+            variant,
+            date,
+            name_undated: reading.name_undated,
+            released: reading.released,
+            boards: reading.boards.clone(),
+        }
+    };
+    if let Some((lead, parsed)) = name::without_lead(&record.name) {
+        // The word dropped must not begin models' names (a gateway's:
+        // `azure`, `umans`, `cerebras`), or be the provider's own name
+        // repeated (`gemini/gemini-gemma-2-27b-it`). And the id must sit
+        // right under its provider: under an owner's path the first word
+        // names a fine-tune (`EVA-UNIT-01/EVA-Qwen2.5-32B`).
+        let gateway = (!b.leads.contains(&lead) || provider_words.first() == Some(&lead))
+            && record.name.matches('/').count() <= 1;
+        // What is left must still name a model family (`o1`, `glm`), not
+        // only a size or a number.
+        let names_a_model = parsed.core.iter().any(|w| {
+            b.vocabulary.contains(w)
+                && w.chars().any(|c| c.is_ascii_alphabetic())
+                && !w.ends_with('b')
+        });
+        if gateway && names_a_model {
+            out.push(Alternate {
+                why: "without the gateway's word: ",
+                reading: with(parsed),
+            });
+        }
+    }
+    if let Some(family) = provider_words.first()
+        && b.vocabulary.contains(family)
+        && name::is_family_word(family)
+        && reading
+            .spellings
+            .iter()
+            .all(|(p, _)| !p.core.iter().any(|w| name::is_family_word(w)))
+        && let Some((_, key)) = record.name.rsplit_once('/')
+    {
+        out.push(Alternate {
+            why: "with the provider's family word: ",
+            reading: with(name::parse(&format!("{family}-{key}"))),
+        });
+    }
+    out
+}

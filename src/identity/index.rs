@@ -1,0 +1,256 @@
+//! What the resolver knows so far: the models made, and the keys under
+//! which each can be found (its names read as written, and read loosely).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::keys::{
+    HOST_EDITIONS, SOFT_WORDS, is_active_size, is_expert_count, is_revision, is_size, without_size,
+    without_version, without_word,
+};
+use super::name::{self, NameDate};
+use super::naming::{display_name, guess_creator, model_id_for};
+use super::reading::RecordReading;
+use crate::domain::{Alias, Model, SourceId, SourceRecord};
+
+/// A date an index entry carries, and how much it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct EntryDate {
+    pub(super) date: NameDate,
+    /// Strong: part of the model's own name (`-20241022`, `-0324`). Weak: a
+    /// listing label (OpenRouter's canonical slug) or a month remark, which
+    /// may differ from the snapshot by days.
+    pub(super) strong: bool,
+}
+
+pub(super) type Entry = (usize, Option<EntryDate>);
+
+pub(super) struct Index {
+    pub(super) models: Vec<Model>,
+    pub(super) by_id: HashMap<String, usize>,
+    /// (core, variant) → (model, date of that name).
+    pub(super) index: HashMap<(String, String), Vec<Entry>>,
+    /// The same with soft words removed from the core.
+    pub(super) relaxed: HashMap<(String, String), Vec<Entry>>,
+    /// Lowercased exact ids → models (two models under one id: ambiguous).
+    pub(super) exact: HashMap<String, BTreeSet<usize>>,
+    /// Each model's plain (core, date) and variant, to link variants to bases.
+    pub(super) shape: Vec<(String, Option<EntryDate>, String)>,
+    /// Names that say `preview`, found under their words without it.
+    pub(super) previewless: HashMap<(String, String), Vec<Entry>>,
+    /// The parameter sizes (`12b`; `""` for none) each family's names state,
+    /// by relaxed core without the size.
+    pub(super) sizes: HashMap<(String, String), BTreeSet<String>>,
+    /// Names with a revision (`-001`), found under their other words.
+    pub(super) revisionless: HashMap<(String, String), Vec<Entry>>,
+    /// Names with one version number, found under their other words
+    /// (`Devstral 2` under `devstral`).
+    pub(super) versionless: HashMap<(String, String), Vec<Entry>>,
+    /// Every word of the names of models the sources created.
+    pub(super) vocabulary: HashSet<String>,
+    /// The first word of each of those names, as written.
+    pub(super) leads: HashSet<String>,
+    /// Every core key of a released (not preview) model, whatever its variant.
+    pub(super) cores: HashSet<String>,
+    /// Each model's release dates, as each of its sources gives it.
+    pub(super) released: Vec<Vec<chrono::NaiveDate>>,
+    /// The leaderboards each model holds a row of (see [`boards`]).
+    pub(super) boards: Vec<BTreeSet<String>>,
+}
+
+impl Index {
+    pub(super) fn new() -> Self {
+        Index {
+            models: Vec::new(),
+            by_id: HashMap::new(),
+            index: HashMap::new(),
+            relaxed: HashMap::new(),
+            exact: HashMap::new(),
+            shape: Vec::new(),
+            previewless: HashMap::new(),
+            versionless: HashMap::new(),
+            sizes: HashMap::new(),
+            revisionless: HashMap::new(),
+            vocabulary: HashSet::new(),
+            leads: HashSet::new(),
+            cores: HashSet::new(),
+            released: Vec::new(),
+            boards: Vec::new(),
+        }
+    }
+
+    /// The core without the words that often differ between two names of
+    /// one model: soft words, `0.x` versions, expert counts (`16e`) and
+    /// active parameters (`a12b`), which a name may leave out.
+    pub(super) fn relax(core: &[String]) -> String {
+        // A host's edition of an open model of a stated size (Groq's
+        // `llama-3.1-8b-instant`) is that model; `claude-instant` is not.
+        let sized = core.iter().any(|w| is_size(w));
+        core.iter()
+            .filter(|w| {
+                let soft = SOFT_WORDS.contains(&w.as_str())
+                    || (sized && HOST_EDITIONS.contains(&w.as_str()))
+                    || w.starts_with("0.")
+                    || is_expert_count(w)
+                    || is_active_size(w);
+                !soft
+            })
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Records where `model` can be found from now on.
+    pub(super) fn learn(
+        &mut self,
+        model: usize,
+        source: SourceId,
+        record: &SourceRecord,
+        reading: &RecordReading,
+    ) {
+        // A record any of whose names says `preview` is a preview, whatever
+        // its other names leave out (AA's slug `gemini-3-flash`).
+        let is_preview = reading
+            .spellings
+            .iter()
+            .any(|(p, _)| p.core.iter().any(|w| w == "preview"));
+        for (parsed, weak) in &reading.spellings {
+            let variant = reading.variant_key();
+            // Each name is found under its own date: an undated name is the
+            // model's plain name ("the first release").
+            // An undated name of a record whose other name states the
+            // snapshot (AA's slug `deepseek-r1` of "DeepSeek R1 0528") is that
+            // snapshot's name, not a plain one.
+            let own = parsed.date.map(|date| EntryDate {
+                date,
+                strong: !weak && !parsed.date_is_remark,
+            });
+            let entry = (model, own.or(reading.date.filter(|d| d.strong)));
+            let key = (parsed.core_key(), variant.clone());
+            if !is_preview {
+                self.cores.insert(key.0.clone());
+            }
+            add_entry(&mut self.index, key, entry);
+            let relaxed = Self::relax(&parsed.core);
+            let (rest, size) = without_size(&relaxed);
+            self.sizes
+                .entry((rest, variant.clone()))
+                .or_default()
+                .insert(size.unwrap_or_default());
+            if let Some(core) = without_word(&parsed.core, is_revision) {
+                add_entry(&mut self.revisionless, (core, variant.clone()), entry);
+            }
+            if let Some((core, _)) = without_version(&parsed.core) {
+                add_entry(&mut self.versionless, (core, variant.clone()), entry);
+            }
+            if let Some(core) = without_word(&parsed.core, |w| w == "preview") {
+                add_entry(&mut self.previewless, (core, variant.clone()), entry);
+            }
+            add_entry(&mut self.relaxed, (relaxed, variant), entry);
+            if source.creates_models() {
+                self.vocabulary.extend(parsed.core.iter().cloned());
+            }
+        }
+        self.boards[model].extend(reading.boards.iter().cloned());
+        if source.creates_models() {
+            let names = std::iter::once(&record.name).chain(record.other_names.iter());
+            self.leads.extend(names.filter_map(|n| name::lead_word(n)));
+        }
+        if let Some(date) = record.release_date
+            && source != SourceId::ModelsDev
+            && !self.released[model].contains(&date)
+        {
+            self.released[model].push(date);
+        }
+        if source == SourceId::OpenRouter || source == SourceId::Custom {
+            for id in std::iter::once(&record.name).chain(record.canonical_slug.iter()) {
+                self.exact
+                    .entry(id.to_lowercase())
+                    .or_default()
+                    .insert(model);
+            }
+        }
+        if let Some(hf) = &record.hugging_face_id {
+            self.exact
+                .entry(hf.to_lowercase())
+                .or_default()
+                .insert(model);
+        }
+    }
+
+    pub(super) fn add_model(
+        &mut self,
+        source: SourceId,
+        record: &SourceRecord,
+        reading: &RecordReading,
+    ) -> usize {
+        let base = model_id_for(record, reading);
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.by_id.contains_key(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        let index = self.models.len();
+        self.models.push(Model {
+            id: id.clone(),
+            name: display_name(source, record),
+            creator: record
+                .creator
+                .clone()
+                .or_else(|| guess_creator(&reading.spellings)),
+            open_weights: None,
+            release_date: None,
+            base_model_id: None,
+            line_id: None,
+            aliases: Vec::new(),
+        });
+        let core = reading
+            .spellings
+            .first()
+            .map(|(p, _)| p.core_key())
+            .unwrap_or_default();
+        self.shape.push((core, reading.date, reading.variant_key()));
+        self.released.push(Vec::new());
+        self.boards.push(BTreeSet::new());
+        self.by_id.insert(id, index);
+        index
+    }
+}
+
+/// Files an entry under a key once.
+pub(super) fn add_entry(
+    map: &mut HashMap<(String, String), Vec<Entry>>,
+    key: (String, String),
+    entry: Entry,
+) {
+    let list = map.entry(key).or_default();
+    if !list.contains(&entry) {
+        list.push(entry);
+    }
+}
+
+pub(super) fn merge_into(model: &mut Model, source: SourceId, record: &SourceRecord) {
+    model.aliases.push(Alias {
+        source,
+        name: record.name.clone(),
+    });
+    for other in &record.other_names {
+        model.aliases.push(Alias {
+            source,
+            name: other.clone(),
+        });
+    }
+    if let Some(flag) = record.open_weights
+        && (model.open_weights.is_none() || flag)
+    {
+        model.open_weights = Some(flag);
+    }
+    if let Some(date) = record.release_date
+        && source != SourceId::ModelsDev
+    {
+        model.release_date = Some(model.release_date.map_or(date, |d| d.min(date)));
+    }
+    if model.creator.is_none() {
+        model.creator = record.creator.clone();
+    }
+}

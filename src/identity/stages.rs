@@ -1,0 +1,242 @@
+//! The reading stages: a record's names looked up as written, then read
+//! more loosely, stage by stage; the first stage where a model fits decides.
+
+use std::collections::BTreeSet;
+
+use super::candidates::{candidates, near};
+use super::decide::Pass;
+use super::explain::Notes;
+use super::index::{Entry, EntryDate, Index};
+use super::keys::{is_revision, unsqueeze, without_size, without_version, without_word};
+use super::reading::{Reading, RecordReading};
+
+/// What the reading stages make of a record's names.
+pub(super) fn staged(
+    b: &Index,
+    reading: &RecordReading,
+    allowed: &dyn Fn(usize, bool) -> bool,
+    notes: &mut Notes,
+    why: &str,
+    pass: Pass,
+) -> Option<(&'static str, usize)> {
+    let id_of = |m: usize| b.models[m].id.clone();
+    for (stage, table, mode) in [
+        ("parsed", &b.index, Reading::AsIs),
+        ("base", &b.index, Reading::Base),
+        ("relaxed", &b.relaxed, Reading::Relaxed),
+        ("squeezed version", &b.index, Reading::Squeezed),
+        ("preview", &b.previewless, Reading::Preview),
+        ("revision", &b.revisionless, Reading::Revision),
+        ("size", &b.relaxed, Reading::Size),
+    ] {
+        if pass == Pass::AsWritten && !matches!(mode, Reading::AsIs) {
+            break;
+        }
+        let variant = reading.variant_key();
+        let mut chosen: BTreeSet<usize> = BTreeSet::new();
+        let mut ambiguous = false;
+        for (parsed, _) in &reading.spellings {
+            // Only the same snapshot date will do.
+            let mut same_snapshot = false;
+            let mut held_revision: Option<&Vec<Entry>> = None;
+            let (core, table) = match mode {
+                Reading::AsIs => (parsed.core_key(), table),
+                Reading::Base => {
+                    let tuned = ["instruct", "chat", "base"];
+                    if parsed.core.iter().any(|w| tuned.contains(&w.as_str())) {
+                        continue;
+                    }
+                    let mut words = parsed.core.clone();
+                    words.push("base".to_string());
+                    words.sort();
+                    (words.join(" "), table)
+                }
+                Reading::Relaxed => (Index::relax(&parsed.core), table),
+                Reading::Squeezed => match unsqueeze(&parsed.core) {
+                    Some(core) => (core, table),
+                    None => continue,
+                },
+                // A dated preview is its snapshot under a name without the
+                // word (`kimi-k2-0711-preview`).
+                Reading::Preview => match without_word(&parsed.core, |w| w == "preview") {
+                    Some(core) if reading.date.is_some_and(|d| d.strong) => {
+                        same_snapshot = true;
+                        (core, &b.index)
+                    }
+                    Some(_) => continue,
+                    // A name without the word is the preview when no model
+                    // of that name exists in any variant, and the record is
+                    // not dated apart from it (`QwQ 32B` released months
+                    // after `qwq-32b-preview`).
+                    // A dated name without the word is the preview of that
+                    // date even then (`Gemini 2.5 Pro (06-05)`).
+                    None if b.cores.contains(&parsed.core_key()) => {
+                        if !reading
+                            .date
+                            .is_some_and(|d| d.strong && d.date.day.is_some())
+                        {
+                            continue;
+                        }
+                        same_snapshot = true;
+                        (parsed.core_key(), table)
+                    }
+                    None => (parsed.core_key(), table),
+                },
+                // A name with a revision is the plain name's model when
+                // that model holds no other revision.
+                // A family known unsized, and in no size but this one.
+                Reading::Size => {
+                    let (rest, size) = without_size(&Index::relax(&parsed.core));
+                    let Some(size) = size else { continue };
+                    let one_size =
+                        b.sizes
+                            .get(&(rest.clone(), variant.clone()))
+                            .is_some_and(|known| {
+                                known.contains("")
+                                    && known.iter().all(|k| k.is_empty() || *k == size)
+                            });
+                    if !one_size {
+                        continue;
+                    }
+                    (rest, table)
+                }
+                Reading::Revision => match without_word(&parsed.core, is_revision) {
+                    Some(core) => {
+                        held_revision = table.get(&(core.clone(), variant.clone()));
+                        (core, &b.index)
+                    }
+                    None => (parsed.core_key(), table),
+                },
+            };
+            let Some(entries) = table.get(&(core.clone(), variant.clone())) else {
+                continue;
+            };
+            let mut found: BTreeSet<usize> = candidates(b, entries, reading.date, reading.released)
+                .into_iter()
+                .filter(|m| allowed(*m, !matches!(mode, Reading::AsIs)))
+                .collect();
+            if matches!(mode, Reading::Preview) && !same_snapshot {
+                found.retain(|m| {
+                    reading.released.is_none_or(|r| {
+                        b.released[*m]
+                            .iter()
+                            .any(|d| (*d - r).num_days().abs() <= 45)
+                    })
+                });
+            }
+            if let Some(held) = held_revision {
+                found.retain(|m| !held.iter().any(|(e, _)| e == m));
+            }
+            if same_snapshot {
+                found.retain(|m| {
+                    entries.iter().any(|(e, d)| {
+                        e == m
+                            && d.zip(reading.date).is_some_and(|(d, r)| {
+                                d.strong && r.date.day.is_some() && r.date.agrees(&d.date)
+                            })
+                    })
+                });
+            }
+            match found.len() {
+                0 => {}
+                1 => {
+                    chosen.extend(found);
+                }
+                n => {
+                    let describe = |m: &usize| {
+                        let dates: Vec<String> = entries
+                            .iter()
+                            .filter(|(e, _)| e == m)
+                            .map(|(_, d)| match d {
+                                Some(d) if d.strong => d.date.to_string(),
+                                Some(d) => format!("~{}", d.date),
+                                None => "undated".to_string(),
+                            })
+                            .collect();
+                        format!("{} [{}]", id_of(*m), dates.join(" "))
+                    };
+                    notes.add(|| {
+                        format!(
+                            "{why}{stage}: `{core}` fits {n} models ({}); ambiguous",
+                            found.iter().map(describe).collect::<Vec<_>>().join(", ")
+                        )
+                    });
+                    ambiguous = true;
+                }
+            }
+        }
+        if chosen.len() == 1 && !ambiguous {
+            let model = chosen.into_iter().next().unwrap_or_default();
+            notes.add(|| format!("{why}{stage}: exactly one model fits: `{}`", id_of(model)));
+            return Some((stage, model));
+        }
+        if chosen.len() > 1 || ambiguous {
+            if chosen.len() > 1 {
+                notes.add(|| {
+                    format!(
+                        "{why}{stage}: its names fit different models ({}); no match",
+                        chosen
+                            .iter()
+                            .map(|m| id_of(*m))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+            }
+            return None;
+        }
+        notes.add(|| format!("{why}{stage}: no model fits"));
+    }
+    if pass == Pass::Loosely
+        && let Some(model) = version_for_date(b, reading, allowed)
+    {
+        notes.add(|| format!(
+            "{why}version for date: the only model whose version and date fit its release: `{}`",
+            id_of(model)
+        ));
+        return Some(("version for date", model));
+    }
+    None
+}
+
+/// A vendor's version name and its dated id are one model when the release
+/// dates agree: `Devstral 2` (released 2025-12-09) is `devstral-2512`,
+/// `Mistral Small 3` (2025-01-30) is `mistral-small-2501`.
+pub(super) fn version_for_date(
+    b: &Index,
+    reading: &RecordReading,
+    allowed: &dyn Fn(usize, bool) -> bool,
+) -> Option<usize> {
+    let variant = reading.variant_key();
+    let mut found = BTreeSet::new();
+    for (parsed, _) in &reading.spellings {
+        let key = |core: String| (core, variant.clone());
+        match (reading.date, parsed.date) {
+            // A dated id: its undated version names released near that date.
+            (Some(EntryDate { date, strong: true }), Some(_)) if date.year.is_some() => {
+                for (m, d) in b.versionless.get(&key(parsed.core_key()))? {
+                    if d.is_none() && b.released[*m].iter().any(|r| near(&date, *r)) {
+                        found.insert(*m);
+                    }
+                }
+            }
+            // A version name with a release date: dated ids near it.
+            (None, None) => {
+                let released = reading.released?;
+                let (core, _) = without_version(&parsed.core)?;
+                for (m, d) in b.index.get(&key(core))? {
+                    if d.is_some_and(|d| {
+                        d.strong && d.date.year.is_some() && near(&d.date, released)
+                    }) {
+                        found.insert(*m);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found.retain(|m| allowed(*m, true));
+    (found.len() == 1)
+        .then(|| found.into_iter().next())
+        .flatten()
+}

@@ -198,7 +198,22 @@ pub async fn eval(config: Config, args: EvalArgs) -> anyhow::Result<ExitCode> {
                     h.unknown
                 ));
                 for (name, model) in h.attached.iter().take(args.show) {
-                    out.push_str(&format!("      {name} → {model}\n"));
+                    out.push_str(&format!("      attached: {name} → {model}\n"));
+                }
+                for (what, pairs) in [("wrong", &h.wrong), ("missed", &h.missed)] {
+                    for pair in pairs.iter().take(args.show) {
+                        out.push_str(&format!(
+                            "      {what}: {}:{} ~ {}:{} (gold {} / {}; records {} / {})\n",
+                            pair.a.source,
+                            pair.a.name,
+                            pair.b.source,
+                            pair.b.name,
+                            pair.gold.0,
+                            pair.gold.1,
+                            pair.predicted.0.as_deref().unwrap_or("none"),
+                            pair.predicted.1.as_deref().unwrap_or("none")
+                        ));
+                    }
                 }
             }
         }

@@ -6,15 +6,21 @@ use std::collections::BTreeSet;
 use super::index::{Entry, EntryDate, Index};
 use super::name::NameDate;
 
-/// Whether a model released on `released` may be the snapshot `date`: within
-/// 45 days (a listing often trails the snapshot by days, across a month's end).
+/// Whether a model released on `released` may be the snapshot `date`:
+/// within 14 days of a dated snapshot (a listing trails its snapshot by
+/// days), within 45 of a month (the day is unknown).
 pub(super) fn near(date: &NameDate, released: chrono::NaiveDate) -> bool {
     use chrono::Datelike;
     let year = date.year.map_or(released.year(), i32::from);
-    let day = date.day.unwrap_or(15);
+    let (day, window) = match date.day {
+        Some(day) => (day, NEAR_DAYS),
+        None => (15, 45),
+    };
     chrono::NaiveDate::from_ymd_opt(year, u32::from(date.month), u32::from(day))
-        .is_some_and(|d| (d - released).num_days().abs() <= 45)
+        .is_some_and(|d| (d - released).num_days().abs() <= window)
 }
+
+const NEAR_DAYS: i64 = 45;
 
 /// Whether a month remark (`GPT-4 (May 2023)`, when the result was
 /// published) may be about the snapshot `snapshot`: in its month or up to
@@ -31,6 +37,13 @@ pub(super) fn same_month(a: &NameDate, b: &NameDate) -> bool {
     a.month == b.month && a.year.zip(b.year).is_none_or(|(x, y)| x == y)
 }
 
+/// The models a name's date leaves, and whether that settles the match or
+/// only suggests them (the name stays unmatched with them).
+pub(super) struct Offer {
+    pub(super) models: BTreeSet<usize>,
+    pub(super) settles: bool,
+}
+
 /// The models an index entry list offers for a name dated `date`, in tiers
 /// (the first tier with any model decides):
 /// - a snapshot date (strong): entries whose own snapshot date agrees, then
@@ -44,12 +57,23 @@ pub(super) fn same_month(a: &NameDate, b: &NameDate) -> bool {
 ///   any entry, which fits only when the model has one snapshot, or when
 ///   every snapshot is an open-weights release: their plain name is the
 ///   first one (`Kimi-K2-Instruct` before `…-0905`).
+///
+/// Only models `allowed` keeps take part (a model that may not take the
+/// record is no candidate, and does not hide the next tier).
 pub(super) fn candidates(
     b: &Index,
     entries: &[Entry],
     date: Option<EntryDate>,
     released: Option<chrono::NaiveDate>,
-) -> BTreeSet<usize> {
+    allowed: &dyn Fn(usize) -> bool,
+    plain: &[Entry],
+) -> Offer {
+    let entries: Vec<Entry> = entries
+        .iter()
+        .filter(|(m, _)| allowed(*m))
+        .copied()
+        .collect();
+    let entries = entries.as_slice();
     let pick = |f: &dyn Fn(&Option<EntryDate>) -> bool| -> BTreeSet<usize> {
         entries
             .iter()
@@ -57,35 +81,73 @@ pub(super) fn candidates(
             .map(|(m, _)| *m)
             .collect()
     };
-    let tiers: Vec<BTreeSet<usize>> = match date {
+    let released_near = |m: &usize, r: chrono::NaiveDate| {
+        b.released[*m]
+            .iter()
+            .any(|d| (*d - r).num_days().abs() <= 45)
+    };
+    let tiers: Vec<(BTreeSet<usize>, bool)> = match date {
         Some(EntryDate { date, strong: true }) => vec![
-            pick(&|d| d.is_some_and(|d| d.strong && date.agrees(&d.date))),
-            pick(&|d| d.is_some_and(|d| !d.strong && same_month(&date, &d.date))),
-            entries
-                .iter()
-                .filter(|(m, d)| d.is_none() && b.released[*m].iter().any(|r| near(&date, *r)))
-                .map(|(m, _)| *m)
-                .collect(),
+            (
+                pick(&|d| d.is_some_and(|d| d.strong && date.agrees(&d.date))),
+                true,
+            ),
+            (
+                pick(&|d| d.is_some_and(|d| !d.strong && same_month(&date, &d.date))),
+                true,
+            ),
+            // An undated model released near the date may be that
+            // snapshot, but nothing ties the two names: thin.
+            (
+                entries
+                    .iter()
+                    .filter(|(m, d)| d.is_none() && b.released[*m].iter().any(|r| near(&date, *r)))
+                    .map(|(m, _)| *m)
+                    .collect(),
+                !THIN_RELEASED_NEAR,
+            ),
         ],
         Some(EntryDate {
             date,
             strong: false,
         }) => vec![
-            pick(&|d| d.is_some_and(|d| same_month(&date, &d.date))),
-            pick(&|d| d.is_none()),
+            // A remark may follow its snapshot by two months.
+            (
+                pick(&|d| {
+                    d.is_some_and(|d| {
+                        same_month(&date, &d.date)
+                            || (d.strong && remark_may_follow(&date, &d.date))
+                    })
+                }),
+                true,
+            ),
+            (pick(&|d| d.is_none()), true),
         ],
         None => {
-            // The only snapshot, unless the record's release date is months apart from it.
+            // The only snapshot, unless the record's release date is months
+            // apart from it; it settles when the record's own date agrees
+            // (or for the first of open-weights releases), else it is thin.
             let mut any = pick(&|_| true);
             if let Some(r) = released {
-                any.retain(|m| {
-                    b.released[*m].is_empty()
-                        || b.released[*m]
-                            .iter()
-                            .any(|d| (*d - r).num_days().abs() <= 45)
-                });
+                any.retain(|m| b.released[*m].is_empty() || released_near(m, r));
             }
-            vec![pick(&|d| d.is_none()), first_release(b, any)]
+            let several = any.len() > 1;
+            let first = first_release(b, any);
+            // The plain record of the same name shows the undated name and
+            // that snapshot are one model (`o3-mini` and `o3-mini-2025-01-31`
+            // in one catalogue record), so its variant is that snapshot's too.
+            let plain_ties = |m: &usize| {
+                entries.iter().any(|(e, d)| {
+                    e == m && d.is_some_and(|d| d.strong && ties_undated(plain, &d.date))
+                })
+            };
+            let corroborated = (several && first.len() == 1)
+                || released.is_some_and(|r| first.iter().all(|m| released_near(m, r)))
+                || (!first.is_empty() && first.iter().all(plain_ties));
+            vec![
+                (pick(&|d| d.is_none()), true),
+                (first, corroborated || !THIN_ONLY_SNAPSHOT),
+            ]
         }
     };
     // A model one of whose names states another snapshot is not this one,
@@ -114,12 +176,29 @@ pub(super) fn candidates(
     };
     tiers
         .into_iter()
-        .map(|mut t| {
-            t.retain(|m| !other_snapshot(*m));
-            t
+        .map(|(mut models, settles)| {
+            models.retain(|m| !other_snapshot(*m));
+            Offer { models, settles }
         })
-        .find(|t| !t.is_empty())
-        .unwrap_or_default()
+        .find(|offer| !offer.models.is_empty())
+        .unwrap_or(Offer {
+            models: BTreeSet::new(),
+            settles: true,
+        })
+}
+
+const THIN_RELEASED_NEAR: bool = false;
+const THIN_ONLY_SNAPSHOT: bool = true;
+
+/// Whether one model of `entries` is known both by an undated name and by
+/// the snapshot `date`.
+fn ties_undated(entries: &[Entry], date: &NameDate) -> bool {
+    entries.iter().any(|(m, d)| {
+        d.is_none()
+            && entries
+                .iter()
+                .any(|(e, other)| e == m && other.is_some_and(|o| o.date.agrees(date)))
+    })
 }
 
 /// Of several snapshots, the first, when all are open-weights releases

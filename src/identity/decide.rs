@@ -9,7 +9,7 @@ use super::explain::{Decision, Notes};
 use super::index::{EntryDate, Index};
 use super::name::{self, ParsedName};
 use super::reading::RecordReading;
-use super::stages::staged;
+use super::stages::{Fit, staged};
 use crate::domain::{SourceId, SourceRecord};
 
 /// Which stages a pass runs.
@@ -49,13 +49,10 @@ pub(super) fn decide(
             )
         });
     }
+    notes.add(|| format!("mode: {}", reading.describe_mode()));
     if let Some(model) = names.iter().find_map(|n| overrides.pinned(source, n)) {
         notes.add(|| format!("the overrides file pins it to `{model}`"));
-        return Decision {
-            stage: "pin",
-            model: Some(model.to_string()),
-            notes: notes.lines,
-        };
+        return Decision::matched("pin", model.to_string(), notes);
     }
     // A leaderboard lists a model once: a model that already holds another
     // of its rows is another model.
@@ -77,14 +74,10 @@ pub(super) fn decide(
         && let Some(model) = assignment.get(&(source, target.clone()))
     {
         notes.add(|| format!("the source says it routes to `{target}`"));
-        return Decision {
-            stage: "route",
-            model: Some(id_of(*model)),
-            notes: notes.lines,
-        };
+        return Decision::matched("route", id_of(*model), notes);
     }
 
-    if source == SourceId::OpenRouter {
+    if super::conventions::of(source).distinct_listings {
         // Catalogue entries are distinct listings: only the same canonical
         // slug makes two of them one model.
         // An id whose own snapshot date differs from its slug's names another
@@ -103,11 +96,7 @@ pub(super) fn decide(
             .and_then(|models| models.iter().next().copied());
         if let Some(model) = same_slug {
             notes.add(|| "another catalogue entry has the same canonical slug".to_string());
-            return Decision {
-                stage: "exact id",
-                model: Some(id_of(model)),
-                notes: notes.lines,
-            };
+            return Decision::matched("exact id", id_of(model), notes);
         }
         // An undated listing created when its one dated sibling's snapshot
         // came out names that snapshot (`openai/gpt-4o-mini` listed with
@@ -137,19 +126,11 @@ pub(super) fn decide(
                         id_of(model)
                     )
                 });
-                return Decision {
-                    stage: "exact id",
-                    model: Some(id_of(model)),
-                    notes: notes.lines,
-                };
+                return Decision::matched("exact id", id_of(model), notes);
             }
         }
         notes.add(|| "a catalogue entry of its own".to_string());
-        return Decision {
-            stage: "no match",
-            model: None,
-            notes: notes.lines,
-        };
+        return Decision::none(notes);
     }
     {
         let mut found = BTreeSet::new();
@@ -171,30 +152,25 @@ pub(super) fn decide(
         if found.len() == 1 {
             let model = found.into_iter().next().unwrap_or_default();
             notes.add(|| format!("its name contains the known id of `{}`", id_of(model)));
-            return Decision {
-                stage: "exact id",
-                model: Some(id_of(model)),
-                notes: notes.lines,
-            };
+            return Decision::matched("exact id", id_of(model), notes);
         }
         if found.len() > 1 {
             notes.add(|| format!("known ids of {} models; no exact-id match", found.len()));
         }
     }
 
-    if let Some((stage, model)) = staged(b, reading, &allowed, &mut notes, "", pass) {
-        return Decision {
-            stage,
-            model: Some(id_of(model)),
-            notes: notes.lines,
-        };
+    let mut undecided = None;
+    match staged(b, reading, &allowed, &mut notes, "", pass) {
+        Some(Fit::One(stage, model)) => return Decision::matched(stage, id_of(model), notes),
+        Some(Fit::Several(stage, models)) => undecided = Some((stage, models)),
+        None => {}
     }
     // Price lists name gateways' products: try the id without a gateway's
     // word in front, or with the provider's family word when the id has none
     // (`kimi-for-coding/k2p6`).
     if !source.creates_models() && pass == Pass::Loosely {
         for alternate in alternate_readings(b, record, reading) {
-            if let Some((stage, model)) = staged(
+            match staged(
                 b,
                 &alternate.reading,
                 &allowed,
@@ -202,18 +178,21 @@ pub(super) fn decide(
                 alternate.why,
                 pass,
             ) {
-                return Decision {
-                    stage,
-                    model: Some(id_of(model)),
-                    notes: notes.lines,
-                };
+                Some(Fit::One(stage, model)) => {
+                    return Decision::matched(stage, id_of(model), notes);
+                }
+                Some(Fit::Several(stage, models)) if undecided.is_none() => {
+                    undecided = Some((stage, models));
+                }
+                _ => {}
             }
         }
     }
-    Decision {
-        stage: "no match",
-        model: None,
-        notes: notes.lines,
+    match undecided {
+        Some((stage, models)) => {
+            Decision::undecided(stage, models.into_iter().map(id_of).collect(), notes)
+        }
+        None => Decision::none(notes),
     }
 }
 
@@ -243,6 +222,7 @@ pub(super) fn alternate_readings(
     let with = |parsed: ParsedName| {
         let mut variant = reading.variant.clone();
         variant.extend(parsed.variant.iter().cloned());
+        let non_thinking = variant.remove("no-thinking") || reading.non_thinking;
         let date = parsed
             .date
             .map(|date| EntryDate {
@@ -253,6 +233,9 @@ pub(super) fn alternate_readings(
         RecordReading {
             spellings: vec![(parsed, false)],
             variant,
+            non_thinking,
+            remark_tells_apart: reading.remark_tells_apart,
+            plain_is_base: reading.plain_is_base,
             date,
             name_undated: reading.name_undated,
             released: reading.released,

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::Overrides;
-use super::gold::{Counts, Gold, evaluate};
+use super::gold::{Counts, Gold, WrongPair, evaluate};
 use crate::domain::{Alias, Metric, Observation, SourceBatch, SourceId, SourceRecord};
 
 /// How the left-out board's names are spelled when they come back.
@@ -44,7 +44,8 @@ impl Style {
 pub struct Holdout {
     pub board: SourceId,
     pub style: Style,
-    /// Pairs with at least one imported name.
+    /// Pairs of an imported name with a benchmark, OpenRouter or Artificial
+    /// Analysis name (or another imported one).
     pub counts: Counts,
     /// Imported names the gold places in no cluster: models no other source has.
     pub unknown: usize,
@@ -52,6 +53,9 @@ pub struct Holdout {
     pub unknown_attached: usize,
     /// Those names with the model they were attached to.
     pub attached: Vec<(String, String)>,
+    /// Wrong and missed pairs with an imported name.
+    pub wrong: Vec<WrongPair>,
+    pub missed: Vec<WrongPair>,
 }
 
 impl Holdout {
@@ -86,12 +90,13 @@ pub fn holdout(
     let creators = gold_creators(gold);
     let mut spelled: BTreeMap<String, String> = BTreeMap::new();
     for batch in batches.iter().filter(|b| b.source == board) {
+        // One row per entry, under the board's own name for it, as a
+        // user's file would list it (its other names leave the count).
         for record in batch.records.iter().filter(|r| !r.system) {
-            for name in std::iter::once(&record.name).chain(&record.other_names) {
-                let styled = restyle(name, style, creators.get(name.as_str()).copied());
-                if !styled.trim().is_empty() && !spelled.values().any(|s| *s == styled) {
-                    spelled.insert(name.clone(), styled);
-                }
+            let name = &record.name;
+            let styled = restyle(name, style, creators.get(name.as_str()).copied());
+            if !styled.trim().is_empty() && !spelled.values().any(|s| *s == styled) {
+                spelled.insert(name.clone(), styled);
             }
         }
     }
@@ -144,9 +149,12 @@ pub fn holdout(
     });
     let resolution = super::resolve_with(&held_out, overrides);
     let eval = evaluate(&renamed, &resolution.models);
+    // Pairs of an imported name with a name of a source a ranking rests on
+    // (price lists are left out: they would dominate the count).
+    let core = |s: &str| s != "litellm" && s != "modelsdev";
     let mut counts = Counts::default();
-    for ((a, b), c) in &eval.by_kind {
-        if a == "custom" || b == "custom" {
+    for ((a, b), c) in &eval.by_source {
+        if (a == "custom" || b == "custom") && core(a) && core(b) {
             counts.tp += c.tp;
             counts.fp += c.fp;
             counts.fn_ += c.fn_;
@@ -184,7 +192,27 @@ pub fn holdout(
         unknown,
         unknown_attached: attached.len(),
         attached,
+        wrong: eval
+            .false_positives
+            .iter()
+            .filter(|p| imported_core(p))
+            .cloned()
+            .collect(),
+        missed: eval
+            .false_negatives
+            .iter()
+            .filter(|p| imported_core(p))
+            .cloned()
+            .collect(),
     }
+}
+
+/// A pair with an imported name and no price-list name.
+fn imported_core(pair: &WrongPair) -> bool {
+    let price_list = |s: SourceId| matches!(s, SourceId::LiteLlm | SourceId::ModelsDev);
+    (pair.a.source == SourceId::Custom || pair.b.source == SourceId::Custom)
+        && !price_list(pair.a.source)
+        && !price_list(pair.b.source)
 }
 
 /// The creator part of each gold cluster's id, by alias name, for the
@@ -219,7 +247,12 @@ pub fn restyle(name: &str, style: Style, creator: Option<&str>) -> String {
 fn as_slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars() {
-        if c.is_alphanumeric() || c == '.' {
+        if c == '+' {
+            if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
+            out.push_str("plus-");
+        } else if c.is_alphanumeric() || c == '.' {
             out.extend(c.to_lowercase());
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');

@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use super::candidates::candidates;
 use super::keys::{
-    HOST_EDITIONS, SOFT_WORDS, is_active_size, is_expert_count, is_revision, is_size, without_size,
-    without_version, without_word,
+    HOST_EDITIONS, SOFT_WORDS, is_active_size, is_expert_count, is_revision, is_size,
+    release_words, without_size, without_version, without_word,
 };
 use super::name::{self, NameDate};
 use super::naming::{display_name, guess_creator, model_id_for};
@@ -47,6 +48,11 @@ pub(super) struct Index {
     pub(super) versionless: HashMap<(String, String), Vec<Entry>>,
     /// Every word of the names of models the sources created.
     pub(super) vocabulary: HashSet<String>,
+    /// Whether a catalogue (OpenRouter, Artificial Analysis) serves each
+    /// model: such a model is a tuned one, whatever its plain name.
+    pub(super) served: Vec<bool>,
+    /// The release words (see [`RELEASE_WORDS`]) each model's names state.
+    pub(super) release_words: Vec<BTreeSet<String>>,
     /// The first word of each of those names, as written.
     pub(super) leads: HashSet<String>,
     /// Every core key of a released (not preview) model, whatever its variant.
@@ -71,6 +77,8 @@ impl Index {
             sizes: HashMap::new(),
             revisionless: HashMap::new(),
             vocabulary: HashSet::new(),
+            release_words: Vec::new(),
+            served: Vec::new(),
             leads: HashSet::new(),
             cores: HashSet::new(),
             released: Vec::new(),
@@ -85,9 +93,11 @@ impl Index {
         // A host's edition of an open model of a stated size (Groq's
         // `llama-3.1-8b-instant`) is that model; `claude-instant` is not.
         let sized = core.iter().any(|w| is_size(w));
+        // OpenAI's `chat` is the ChatGPT edition, not a chat tune.
+        let gpt = core.iter().any(|w| w == "gpt");
         core.iter()
             .filter(|w| {
-                let soft = SOFT_WORDS.contains(&w.as_str())
+                let soft = (SOFT_WORDS.contains(&w.as_str()) && !(gpt && *w == "chat"))
                     || (sized && HOST_EDITIONS.contains(&w.as_str()))
                     || w.starts_with("0.")
                     || is_expert_count(w)
@@ -124,7 +134,14 @@ impl Index {
                 date,
                 strong: !weak && !parsed.date_is_remark,
             });
-            let entry = (model, own.or(reading.date.filter(|d| d.strong)));
+            // The same holds for a month remark of another name (AA's slug
+            // `deepseek-v2-5` of "DeepSeek-V2.5 (Dec '24)"); a catalogue's
+            // canonical slug labels the listing, not the name.
+            let entry = (
+                model,
+                own.or(reading.date.filter(|d| d.strong))
+                    .or(reading.remark_date()),
+            );
             let key = (parsed.core_key(), variant.clone());
             if !is_preview {
                 self.cores.insert(key.0.clone());
@@ -146,11 +163,15 @@ impl Index {
                 add_entry(&mut self.previewless, (core, variant.clone()), entry);
             }
             add_entry(&mut self.relaxed, (relaxed, variant), entry);
+            self.release_words[model].extend(release_words(&parsed.core));
             if source.creates_models() {
                 self.vocabulary.extend(parsed.core.iter().cloned());
             }
         }
         self.boards[model].extend(reading.boards.iter().cloned());
+        if matches!(source, SourceId::OpenRouter | SourceId::ArtificialAnalysis) {
+            self.served[model] = true;
+        }
         if source.creates_models() {
             let names = std::iter::once(&record.name).chain(record.other_names.iter());
             self.leads.extend(names.filter_map(|n| name::lead_word(n)));
@@ -161,7 +182,7 @@ impl Index {
         {
             self.released[model].push(date);
         }
-        if source == SourceId::OpenRouter || source == SourceId::Custom {
+        if super::conventions::of(source).cited_ids {
             for id in std::iter::once(&record.name).chain(record.canonical_slug.iter()) {
                 self.exact
                     .entry(id.to_lowercase())
@@ -175,6 +196,37 @@ impl Index {
                 .or_default()
                 .insert(model);
         }
+    }
+
+    /// Whether the model one of the reading's names fits as written (in
+    /// its variant, by its dates and release words) is held by another row
+    /// of one of the record's leaderboards.
+    pub(super) fn taken_by_its_board(&self, reading: &RecordReading) -> bool {
+        let variant = reading.variant_key();
+        let release = reading.release_words();
+        reading.spellings.iter().any(|(p, _)| {
+            self.index
+                .get(&(p.core_key(), variant.clone()))
+                .is_some_and(|entries| {
+                    candidates(
+                        self,
+                        entries,
+                        reading.date,
+                        reading.released,
+                        &|_| true,
+                        &[],
+                    )
+                    .models
+                    .iter()
+                    .filter(|m| release.iter().all(|w| self.release_words[**m].contains(w)))
+                    .any(|m| {
+                        reading
+                            .boards
+                            .iter()
+                            .any(|board| self.boards[*m].contains(board))
+                    })
+                })
+        })
     }
 
     pub(super) fn add_model(
@@ -210,6 +262,8 @@ impl Index {
             .map(|(p, _)| p.core_key())
             .unwrap_or_default();
         self.shape.push((core, reading.date, reading.variant_key()));
+        self.release_words.push(BTreeSet::new());
+        self.served.push(false);
         self.released.push(Vec::new());
         self.boards.push(BTreeSet::new());
         self.by_id.insert(id, index);

@@ -97,3 +97,15 @@ pub(super) fn is_active_size(word: &str) -> bool {
                 && n.chars().all(|c| c.is_ascii_digit() || c == '.')
         })
 }
+
+/// Words vendors put on a model before its release: a name that states one
+/// is never the released model without it (`Gemini 2.5 Flash Preview` is not
+/// `Gemini 2.5 Flash`), unless its snapshot date says so.
+pub(super) const RELEASE_WORDS: &[&str] = &["preview", "exp", "beta", "alpha"];
+
+/// The release words among a core's words.
+pub(super) fn release_words(core: &[String]) -> impl Iterator<Item = String> + '_ {
+    core.iter()
+        .filter(|w| RELEASE_WORDS.contains(&w.as_str()))
+        .cloned()
+}

@@ -40,7 +40,6 @@ pub use explain::Decision;
 pub use overrides::{Overrides, OverridesError};
 
 use candidates::candidates;
-use conventions::resolution_rank;
 use decide::{Pass, decide};
 use index::{Entry, Index, merge_into};
 use reading::RecordReading;
@@ -94,7 +93,7 @@ fn run(
     watch: Option<(SourceId, &str)>,
 ) -> (Resolution, Option<Decision>) {
     let mut ordered: Vec<&SourceBatch> = batches.iter().collect();
-    ordered.sort_by_key(|b| (resolution_rank(b.source), b.source));
+    ordered.sort_by_key(|b| (conventions::of(b.source).order, b.source));
 
     let mut state = State {
         b: Index::new(),
@@ -109,11 +108,7 @@ fn run(
         // Entries that route to another entry go last, so their target
         // exists; dated names before undated ones, so an undated name can
         // tell whether its model has one snapshot or several.
-        let mut records: Vec<(&SourceRecord, RecordReading)> = batch
-            .records
-            .iter()
-            .map(|r| (r, RecordReading::of(source, r)))
-            .collect();
+        let mut records = reading::read_batch(source, &batch.records);
         records.sort_by(|(x, rx), (y, ry)| {
             (x.alias_of.is_some(), rx.name_undated, &x.name).cmp(&(
                 y.alias_of.is_some(),
@@ -154,8 +149,8 @@ fn run(
                 deferred.push((record, reading));
             }
         }
-        for (record, reading) in deferred {
-            let decision = decide(
+        for (record, mut reading) in deferred {
+            let mut decision = decide(
                 &state.b,
                 &state.assignment,
                 overrides,
@@ -164,6 +159,24 @@ fn run(
                 &reading,
                 (Pass::Loosely, watching(record)),
             );
+            // The non-thinking entry of a model whose plain record it may not
+            // take (the board lists that model already): its own variant.
+            if decision.model.is_none()
+                && decision.candidates.is_empty()
+                && reading.non_thinking
+                && state.b.taken_by_its_board(&reading)
+            {
+                reading.as_non_thinking_variant();
+                decision = decide(
+                    &state.b,
+                    &state.assignment,
+                    overrides,
+                    source,
+                    record,
+                    &reading,
+                    (Pass::Loosely, watching(record)),
+                );
+            }
             state.settle(source, record, &reading, decision, watch);
         }
     }
@@ -188,7 +201,7 @@ fn run(
             continue;
         }
         if let Some(entries) = plain.get(core.as_str()) {
-            let found = candidates(&b, entries, *date, None);
+            let found = candidates(&b, entries, *date, None, &|_| true, &[]).models;
             if found.len() == 1 {
                 bases.extend(found.into_iter().map(|base| (i, base)));
             }
@@ -240,6 +253,7 @@ impl State {
         watch: Option<(SourceId, &str)>,
     ) {
         let b = &mut self.b;
+        let decision_candidates = decision.candidates.clone();
         let model = match decision
             .model
             .as_deref()
@@ -248,6 +262,8 @@ impl State {
             Some(model) => Some(model),
             // A pin to a model no source created names a new model.
             None if decision.stage == "pin" => Some(b.add_model(source, record, reading)),
+            // Models it might be, not settled: it stays unmatched with them.
+            None if !decision.candidates.is_empty() => None,
             None if source.creates_models() => Some(b.add_model(source, record, reading)),
             None => None,
         };
@@ -267,7 +283,7 @@ impl State {
             self.unmatched.push(Unmatched {
                 source,
                 name: record.name.clone(),
-                candidates: Vec::new(),
+                candidates: decision_candidates,
             });
             return;
         };

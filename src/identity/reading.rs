@@ -1,11 +1,12 @@
 //! A record's names, read once: their core words, dates and variants, and
 //! the leaderboards the record is a row of.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
-use super::conventions::boards;
+use super::conventions::{self, boards};
 use super::index::EntryDate;
-use super::name::{self, ParsedName};
+use super::keys::{is_size, without_word};
+use super::name::{self, NameDate, ParsedName};
 use crate::domain::{SourceId, SourceRecord};
 
 /// How a stage reads a name's core words.
@@ -28,12 +29,130 @@ pub(super) enum Reading {
     Size,
 }
 
+/// The variant word of the explicitly non-thinking configuration.
+const NO_THINKING: &str = "no-thinking";
+
+/// Reads every record of one source's batch, with the source's sibling
+/// conventions: a word its convention table lists
+/// ([`Convention::non_thinking_beside_thinking`]) marks the non-thinking
+/// configuration when the same source lists the same name with a thinking
+/// marker (and the same date) beside it; the word is then no part of the
+/// model's name.
+///
+/// [`Convention::non_thinking_beside_thinking`]: super::conventions::Convention
+pub(super) fn read_batch(
+    source: SourceId,
+    records: &[SourceRecord],
+) -> Vec<(&SourceRecord, RecordReading)> {
+    let mut read: Vec<(&SourceRecord, RecordReading)> = records
+        .iter()
+        .map(|r| (r, RecordReading::of(source, r)))
+        .collect();
+    mark_remarks_that_tell_releases_apart(&mut read);
+    mark_plain_names_of_tuned_families(&mut read);
+    let words = conventions::of(source).non_thinking_beside_thinking;
+    if words.is_empty() {
+        return read;
+    }
+    let thinking: HashSet<(String, Option<NameDate>)> = read
+        .iter()
+        .filter(|(_, r)| r.variant.contains("thinking"))
+        .flat_map(|(_, r)| r.spellings.iter().map(|(p, _)| (p.core_key(), p.date)))
+        .collect();
+    for (_, reading) in &mut read {
+        if reading.variant.contains("thinking") {
+            continue;
+        }
+        for word in words {
+            for (parsed, _) in &mut reading.spellings {
+                let Some(core) = without_word(&parsed.core, |w| w == *word) else {
+                    continue;
+                };
+                if thinking.contains(&(core, parsed.date)) {
+                    parsed.core.retain(|w| w != word);
+                    reading.non_thinking = true;
+                }
+            }
+        }
+    }
+    read
+}
+
+/// A month remark (`DeepSeek-V2.5 (Dec '24)`) beside another entry of the
+/// same source under the same name (`DeepSeek-V2.5`, slug
+/// `deepseek-v2-5-sep-2024`) says which release each is: the remark then
+/// dates the entry's undated names too (AA's moving slug `deepseek-v2-5`).
+/// Alone, a remark only says when a result was published.
+fn mark_remarks_that_tell_releases_apart(read: &mut [(&SourceRecord, RecordReading)]) {
+    let mut by_core: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (_, reading) in read.iter() {
+        let cores: BTreeSet<String> = reading
+            .spellings
+            .iter()
+            .map(|(p, _)| p.core_key())
+            .collect();
+        for core in cores {
+            *by_core.entry(core).or_default() += 1;
+        }
+    }
+    for (_, reading) in read.iter_mut() {
+        let remarked = reading
+            .spellings
+            .iter()
+            .any(|(p, slug)| !slug && p.date_is_remark && p.date.is_some());
+        reading.remark_tells_apart = remarked
+            && reading
+                .spellings
+                .iter()
+                .any(|(p, _)| by_core.get(&p.core_key()).is_some_and(|n| *n > 1));
+    }
+}
+
+/// A source that names a family's tuned checkpoints with their word
+/// (`CodeLlama-70B-Instruct`) names its pretrained ones plainly
+/// (`CodeLlama-7B` is the base model): its plain sized names of that family
+/// may settle on a `…-Base` record. Elsewhere a plain name may be either.
+fn mark_plain_names_of_tuned_families(read: &mut [(&SourceRecord, RecordReading)]) {
+    let tuned_word = |w: &String| matches!(w.as_str(), "instruct" | "chat" | "base");
+    let family = |core: &[String]| -> String {
+        core.iter()
+            .filter(|w| !is_size(w) && !tuned_word(w) && !w.starts_with("0."))
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let tuned: HashSet<String> = read
+        .iter()
+        .flat_map(|(_, r)| r.spellings.iter())
+        .filter(|(p, _)| p.core.iter().any(|w| w == "instruct" || w == "chat"))
+        .map(|(p, _)| family(&p.core))
+        .collect();
+    for (_, reading) in read.iter_mut() {
+        reading.plain_is_base = reading.spellings.iter().any(|(p, _)| {
+            p.core.iter().any(|w| is_size(w))
+                && !p.core.iter().any(tuned_word)
+                && tuned.contains(&family(&p.core))
+        });
+    }
+}
+
 /// A record's names, read.
 pub(super) struct RecordReading {
     /// Each name, and whether its date is only a label (a canonical slug).
     pub(super) spellings: Vec<(ParsedName, bool)>,
-    /// The union of the variants its names state.
+    /// The union of the variants its names state, but `no-thinking`: the
+    /// explicitly non-thinking configuration of a hybrid model is its plain
+    /// record (`non_thinking` says the name stated it).
     pub(super) variant: BTreeSet<String>,
+    /// Its source names this family's tuned checkpoints with their word, so
+    /// its plain sized name is the pretrained one (see [`read_batch`]).
+    pub(super) plain_is_base: bool,
+    /// A month remark of one of its names tells apart two releases its
+    /// source lists under one name: it dates the record's every name.
+    pub(super) remark_tells_apart: bool,
+    /// Its names state the non-thinking configuration (`(Non-reasoning)`,
+    /// `(no think)`, `-nothinking`, or a sibling convention of its source).
+    pub(super) non_thinking: bool,
     /// The most telling date its names state.
     pub(super) date: Option<EntryDate>,
     /// The record's own name states no date (such records resolve last).
@@ -70,10 +189,11 @@ impl RecordReading {
             .filter(|(p, _)| !p.core.is_empty())
             .collect();
         spellings.dedup_by(|a, b| a.0 == b.0);
-        let variant = spellings
+        let mut variant: BTreeSet<String> = spellings
             .iter()
             .flat_map(|(p, _)| p.variant.iter().cloned())
             .collect();
+        let non_thinking = variant.remove(NO_THINKING);
         let date = spellings
             .iter()
             .filter_map(|(p, weak)| {
@@ -87,10 +207,56 @@ impl RecordReading {
             name_undated,
             spellings,
             variant,
+            non_thinking,
+            remark_tells_apart: false,
+            plain_is_base: false,
             date,
             released: record.release_date,
             boards: boards(source, record),
         }
+    }
+
+    /// The record read as its source's explicitly non-thinking entry of a
+    /// model whose plain record is taken (two rows of one board).
+    pub(super) fn as_non_thinking_variant(&mut self) {
+        self.variant.insert(NO_THINKING.to_string());
+    }
+
+    /// The record's configuration in words, for `resolve --explain`.
+    pub(super) fn describe_mode(&self) -> String {
+        match (self.variant_key(), self.non_thinking) {
+            (v, true) if v.is_empty() => {
+                "non-thinking, stated: the plain record of a hybrid model".to_string()
+            }
+            (v, _) if v.is_empty() => "plain (no mode or effort stated)".to_string(),
+            (v, true) => format!("variant `{v}`, non-thinking stated"),
+            (v, false) => format!("variant `{v}`"),
+        }
+    }
+
+    /// A month remark one of its names states (`DeepSeek-V2.5 (Dec '24)`),
+    /// when it tells apart releases its source lists under one name (see
+    /// [`read_batch`]).
+    pub(super) fn remark_date(&self) -> Option<EntryDate> {
+        if !self.remark_tells_apart {
+            return None;
+        }
+        self.spellings.iter().find_map(|(p, slug)| {
+            p.date
+                .filter(|_| !slug && p.date_is_remark)
+                .map(|date| EntryDate {
+                    date,
+                    strong: false,
+                })
+        })
+    }
+
+    /// The release words any of its names state (`preview`, `exp`).
+    pub(super) fn release_words(&self) -> BTreeSet<String> {
+        self.spellings
+            .iter()
+            .flat_map(|(p, _)| super::keys::release_words(&p.core))
+            .collect()
     }
 
     pub(super) fn variant_key(&self) -> String {

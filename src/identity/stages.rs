@@ -8,7 +8,17 @@ use super::decide::Pass;
 use super::explain::Notes;
 use super::index::{Entry, EntryDate, Index};
 use super::keys::{is_revision, unsqueeze, without_size, without_version, without_word};
+use super::name::ParsedName;
 use super::reading::{Reading, RecordReading};
+
+/// What the reading stages make of a record's names: the first stage at
+/// which any model fits decides.
+pub(super) enum Fit {
+    /// Exactly one model fits.
+    One(&'static str, usize),
+    /// Several fit: the evidence does not settle between them.
+    Several(&'static str, BTreeSet<usize>),
+}
 
 /// What the reading stages make of a record's names.
 pub(super) fn staged(
@@ -18,7 +28,7 @@ pub(super) fn staged(
     notes: &mut Notes,
     why: &str,
     pass: Pass,
-) -> Option<(&'static str, usize)> {
+) -> Option<Fit> {
     let id_of = |m: usize| b.models[m].id.clone();
     for (stage, table, mode) in [
         ("parsed", &b.index, Reading::AsIs),
@@ -33,8 +43,8 @@ pub(super) fn staged(
             break;
         }
         let variant = reading.variant_key();
-        let mut chosen: BTreeSet<usize> = BTreeSet::new();
-        let mut ambiguous = false;
+        let mut fits: Vec<(&ParsedName, BTreeSet<usize>, bool)> = Vec::new();
+        let release = reading.release_words();
         for (parsed, _) in &reading.spellings {
             // Only the same snapshot date will do.
             let mut same_snapshot = false;
@@ -111,10 +121,22 @@ pub(super) fn staged(
             let Some(entries) = table.get(&(core.clone(), variant.clone())) else {
                 continue;
             };
-            let mut found: BTreeSet<usize> = candidates(b, entries, reading.date, reading.released)
-                .into_iter()
-                .filter(|m| allowed(*m, !matches!(mode, Reading::AsIs)))
-                .collect();
+            let loose = !matches!(mode, Reading::AsIs);
+            let plain: &[Entry] = match variant.is_empty() {
+                true => &[],
+                false => table
+                    .get(&(core.clone(), String::new()))
+                    .map_or(&[], Vec::as_slice),
+            };
+            let offer = candidates(
+                b,
+                entries,
+                reading.date,
+                reading.released,
+                &|m| allowed(m, loose),
+                plain,
+            );
+            let mut found: BTreeSet<usize> = offer.models;
             if matches!(mode, Reading::Preview) && !same_snapshot {
                 found.retain(|m| {
                     reading.released.is_none_or(|r| {
@@ -123,6 +145,12 @@ pub(super) fn staged(
                             .any(|d| (*d - r).num_days().abs() <= 45)
                     })
                 });
+            }
+            // A record whose names state a release word (`preview`) is not
+            // a model whose names never do, unless its snapshot date is that
+            // model's (the preview stage's dated reading).
+            if !same_snapshot {
+                found.retain(|m| release.iter().all(|w| b.release_words[*m].contains(w)));
             }
             if let Some(held) = held_revision {
                 found.retain(|m| !held.iter().any(|(e, _)| e == m));
@@ -137,55 +165,89 @@ pub(super) fn staged(
                     })
                 });
             }
-            match found.len() {
-                0 => {}
-                1 => {
-                    chosen.extend(found);
-                }
-                n => {
-                    let describe = |m: &usize| {
-                        let dates: Vec<String> = entries
-                            .iter()
-                            .filter(|(e, _)| e == m)
-                            .map(|(_, d)| match d {
-                                Some(d) if d.strong => d.date.to_string(),
-                                Some(d) => format!("~{}", d.date),
-                                None => "undated".to_string(),
-                            })
-                            .collect();
-                        format!("{} [{}]", id_of(*m), dates.join(" "))
-                    };
-                    notes.add(|| {
-                        format!(
-                            "{why}{stage}: `{core}` fits {n} models ({}); ambiguous",
-                            found.iter().map(describe).collect::<Vec<_>>().join(", ")
-                        )
-                    });
-                    ambiguous = true;
-                }
-            }
-        }
-        if chosen.len() == 1 && !ambiguous {
-            let model = chosen.into_iter().next().unwrap_or_default();
-            notes.add(|| format!("{why}{stage}: exactly one model fits: `{}`", id_of(model)));
-            return Some((stage, model));
-        }
-        if chosen.len() > 1 || ambiguous {
-            if chosen.len() > 1 {
+            if found.len() > 1 {
+                let describe = |m: &usize| {
+                    let dates: Vec<String> = entries
+                        .iter()
+                        .filter(|(e, _)| e == m)
+                        .map(|(_, d)| match d {
+                            Some(d) if d.strong => d.date.to_string(),
+                            Some(d) => format!("~{}", d.date),
+                            None => "undated".to_string(),
+                        })
+                        .collect();
+                    format!("{} [{}]", id_of(*m), dates.join(" "))
+                };
                 notes.add(|| {
                     format!(
-                        "{why}{stage}: its names fit different models ({}); no match",
-                        chosen
-                            .iter()
-                            .map(|m| id_of(*m))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        "{why}{stage}: `{core}` fits {} models ({}); ambiguous",
+                        found.len(),
+                        found.iter().map(describe).collect::<Vec<_>>().join(", ")
                     )
                 });
             }
-            return None;
+            if !found.is_empty() {
+                let thin = match mode {
+                    // The plain name of a board that names tuned checkpoints
+                    // with their word is the pretrained one: it settles on
+                    // the base release, never on a tuned one read loosely.
+                    Reading::Base if reading.plain_is_base => false,
+                    Reading::Relaxed if reading.plain_is_base => true,
+                    _ => thin_reading(mode, parsed, &found, b),
+                };
+                fits.push((parsed, found, offer.settles && !thin));
+            }
         }
-        notes.add(|| format!("{why}{stage}: no model fits"));
+        if fits.is_empty() {
+            notes.add(|| format!("{why}{stage}: no model fits"));
+            continue;
+        }
+        let offered: BTreeSet<usize> = fits
+            .iter()
+            .flat_map(|(_, f, _)| f.iter().copied())
+            .collect();
+        let settled = fits.iter().all(|(_, _, settles)| *settles);
+        if offered.len() == 1 && settled {
+            let model = offered.into_iter().next().unwrap_or_default();
+            notes.add(|| format!("{why}{stage}: exactly one model fits: `{}`", id_of(model)));
+            return Some(Fit::One(stage, model));
+        }
+        // A record's names that disagree: its most specific name decides
+        // when it says everything the others say (LiveCodeBench's display
+        // `Gemini-2.5-Pro` beside its id `gemini-2.5-pro-exp-03-25`).
+        let says_more = |p: &ParsedName, q: &ParsedName| {
+            p.core.len() > q.core.len() && q.core.iter().all(|w| p.core.contains(w))
+        };
+        let decisive = fits.iter().find(|(p, found, settles)| {
+            *settles
+                && found.len() == 1
+                && fits
+                    .iter()
+                    .all(|(q, other, _)| other == found || says_more(p, q))
+        });
+        if let Some((parsed, found, _)) = decisive {
+            let model = found.iter().next().copied().unwrap_or_default();
+            notes.add(|| {
+                format!(
+                    "{why}{stage}: its most specific name `{}` fits one model: `{}`",
+                    parsed.core_key(),
+                    id_of(model)
+                )
+            });
+            return Some(Fit::One(stage, model));
+        }
+        notes.add(|| {
+            format!(
+                "{why}{stage}: {} model(s) might fit ({}), not settled by its names and dates; undecided",
+                offered.len(),
+                offered
+                    .iter()
+                    .map(|m| id_of(*m))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        return Some(Fit::Several(stage, offered));
     }
     if pass == Pass::Loosely
         && let Some(model) = version_for_date(b, reading, allowed)
@@ -194,9 +256,43 @@ pub(super) fn staged(
             "{why}version for date: the only model whose version and date fit its release: `{}`",
             id_of(model)
         ));
-        return Some(("version for date", model));
+        return Some(Fit::One("version for date", model));
     }
     None
+}
+
+/// Readings that only suggest a model, never settle it: base against
+/// instruct (or chat) of an open model of a stated size. Model hubs name
+/// the pretrained checkpoint plainly (`CodeLlama-13B`) and the tuned one
+/// with its word (`CodeLlama-13B-Instruct`), while leaderboards often drop
+/// the word for the tuned one: by name alone the two cannot be told apart.
+/// A model a catalogue serves (OpenRouter, Artificial Analysis) is a tuned
+/// one whatever its plain name, so an instruct name settles on it.
+fn thin_reading(mode: Reading, parsed: &ParsedName, found: &BTreeSet<usize>, b: &Index) -> bool {
+    match mode {
+        Reading::Base => true,
+        // A version number on one side only (`Mistral-7B-v0.3` against
+        // `Mistral-7B`) is not the same model by name, unless it is the
+        // first (`v0.1`: the plain name of open weights is their first
+        // release).
+        Reading::Relaxed
+            if parsed
+                .core
+                .iter()
+                .any(|w| w.starts_with("0.") && w != "0.1") =>
+        {
+            true
+        }
+        Reading::Relaxed => {
+            parsed.core.iter().any(|w| super::keys::is_size(w))
+                && parsed
+                    .core
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "instruct" | "chat"))
+                && found.iter().any(|m| !b.served[*m])
+        }
+        _ => false,
+    }
 }
 
 /// A vendor's version name and its dated id are one model when the release

@@ -268,10 +268,17 @@ fn the_plain_name_of_open_weights_is_their_first_release_but_not_of_an_api() {
         resolution.model_of(SourceId::Aider, "Kimi K2"),
         Some("moonshotai/kimi-k2")
     );
-    let gpt4o = resolution.model_of(SourceId::Aider, "gpt-4o");
-    assert!(
-        gpt4o.is_some_and(|m| !m.contains("2024")),
-        "a moving API alias stays apart: {gpt4o:?}"
+    // A moving API alias is none of the snapshots: unmatched, with both
+    // listed as what it might be.
+    assert_eq!(resolution.model_of(SourceId::Aider, "gpt-4o"), None);
+    let unmatched = resolution
+        .unmatched
+        .iter()
+        .find(|u| u.name == "gpt-4o")
+        .expect("listed as unmatched");
+    assert_eq!(
+        unmatched.candidates,
+        vec!["openai/gpt-4o-2024-05-13", "openai/gpt-4o-2024-08-06"]
     );
 }
 

@@ -47,6 +47,8 @@ struct Row {
     top_provider: Option<TopProvider>,
     #[serde(default)]
     alias_target: Option<AliasTarget>,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -183,13 +185,38 @@ fn to_record(row: &Row, ids: &HashSet<&str>) -> SourceRecord {
 }
 
 /// The id of the catalogue entry this one only routes to: the target of a
-/// `~…-latest` alias, or the paid id of a `:free` route.
+/// `~…-latest` alias, the paid id of a `:free` route, or the snapshot an
+/// undated listing's description says it serves.
 fn alias_target(row: &Row, ids: &HashSet<&str>) -> Option<String> {
     if let Some(target) = &row.alias_target {
         return Some(target.slug.clone());
     }
-    let base = row.id.strip_suffix(":free")?;
-    ids.contains(base).then(|| base.to_string())
+    if let Some(base) = row.id.strip_suffix(":free") {
+        return ids.contains(base).then(|| base.to_string());
+    }
+    served_version(row, ids)
+}
+
+/// An undated listing whose description names the snapshot it serves by
+/// that snapshot's own listing id (`mistralai/mistral-large`: "Mistral
+/// Large 2 (version `mistral-large-2407`)") is a moving alias of it. The
+/// snapshot's id must extend the listing's own (a predecessor named in
+/// passing does not count).
+fn served_version(row: &Row, ids: &HashSet<&str>) -> Option<String> {
+    let description = row.description.as_deref()?;
+    let (provider, key) = row.id.split_once('/')?;
+    description.split("version ").skip(1).find_map(|after| {
+        let token: String = after
+            .trim_start_matches(['`', '"', '\''])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+            .collect();
+        let target = format!("{provider}/{token}");
+        let extends = token.len() > key.len() + 1
+            && token.starts_with(key)
+            && token[key.len()..].starts_with('-');
+        (extends && ids.contains(target.as_str())).then_some(target)
+    })
 }
 
 /// `"Anthropic: Claude Sonnet 5"` → (`Some("Anthropic")`, `"Claude Sonnet 5"`).
@@ -231,6 +258,31 @@ mod tests {
 
     fn parse(json: &str) -> Result<Parsed, SourceError> {
         OpenRouter.parse(&[FileBody::new("models.json", json.as_bytes())])
+    }
+
+    #[test]
+    fn an_undated_listing_that_names_its_version_routes_to_it() {
+        let parsed = parse(
+            r#"{"data":[
+              {"id":"mistralai/mistral-large","description":"Mistral Large 2 (version `mistral-large-2407`)."},
+              {"id":"mistralai/mistral-large-2407","description":"Mistral Large 2 (version mistral-large-2407)."},
+              {"id":"mistralai/mistral-medium","description":"Better than version mistral-small-2402."}
+            ]}"#,
+        )
+        .expect("parses");
+        let alias = |id: &str| {
+            parsed
+                .records
+                .iter()
+                .find(|r| r.name == id)
+                .and_then(|r| r.alias_of.clone())
+        };
+        assert_eq!(
+            alias("mistralai/mistral-large").as_deref(),
+            Some("mistralai/mistral-large-2407")
+        );
+        assert_eq!(alias("mistralai/mistral-large-2407"), None);
+        assert_eq!(alias("mistralai/mistral-medium"), None);
     }
 
     const SAMPLE: &str = r#"{"data":[

@@ -126,7 +126,10 @@ pub(super) fn date_at(tokens: &[Token], i: usize) -> Option<(NameDate, usize, bo
             false,
         ));
     }
-    // Month names: "(Oct 2024)", "Oct '24", "sep-2024", "March 2025".
+    // Month names: "(Oct 2024)", "Oct '24", "sep-2024", "March 2025". A
+    // month in words is when a result or a release was published, never a
+    // snapshot's own id (those are digits: `2402`, `20240229`): a remark,
+    // with or without parentheses.
     if let Some(m) = month(t) {
         let year = next
             .and_then(number)
@@ -144,7 +147,7 @@ pub(super) fn date_at(tokens: &[Token], i: usize) -> Option<(NameDate, usize, bo
                     day: None,
                 },
                 if year.is_some() { 2 } else { 1 },
-                tokens[i].remark,
+                true,
             ));
         }
     }

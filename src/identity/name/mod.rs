@@ -91,7 +91,6 @@ const REMARK_NOISE: &[&str] = &[
     "bedrock",
     "vertex",
     "official",
-    "chatgpt",
 ];
 
 /// Organisations whose name some spellings put in front of the model's.
@@ -177,10 +176,15 @@ pub fn parse(raw: &str) -> ParsedName {
         }
         match t.as_str() {
             "thinking" | "think" | "reasoning" | "reasoner" => {
-                // "reasoning=low" and "(medium reasoning)" state an effort;
-                // "(Reasoning)" states thinking.
+                // "reasoning=low", "reasoning-low" (its slug) and "(medium
+                // reasoning)" state an effort; "(Reasoning)" states thinking.
                 let states_level = (next.is_some_and(|s| effort(s).is_some())
-                    && tokens.get(i + 1).is_some_and(|t| t.sep == '='))
+                    && tokens.get(i + 1).is_some_and(|n| {
+                        n.sep == '='
+                            || (t == "reasoning"
+                                && matches!(n.sep, '-' | '_' | ' ')
+                                && n.remark == tokens[i].remark)
+                    }))
                     || (t == "reasoning" && i > 0 && effort(&tokens[i - 1].text).is_some());
                 // "reasoning=3200", "thinking:32768": a budget in tokens
                 // (a bare number only when it cannot be a date: a power of two).
@@ -234,9 +238,12 @@ pub fn parse(raw: &str) -> ParsedName {
             i += 1;
             continue;
         }
-        // Run settings: temperature=1, T=1, N=1, length=12800.
+        // Run settings: temperature=1 (`temperature-1` in a slug), T=1,
+        // N=1, length=12800.
         if matches!(t.as_str(), "temperature" | "t" | "n" | "length")
-            && tokens.get(i + 1).is_some_and(|t| t.sep == '=')
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| n.sep == '=' || (t == "temperature" && number(&n.text).is_some()))
         {
             i += 2;
             continue;
@@ -320,6 +327,15 @@ pub fn parse(raw: &str) -> ParsedName {
         }
         if t == "experimental" {
             core.push("exp".to_string());
+            i += 1;
+            continue;
+        }
+        // OpenAI's ChatGPT edition of a GPT model (`GPT-5 (ChatGPT)`,
+        // `chatgpt-4o-latest`) is the API's `gpt-…-chat` model, another
+        // model than the plain one: a name word even in a remark.
+        if t == "chatgpt" {
+            core.push("gpt".to_string());
+            core.push("chat".to_string());
             i += 1;
             continue;
         }

@@ -45,10 +45,16 @@ pub(super) fn strip_routing(raw: &str) -> (String, bool) {
     let mut thinking = false;
     // The last path segment names the model; `hf:` marks Hugging Face repos.
     // A display name with spaces has no path: its `/` separates words
-    // ("Qwen3-Coder 480B/A35B Instruct").
+    // ("Qwen3-Coder 480B/A35B Instruct"), but an owner's path may stand in
+    // front of it, before the first space ("mistral/Devstral 2512").
     let spaced;
     let last = if text.contains(' ') && !text.contains("://") {
-        spaced = text.replace('/', " ");
+        let first_space = text.find(' ').unwrap_or(text.len());
+        let display = match text[..first_space].rfind('/') {
+            Some(slash) => &text[slash + 1..],
+            None => text,
+        };
+        spaced = display.replace('/', " ");
         spaced.as_str()
     } else {
         text.rsplit('/').next().unwrap_or(text)

@@ -50,7 +50,7 @@ pub async fn import(config: Config, args: ImportArgs) -> anyhow::Result<ExitCode
     let board = custom::parse_leaderboard(&bytes, args.scale)
         .with_context(|| format!("{} was not imported", args.file.display()))?;
     for repeat in &board.repeats {
-        eprintln!("note: {repeat}");
+        eprintln!("note: {}", crate::text::one_line(repeat));
     }
     let scores = board.scores;
     let store = open_store(&config).await?;

@@ -357,3 +357,36 @@ async fn an_html_page_served_with_200_is_named_for_a_json_and_the_yaml_source() 
         );
     }
 }
+
+// Finding 3: client-chosen method names do not grow /metrics.
+
+#[tokio::test]
+async fn ten_thousand_random_method_names_leave_metrics_under_64_kb() {
+    let db = TestDb::new();
+    let state = db.state().await;
+    let app = web::router(state.clone());
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..10_000 {
+        let mut name = String::new();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        for i in 0..(8 + seed % 120) {
+            name.push(char::from(b'A' + ((seed >> (i % 58)) % 26) as u8));
+        }
+        let request = Request::builder()
+            .method(name.as_str())
+            .uri(if seed % 2 == 0 { "/" } else { "/nowhere" })
+            .body(Body::empty())
+            .expect("request");
+        let _ = app.clone().oneshot(request).await.expect("response");
+    }
+    let (status, metrics) = get(&state, "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        metrics.len() < 64 * 1024,
+        "/metrics is {} bytes after 10,000 odd methods",
+        metrics.len()
+    );
+    assert!(metrics.contains("method=\"other\""), "{metrics}");
+}

@@ -211,3 +211,44 @@ async fn a_blank_admin_token_disables_admin_actions() {
         .expect("response");
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+// Finding 10: formula neutralising covers header cells and hidden prefixes.
+
+#[test]
+fn a_custom_benchmark_named_like_a_formula_is_neutralised_in_the_csv_header() {
+    let db = TestDb::new();
+    let file = db.dir.path().join("evals.csv");
+    std::fs::write(
+        &file,
+        "model,score\n\"\n=HYPERLINK(\"\"http://x\"\")\",50\n\" =1+1\",40\n\"\u{0}=2+2\",30\n\"\u{FF1D}3+3\",20\n",
+    )
+    .expect("write");
+    let out = llmrank(
+        &db,
+        &[
+            "import-benchmark",
+            "--name=-A1",
+            "--file",
+            file.to_str().expect("utf-8"),
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = llmrank(&db, &["export", "--format", "csv"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    assert!(header.iter().any(|h| h == "'-A1"), "{header:?}");
+    assert!(!header.iter().any(|h| h == "-A1"), "{header:?}");
+    let names = header
+        .iter()
+        .position(|h| h == "name")
+        .expect("name column");
+    for row in reader.records() {
+        let row = row.expect("row");
+        let name = row.get(names).unwrap_or_default();
+        assert!(name.starts_with('\''), "not neutralised: {name:?}");
+        assert!(!name.contains('\u{0}'), "NUL kept: {name:?}");
+    }
+}

@@ -125,6 +125,30 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// The source URL overrides; their `Debug` hides credentials in them.
+#[derive(Clone, Default)]
+pub struct SourceUrls(pub HashMap<SourceId, String>);
+
+impl std::ops::Deref for SourceUrls {
+    type Target = HashMap<SourceId, String>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SourceUrls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(
+                self.0
+                    .iter()
+                    .map(|(id, url)| (id, crate::text::redact_url(url))),
+            )
+            .finish()
+    }
+}
+
 /// Limits of the HTTP server against slow and idle clients.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerLimits {
@@ -153,7 +177,7 @@ pub struct Config {
     pub admin_token: Option<Secret>,
     /// API keys by environment variable name.
     pub api_keys: HashMap<&'static str, Secret>,
-    pub source_urls: HashMap<SourceId, String>,
+    pub source_urls: SourceUrls,
     pub weights: ComponentWeights,
     pub http: HttpSettings,
     pub sources: SourceSettings,
@@ -361,7 +385,7 @@ impl Config {
                 .filter(|t| !t.trim().is_empty())
                 .map(Secret),
             api_keys,
-            source_urls,
+            source_urls: SourceUrls(source_urls),
             weights,
             http: HttpSettings::default(),
             sources,
@@ -384,7 +408,7 @@ impl Config {
     /// The live origin with the configured URL overrides and API keys.
     pub fn live_origin(&self) -> crate::sources::Origin {
         crate::sources::Origin::Live {
-            overrides: self.source_urls.clone(),
+            overrides: self.source_urls.0.clone(),
             keys: self
                 .api_keys
                 .iter()
@@ -529,16 +553,23 @@ mod tests {
 
     #[test]
     fn secrets_do_not_print() {
+        let file: FileConfig = toml::from_str(
+            "[sources.openrouter]\nurl = \"https://me:s3cret@proxy/models.json?api_key=k3y\"\n",
+        )
+        .expect("valid toml");
         let config = Config::resolve(
             Overrides {
                 database_url: Some("sqlite://x.db".into()),
                 admin_token: Some("hunter2".into()),
                 ..Overrides::default()
             },
-            FileConfig::default(),
+            file,
         )
         .expect("valid");
-        assert!(!format!("{config:?}").contains("hunter2"));
+        let shown = format!("{config:?}");
+        for secret in ["hunter2", "s3cret", "k3y"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
     }
 
     fn with_hours(hours: f64) -> Result<Config, ConfigError> {

@@ -52,7 +52,8 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
         (None, Some(base)) => {
             anyhow::ensure!(
                 base.starts_with("http://") || base.starts_with("https://"),
-                "--from-url needs an http(s) URL, got `{base}`"
+                "--from-url needs an http(s) URL, got `{}`",
+                crate::text::redact_url(&base)
             );
             Origin::Mirror(base)
         }

@@ -289,28 +289,28 @@ impl Watched {
             rewrite: None,
         }
     }
+}
 
-    fn saw(&mut self, bytes: &[u8]) {
-        if bytes.is_empty() || !self.conn.at_request_start.load(Ordering::SeqCst) {
-            return;
-        }
-        self.start
-            .extend(bytes.iter().take(64 - self.start.len().min(64)));
-        let path = self
-            .start
-            .iter()
-            .position(|b| *b == b' ')
-            .map(|space| &self.start[space + 1..]);
-        let known = match path {
-            Some(path) if path.len() >= 5 => Some(path.starts_with(b"/api/")),
-            _ if self.start.len() >= 64 => Some(false),
-            _ => None,
-        };
-        if let Some(api) = known {
-            self.conn.api.store(api, Ordering::SeqCst);
-            self.conn.at_request_start.store(false, Ordering::SeqCst);
-            self.start.clear();
-        }
+/// Notes the first bytes of a request (`start` collects them) until its
+/// path says whether it is for the API.
+fn saw(start: &mut Vec<u8>, conn: &Conn, bytes: &[u8]) {
+    if bytes.is_empty() || !conn.at_request_start.load(Ordering::SeqCst) {
+        return;
+    }
+    start.extend(bytes.iter().take(64 - start.len().min(64)));
+    let path = start
+        .iter()
+        .position(|b| *b == b' ')
+        .map(|space| &start[space + 1..]);
+    let known = match path {
+        Some(path) if path.len() >= 5 => Some(path.starts_with(b"/api/")),
+        _ if start.len() >= 64 => Some(false),
+        _ => None,
+    };
+    if let Some(api) = known {
+        conn.api.store(api, Ordering::SeqCst);
+        conn.at_request_start.store(false, Ordering::SeqCst);
+        start.clear();
     }
 }
 
@@ -336,10 +336,10 @@ impl AsyncRead for Watched {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
-        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        let this = &mut *self;
+        let polled = Pin::new(&mut this.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = polled {
-            let fresh = buf.filled()[before..].to_vec();
-            self.saw(&fresh);
+            saw(&mut this.start, &this.conn, &buf.filled()[before..]);
         }
         polled
     }

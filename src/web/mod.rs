@@ -140,7 +140,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             ops::track,
         ))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(security::layer())
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }

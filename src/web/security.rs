@@ -4,9 +4,7 @@
 //! sites, no content-type sniffing, and no referrer sent to the sources the
 //! pages link to.
 
-use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
 use axum::response::Response;
 
 /// The policy: everything from this origin only; no plugins, no frames, no
@@ -23,9 +21,9 @@ pub const HEADERS: [(&str, &str); 5] = [
     ("cross-origin-opener-policy", "same-origin"),
 ];
 
-/// Adds [`HEADERS`] to a response (a handler's own value wins).
-pub async fn headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
+/// Adds [`HEADERS`] to a response (a handler's own value wins). A plain
+/// function over the response, so the layer costs no allocation.
+pub fn add_headers(mut response: Response) -> Response {
     let map = response.headers_mut();
     for (name, value) in HEADERS {
         let name = HeaderName::from_static(name);
@@ -34,4 +32,9 @@ pub async fn headers(request: Request, next: Next) -> Response {
         }
     }
     response
+}
+
+/// The layer that adds [`HEADERS`] to every answer.
+pub fn layer() -> tower::util::MapResponseLayer<fn(Response) -> Response> {
+    tower::util::MapResponseLayer::new(add_headers as fn(Response) -> Response)
 }

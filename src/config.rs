@@ -227,13 +227,13 @@ impl Config {
                 ),
             })?;
         let defaults = ServerLimits::default();
-        let header_read_timeout = number(
+        let header_read_timeout = bounded(
             "LLMRANK_HEADER_READ_TIMEOUT_SECS / header_read_timeout_secs",
             "LLMRANK_HEADER_READ_TIMEOUT_SECS",
             file.header_read_timeout_secs,
             defaults.header_read_timeout.as_secs_f64(),
             0.1..=3600.0,
-            "seconds",
+            "a number of seconds",
         )?;
         let server = ServerLimits {
             header_read_timeout: Duration::try_from_secs_f64(header_read_timeout).map_err(|e| {
@@ -242,29 +242,32 @@ impl Config {
                     detail: e.to_string(),
                 }
             })?,
-            max_connections: whole(
+            max_connections: bounded(
                 "LLMRANK_MAX_CONNECTIONS / max_connections",
                 "LLMRANK_MAX_CONNECTIONS",
                 file.max_connections,
                 defaults.max_connections as u64,
                 1..=1_000_000,
+                "a whole number",
             )? as usize,
         };
         let import_defaults = ImportLimits::default();
         let import = ImportLimits {
-            max_rows: whole(
+            max_rows: bounded(
                 "LLMRANK_IMPORT_MAX_ROWS / import_max_rows",
                 "LLMRANK_IMPORT_MAX_ROWS",
                 file.import_max_rows,
                 import_defaults.max_rows as u64,
                 1..=10_000_000,
+                "a whole number",
             )? as usize,
-            max_bytes: whole(
+            max_bytes: bounded(
                 "LLMRANK_IMPORT_MAX_BYTES / import_max_bytes",
                 "LLMRANK_IMPORT_MAX_BYTES",
                 file.import_max_bytes,
                 import_defaults.max_bytes,
                 1..=1 << 30,
+                "a whole number",
             )?,
         };
         let weights = match flags.weights.or(file.weights) {
@@ -436,52 +439,29 @@ const MAX_CACHE_HOURS: f64 = 8760.0;
 const WEIGHTS: RangeInclusive<f64> = 0.0..=1000.0;
 
 /// A number setting from the environment variable `env`, else the file,
-/// else `default`, within `range`.
-fn number(
+/// else `default`, within `range`; `what` names the kind of number in the
+/// error ("a number of seconds", "a whole number").
+fn bounded<T>(
     setting: &str,
     env: &str,
-    file: Option<f64>,
-    default: f64,
-    range: RangeInclusive<f64>,
-    unit: &str,
-) -> Result<f64, ConfigError> {
+    file: Option<T>,
+    default: T,
+    range: RangeInclusive<T>,
+    what: &str,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+{
     let invalid = |shown: &str| ConfigError::Invalid {
         setting: setting.into(),
         detail: format!(
-            "`{shown}` must be a number of {unit} from {} to {}",
+            "`{shown}` must be {what} from {} to {}",
             range.start(),
             range.end()
         ),
     };
     let value = match std::env::var(env).ok().filter(|v| !v.trim().is_empty()) {
-        Some(text) => text.trim().parse::<f64>().map_err(|_| invalid(&text))?,
-        None => file.unwrap_or(default),
-    };
-    if range.contains(&value) {
-        Ok(value)
-    } else {
-        Err(invalid(&value.to_string()))
-    }
-}
-
-/// A whole-number setting, like [`number`].
-fn whole(
-    setting: &str,
-    env: &str,
-    file: Option<u64>,
-    default: u64,
-    range: RangeInclusive<u64>,
-) -> Result<u64, ConfigError> {
-    let invalid = |shown: &str| ConfigError::Invalid {
-        setting: setting.into(),
-        detail: format!(
-            "`{shown}` must be a whole number from {} to {}",
-            range.start(),
-            range.end()
-        ),
-    };
-    let value = match std::env::var(env).ok().filter(|v| !v.trim().is_empty()) {
-        Some(text) => text.trim().parse::<u64>().map_err(|_| invalid(&text))?,
+        Some(text) => text.trim().parse::<T>().map_err(|_| invalid(&text))?,
         None => file.unwrap_or(default),
     };
     if range.contains(&value) {

@@ -1,9 +1,14 @@
 //! Configuration: command-line flags and environment variables (through
 //! clap), over an optional `llmrank.toml`, over defaults; validated once into
 //! a [`Config`]. Secrets never appear in `Debug` output or logs.
+//!
+//! Every numeric setting has bounds and is converted with checked
+//! arithmetic: a value out of range is an error naming the setting, never a
+//! panic later (`RANKINGS_CACHE_HOURS=1e300`).
 
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -13,6 +18,7 @@ use crate::domain::{ComponentWeights, SourceId};
 use crate::identity::Overrides as NameOverrides;
 use crate::refresh::RefreshOptions;
 use crate::scoring::{CompositeSettings, Kind};
+use crate::sources::custom::ImportLimits;
 use crate::sources::{HttpSettings, SourceSettings};
 
 /// A configuration problem, saying which setting to fix.
@@ -42,6 +48,14 @@ pub struct FileConfig {
     pub openrouter_api_key: Option<String>,
     pub hf_token: Option<String>,
     pub artificial_analysis_api_key: Option<String>,
+    /// Seconds a client may take to send a request's headers (default 10).
+    pub header_read_timeout_secs: Option<f64>,
+    /// Open connections at most; the oldest idle one makes room (default 1000).
+    pub max_connections: Option<u64>,
+    /// Rows `import-benchmark` reads at most (default 10000).
+    pub import_max_rows: Option<u64>,
+    /// Bytes `import-benchmark` reads at most (default 8 MiB).
+    pub import_max_bytes: Option<u64>,
     /// Scoring weights, as `coding:0.5,performance:0.3,value:0.2`.
     pub weights: Option<String>,
     /// An entity-resolution overrides file replacing the built-in one.
@@ -111,6 +125,49 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// The source URL overrides; their `Debug` hides credentials in them.
+#[derive(Clone, Default)]
+pub struct SourceUrls(pub HashMap<SourceId, String>);
+
+impl std::ops::Deref for SourceUrls {
+    type Target = HashMap<SourceId, String>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SourceUrls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(
+                self.0
+                    .iter()
+                    .map(|(id, url)| (id, crate::text::redact_url(url))),
+            )
+            .finish()
+    }
+}
+
+/// Limits of the HTTP server against slow and idle clients.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerLimits {
+    /// How long a client may take to send a request's headers; an idle
+    /// keep-alive connection is closed after it too.
+    pub header_read_timeout: Duration,
+    /// Open connections at most: a new one closes the oldest idle one.
+    pub max_connections: usize,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        ServerLimits {
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 1000,
+        }
+    }
+}
+
 /// The validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -120,7 +177,7 @@ pub struct Config {
     pub admin_token: Option<Secret>,
     /// API keys by environment variable name.
     pub api_keys: HashMap<&'static str, Secret>,
-    pub source_urls: HashMap<SourceId, String>,
+    pub source_urls: SourceUrls,
     pub weights: ComponentWeights,
     pub http: HttpSettings,
     pub sources: SourceSettings,
@@ -128,6 +185,9 @@ pub struct Config {
     pub overrides: NameOverrides,
     /// Kind and benchmark weights of the coding composite.
     pub composite: CompositeSettings,
+    pub server: ServerLimits,
+    /// Caps on a custom benchmark file.
+    pub import: ImportLimits,
 }
 
 /// Environment variables holding API keys, read directly.
@@ -157,12 +217,59 @@ impl Config {
             .rankings_cache_hours
             .or(file.rankings_cache_hours)
             .unwrap_or(24.0);
-        if !hours.is_finite() || hours <= 0.0 {
-            return Err(ConfigError::Invalid {
+        let rankings_cache = (hours.is_finite() && hours > 0.0 && hours <= MAX_CACHE_HOURS)
+            .then(|| Duration::try_from_secs_f64(hours * 3600.0).ok())
+            .flatten()
+            .ok_or_else(|| ConfigError::Invalid {
                 setting: "RANKINGS_CACHE_HOURS".into(),
-                detail: format!("`{hours}` must be a number of hours above 0"),
-            });
-        }
+                detail: format!(
+                    "`{hours}` must be a number of hours above 0 and at most {MAX_CACHE_HOURS} (a year)"
+                ),
+            })?;
+        let defaults = ServerLimits::default();
+        let header_read_timeout = bounded(
+            "LLMRANK_HEADER_READ_TIMEOUT_SECS / header_read_timeout_secs",
+            "LLMRANK_HEADER_READ_TIMEOUT_SECS",
+            file.header_read_timeout_secs,
+            defaults.header_read_timeout.as_secs_f64(),
+            0.1..=3600.0,
+            "a number of seconds",
+        )?;
+        let server = ServerLimits {
+            header_read_timeout: Duration::try_from_secs_f64(header_read_timeout).map_err(|e| {
+                ConfigError::Invalid {
+                    setting: "LLMRANK_HEADER_READ_TIMEOUT_SECS / header_read_timeout_secs".into(),
+                    detail: e.to_string(),
+                }
+            })?,
+            max_connections: bounded(
+                "LLMRANK_MAX_CONNECTIONS / max_connections",
+                "LLMRANK_MAX_CONNECTIONS",
+                file.max_connections,
+                defaults.max_connections as u64,
+                1..=1_000_000,
+                "a whole number",
+            )? as usize,
+        };
+        let import_defaults = ImportLimits::default();
+        let import = ImportLimits {
+            max_rows: bounded(
+                "LLMRANK_IMPORT_MAX_ROWS / import_max_rows",
+                "LLMRANK_IMPORT_MAX_ROWS",
+                file.import_max_rows,
+                import_defaults.max_rows as u64,
+                1..=10_000_000,
+                "a whole number",
+            )? as usize,
+            max_bytes: bounded(
+                "LLMRANK_IMPORT_MAX_BYTES / import_max_bytes",
+                "LLMRANK_IMPORT_MAX_BYTES",
+                file.import_max_bytes,
+                import_defaults.max_bytes,
+                1..=1 << 30,
+                "a whole number",
+            )?,
+        };
         let weights = match flags.weights.or(file.weights) {
             Some(raw) => {
                 raw.parse()
@@ -252,22 +359,20 @@ impl Config {
                     setting: format!("[scoring.kinds] {name}"),
                     detail: "kinds are function, library, competitive and repository".into(),
                 })?;
-            if !weight.is_finite() || *weight < 0.0 {
+            if !WEIGHTS.contains(weight) {
                 return Err(ConfigError::Invalid {
                     setting: format!("[scoring.kinds] {name}"),
-                    detail: "a weight must be a number ≥ 0".into(),
+                    detail: "a weight must be a number from 0 to 1000".into(),
                 });
             }
             composite.kind_weights.insert(kind, *weight);
         }
         for (name, weight) in &file.scoring.benchmarks {
-            if !crate::domain::BENCHMARK_KEYS.contains(&name.as_str())
-                || !weight.is_finite()
-                || *weight < 0.0
+            if !crate::domain::BENCHMARK_KEYS.contains(&name.as_str()) || !WEIGHTS.contains(weight)
             {
                 return Err(ConfigError::Invalid {
                     setting: format!("[scoring.benchmarks] {name}"),
-                    detail: "a built-in benchmark key with a weight ≥ 0".into(),
+                    detail: "a built-in benchmark key with a weight from 0 to 1000".into(),
                 });
             }
             composite.benchmark_weights.insert(name.clone(), *weight);
@@ -275,32 +380,38 @@ impl Config {
         Ok(Config {
             database_url,
             addr,
-            rankings_cache: Duration::from_secs_f64(hours * 3600.0),
+            rankings_cache,
+            // A token of white space only would be easy to guess: it counts as unset.
             admin_token: flags
                 .admin_token
                 .or(file.admin_token)
-                .filter(|t| !t.is_empty())
+                .filter(|t| !t.trim().is_empty())
                 .map(Secret),
             api_keys,
-            source_urls,
+            source_urls: SourceUrls(source_urls),
             weights,
             http: HttpSettings::default(),
             sources,
             overrides,
             composite,
+            server,
+            import,
         })
     }
 
     /// How old an `ok` source may be before it is shown as `stale`: two
     /// refresh periods.
     pub fn stale_after(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.rankings_cache * 2).unwrap_or(chrono::Duration::days(2))
+        self.rankings_cache
+            .checked_mul(2)
+            .and_then(|d| chrono::Duration::from_std(d).ok())
+            .unwrap_or(chrono::Duration::days(2))
     }
 
     /// The live origin with the configured URL overrides and API keys.
     pub fn live_origin(&self) -> crate::sources::Origin {
         crate::sources::Origin::Live {
-            overrides: self.source_urls.clone(),
+            overrides: self.source_urls.0.clone(),
             keys: self
                 .api_keys
                 .iter()
@@ -318,6 +429,45 @@ impl Config {
             composite: self.composite.clone(),
             force,
         }
+    }
+}
+
+/// The longest refresh period, in hours (a year).
+const MAX_CACHE_HOURS: f64 = 8760.0;
+
+/// The range of a composite weight (`[scoring.kinds]`, `[scoring.benchmarks]`).
+const WEIGHTS: RangeInclusive<f64> = 0.0..=1000.0;
+
+/// A number setting from the environment variable `env`, else the file,
+/// else `default`, within `range`; `what` names the kind of number in the
+/// error ("a number of seconds", "a whole number").
+fn bounded<T>(
+    setting: &str,
+    env: &str,
+    file: Option<T>,
+    default: T,
+    range: RangeInclusive<T>,
+    what: &str,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+{
+    let invalid = |shown: &str| ConfigError::Invalid {
+        setting: setting.into(),
+        detail: format!(
+            "`{shown}` must be {what} from {} to {}",
+            range.start(),
+            range.end()
+        ),
+    };
+    let value = match std::env::var(env).ok().filter(|v| !v.trim().is_empty()) {
+        Some(text) => text.trim().parse::<T>().map_err(|_| invalid(&text))?,
+        None => file.unwrap_or(default),
+    };
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(invalid(&value.to_string()))
     }
 }
 
@@ -383,15 +533,113 @@ mod tests {
 
     #[test]
     fn secrets_do_not_print() {
+        let file: FileConfig = toml::from_str(
+            "[sources.openrouter]\nurl = \"https://me:s3cret@proxy/models.json?api_key=k3y\"\n",
+        )
+        .expect("valid toml");
         let config = Config::resolve(
             Overrides {
                 database_url: Some("sqlite://x.db".into()),
                 admin_token: Some("hunter2".into()),
                 ..Overrides::default()
             },
-            FileConfig::default(),
+            file,
         )
         .expect("valid");
-        assert!(!format!("{config:?}").contains("hunter2"));
+        let shown = format!("{config:?}");
+        for secret in ["hunter2", "s3cret", "k3y"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
+
+    fn with_hours(hours: f64) -> Result<Config, ConfigError> {
+        Config::resolve(
+            Overrides {
+                database_url: Some("sqlite://x.db".into()),
+                rankings_cache_hours: Some(hours),
+                ..Overrides::default()
+            },
+            FileConfig::default(),
+        )
+    }
+
+    #[test]
+    fn a_huge_refresh_period_is_an_error_not_a_panic() {
+        for hours in [1e300, 3e15, 8761.0, 0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let err = with_hours(hours).expect_err("out of range");
+            assert!(
+                err.to_string().contains("RANKINGS_CACHE_HOURS")
+                    && err.to_string().contains("8760"),
+                "{err}"
+            );
+        }
+        let config = with_hours(8760.0).expect("a year is fine");
+        assert_eq!(config.stale_after(), chrono::Duration::hours(2 * 8760));
+        let config = with_hours(0.01).expect("fractions of an hour stay valid");
+        assert_eq!(config.rankings_cache, Duration::from_secs(36));
+    }
+
+    #[test]
+    fn a_blank_admin_token_counts_as_unset() {
+        for token in ["", "   ", "\t\n"] {
+            let config = Config::resolve(
+                Overrides {
+                    database_url: Some("sqlite://x.db".into()),
+                    admin_token: Some(token.into()),
+                    ..Overrides::default()
+                },
+                FileConfig::default(),
+            )
+            .expect("valid");
+            assert!(config.admin_token.is_none(), "{token:?}");
+        }
+    }
+
+    #[test]
+    fn server_and_import_limits_have_defaults_and_bounds() {
+        let resolve = |toml_text: &str| {
+            Config::resolve(
+                Overrides {
+                    database_url: Some("sqlite://x.db".into()),
+                    ..Overrides::default()
+                },
+                toml::from_str(toml_text).expect("valid toml"),
+            )
+        };
+        let config = resolve("").expect("defaults");
+        assert_eq!(config.server.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(config.server.max_connections, 1000);
+        assert_eq!(config.import, ImportLimits::default());
+        let config = resolve(
+            "header_read_timeout_secs = 2.5\nmax_connections = 64\nimport_max_rows = 5\nimport_max_bytes = 100\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            config.server.header_read_timeout,
+            Duration::from_millis(2500)
+        );
+        assert_eq!(config.server.max_connections, 64);
+        assert_eq!(config.import.max_rows, 5);
+        for (text, setting) in [
+            (
+                "header_read_timeout_secs = 1e300",
+                "header_read_timeout_secs",
+            ),
+            ("header_read_timeout_secs = 0", "header_read_timeout_secs"),
+            ("max_connections = 0", "max_connections"),
+            ("import_max_rows = 100000000000", "import_max_rows"),
+            (
+                "[scoring.kinds]\nfunction = 1e300",
+                "[scoring.kinds] function",
+            ),
+            (
+                "[scoring.benchmarks]\nhumaneval = 1e9",
+                "[scoring.benchmarks] humaneval",
+            ),
+            ("weights = \"coding:1e300,value:1\"", "weights"),
+        ] {
+            let err = resolve(text).expect_err(text).to_string();
+            assert!(err.contains(setting), "{text}: {err}");
+        }
     }
 }

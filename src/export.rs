@@ -62,11 +62,39 @@ const TAIL: &[&str] = &[
     "pricing_data_updated_at",
 ];
 
-/// Text a spreadsheet would run as a formula gets a leading `'`.
+/// Text a spreadsheet would run as a formula gets a leading `'`: a cell
+/// that starts with a tab or a line break, or whose first visible character
+/// (after any spaces) is `=`, `+`, `-` or `@`, or a full-width or small form
+/// of them (`＝`, which some spreadsheets read as `=`). Control characters
+/// other than tab and line feed (NUL, ESC, …) are never data and are dropped
+/// first, so they cannot hide a formula either.
 pub fn neutralise(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+        .collect();
+    let blank_start = matches!(cleaned.chars().next(), Some('\t' | '\n')) || text.starts_with('\r');
+    let visible = cleaned.trim_start().chars().next();
+    let formula = matches!(
+        visible,
+        Some(
+            '=' | '+'
+                | '-'
+                | '@'
+                | '\u{FF1D}'
+                | '\u{FF0B}'
+                | '\u{FF0D}'
+                | '\u{FF20}'
+                | '\u{FE66}'
+                | '\u{FE62}'
+                | '\u{FE63}'
+                | '\u{FE6B}'
+        )
+    );
+    if blank_start || formula {
+        format!("'{cleaned}")
+    } else {
+        cleaned
     }
 }
 
@@ -92,11 +120,12 @@ pub fn write_csv<W: std::io::Write>(rows: &[ModelRow], out: W) -> Result<(), Exp
         }
     }
     let mut writer = csv::Writer::from_writer(out);
-    let header: Vec<&str> = HEAD
+    // Custom benchmark names are the user's text, so the header is neutralised too.
+    let header: Vec<String> = HEAD
         .iter()
-        .copied()
-        .chain(benchmark_columns.iter().map(String::as_str))
-        .chain(TAIL.iter().copied())
+        .map(|h| h.to_string())
+        .chain(benchmark_columns.iter().map(|k| neutralise(k)))
+        .chain(TAIL.iter().map(|h| h.to_string()))
         .collect();
     writer.write_record(&header)?;
     for row in rows {
@@ -162,9 +191,27 @@ mod tests {
 
     #[test]
     fn formula_prefixes_are_neutralised() {
-        for evil in ["=cmd()", "+1", "-2", "@SUM(A1)", "\tx"] {
-            assert!(neutralise(evil).starts_with('\''), "{evil}");
+        for evil in [
+            "=cmd()",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "\n=cmd()",
+            " =cmd()",
+            "\u{3000}=cmd()",
+            "\0=cmd()",
+            "＝cmd()",
+            "＋1",
+            "－A1",
+            "＠SUM(A1)",
+        ] {
+            assert!(neutralise(evil).starts_with('\''), "{evil:?}");
         }
-        assert_eq!(neutralise("Claude"), "Claude");
+        assert_eq!(neutralise("\0=cmd()"), "'=cmd()", "NUL is dropped");
+        assert_eq!(neutralise("a\u{1b}]0;x\u{7}b"), "a]0;xb");
+        assert_eq!(neutralise("Claude 3.5 Sonnet"), "Claude 3.5 Sonnet");
+        assert_eq!(neutralise("GPT-4o = best"), "GPT-4o = best");
     }
 }

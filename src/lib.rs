@@ -6,12 +6,14 @@
 //!
 //! fetch and parse ([`sources`]) → resolve names to models ([`identity`]) →
 //! score ([`scoring`]) → store ([`store`]) → serve ([`web`], [`cli`]).
-//! [`refresh`] runs that pipeline; [`domain`] holds the types all of them share.
+//! [`refresh`] runs that pipeline; [`domain`] holds the types all of them share,
+//! and [`text`] the rules for showing outside text safely (terminals, logs, URLs).
 //! See `ARCHITECTURE.md` for the map and the invariants.
 
 #![recursion_limit = "512"]
 
 pub mod domain;
+pub mod text;
 
 pub mod sources;
 

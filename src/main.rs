@@ -20,7 +20,9 @@ async fn main() -> ExitCode {
     match cli::run(cli).await {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // Errors can quote source data or a user's file: print them safely.
+            let message = format!("{error:#}");
+            eprintln!("error: {}", llmrank::text::terminal_safe(&message));
             ExitCode::FAILURE
         }
     }

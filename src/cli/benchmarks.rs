@@ -42,15 +42,14 @@ pub struct RemoveArgs {
 pub async fn import(config: Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
     custom::validate_name(&args.name)?;
     anyhow::ensure!(
-        args.weight.is_finite() && args.weight >= 0.0,
-        "--weight must be a number ≥ 0"
+        (0.0..=1000.0).contains(&args.weight),
+        "--weight must be a number from 0 to 1000"
     );
-    let bytes =
-        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let board = custom::parse_leaderboard(&bytes, args.scale)
+    let bytes = read_capped(&args.file, &config.import)?;
+    let board = custom::parse_leaderboard(&bytes, args.scale, &config.import)
         .with_context(|| format!("{} was not imported", args.file.display()))?;
     for repeat in &board.repeats {
-        eprintln!("note: {repeat}");
+        eprintln!("note: {}", crate::text::one_line(repeat));
     }
     let scores = board.scores;
     let store = open_store(&config).await?;
@@ -87,6 +86,22 @@ pub async fn import(config: Config, args: ImportArgs) -> anyhow::Result<ExitCode
         with_score.len() - joined
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads `path`, but never more than the cap allows: `--file /dev/zero` or a
+/// huge export is refused without filling memory.
+fn read_capped(path: &std::path::Path, limits: &custom::ImportLimits) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let shown = path.display();
+    let file = std::fs::File::open(path).with_context(|| format!("reading {shown}"))?;
+    let mut bytes = Vec::new();
+    file.take(limits.max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {shown}"))?;
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(limits.too_large()).with_context(|| format!("{shown} was not imported"));
+    }
+    Ok(bytes)
 }
 
 pub async fn remove(config: Config, args: RemoveArgs) -> anyhow::Result<ExitCode> {

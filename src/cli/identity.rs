@@ -142,7 +142,7 @@ pub async fn resolve(config: Config, args: ResolveArgs) -> anyhow::Result<ExitCo
         }
         None => out.push_str("decision: not reached (the record is an agent system)\n"),
     }
-    emit(out.as_bytes())?;
+    emit(crate::text::terminal_safe(&out).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -257,7 +257,7 @@ pub async fn eval(config: Config, args: EvalArgs) -> anyhow::Result<ExitCode> {
             pair.predicted.1.as_deref().unwrap_or("none")
         )
     });
-    emit(out.as_bytes())?;
+    emit(crate::text::terminal_safe(&out).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

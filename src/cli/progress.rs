@@ -73,6 +73,7 @@ impl FetchObserver for Progress {
             SourceOutcome::Failed { error, .. } => format!("failed: {error}"),
             SourceOutcome::Skipped { reason, .. } => format!("skipped: {reason}"),
         };
+        let message = crate::text::one_line(&message);
         self.with_bar(source, |bar| bar.finish_with_message(message));
     }
 }

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::domain::{SourceId, SourceStatusKind};
 use crate::refresh::{self, RefreshReport};
 use crate::sources::{FetchPlan, HttpClient, Origin};
+use crate::text::one_line;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -51,7 +52,8 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
         (None, Some(base)) => {
             anyhow::ensure!(
                 base.starts_with("http://") || base.starts_with("https://"),
-                "--from-url needs an http(s) URL, got `{base}`"
+                "--from-url needs an http(s) URL, got `{}`",
+                crate::text::redact_url(&base)
             );
             Origin::Mirror(base)
         }
@@ -104,15 +106,21 @@ fn summary(report: &RefreshReport) -> String {
             s.status.as_str().to_string(),
             s.rows_read.map(|n| n.to_string()).unwrap_or_default(),
             s.rows_matched.map(|n| n.to_string()).unwrap_or_default(),
-            s.rows_detail.clone().unwrap_or_default(),
-            s.error.clone().unwrap_or_default(),
+            one_line(s.rows_detail.as_deref().unwrap_or_default()),
+            one_line(s.error.as_deref().unwrap_or_default()),
         ]);
     }
     let failed: Vec<String> = report
         .sources
         .iter()
         .filter(|s| s.status == SourceStatusKind::Failed)
-        .map(|s| format!("{}: {}", s.source, s.error.as_deref().unwrap_or("failed")))
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s.source,
+                one_line(s.error.as_deref().unwrap_or("failed"))
+            )
+        })
         .collect();
     let mut out = format!("{table}\n");
     for line in failed {

@@ -6,6 +6,7 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{Format, emit, open_store};
 use crate::config::Config;
+use crate::text::one_line;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -43,8 +44,8 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
                         .unwrap_or_else(|| "never".into()),
                     s.rows_read.map(|n| n.to_string()).unwrap_or_default(),
                     s.rows_matched.map(|n| n.to_string()).unwrap_or_default(),
-                    s.rows_detail.clone().unwrap_or_default(),
-                    s.error.clone().unwrap_or_default(),
+                    one_line(s.rows_detail.as_deref().unwrap_or_default()),
+                    one_line(s.error.as_deref().unwrap_or_default()),
                 ]);
             }
             emit(format!("{table}\n").as_bytes())?;

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::domain::ModelRow;
 use crate::export::{self, RankingsDocument};
 use crate::query::{self, QueryContext, RankingQuery};
+use crate::text::one_line;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -86,8 +87,8 @@ fn render_table(rows: &[ModelRow], total: usize) -> String {
             row.rank
                 .map(|r| r.to_string())
                 .unwrap_or_else(|| "—".into()),
-            row.name.clone(),
-            row.creator.clone().unwrap_or_default(),
+            one_line(&row.name),
+            one_line(row.creator.as_deref().unwrap_or_default()),
             cell(row.overall_score, 1),
             cell(row.composite_score, 1),
             cell(row.performance_score, 1),

@@ -52,7 +52,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
             if text.is_empty() {
                 text.push_str("every name matched a model\n");
             }
-            text.into_bytes()
+            crate::text::terminal_safe(&text).into_owned().into_bytes()
         }
     };
     emit(&out)?;

@@ -222,7 +222,7 @@ pub enum WeightsError {
     Malformed(String),
     #[error("unknown weight `{0}`; use coding, performance and value")]
     UnknownComponent(String),
-    #[error("weight for `{0}` must be a finite number ≥ 0")]
+    #[error("weight for `{0}` must be a number from 0 to 1000000")]
     BadNumber(String),
     #[error("weights must not all be zero")]
     AllZero,
@@ -247,7 +247,8 @@ impl FromStr for ComponentWeights {
                 .trim()
                 .parse()
                 .map_err(|_| WeightsError::BadNumber(name.trim().to_string()))?;
-            if !value.is_finite() || value < 0.0 {
+            // Bounded, so that the sum below stays finite.
+            if !(0.0..=1e6).contains(&value) {
                 return Err(WeightsError::BadNumber(name.trim().to_string()));
             }
             match name.trim() {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_norway::Value;
 
-use super::{FileBody, Parsed, Source, SourceError, date_utc};
+use super::{Expect, FileBody, Parsed, Source, SourceError, date_utc, decode, unexpected};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The aider adapter.
@@ -20,6 +20,8 @@ pub struct Aider;
 
 const FILE: &str = "polyglot_leaderboard.yml";
 const PAGE: &str = "https://aider.chat/docs/leaderboards/";
+const EXPECT: Expect =
+    Expect::list("a YAML list of benchmark runs (`model`, `pass_rate_2`, `date`)");
 
 fn number(value: Option<&Value>) -> Option<f64> {
     match value? {
@@ -54,17 +56,8 @@ impl Source for Aider {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let body = super::file(files, FILE)?;
-        let doc: Value =
-            serde_norway::from_slice(&body.bytes).map_err(|e| SourceError::Decode {
-                file: body.name.clone(),
-                format: "YAML",
-                detail: e.to_string(),
-            })?;
-        let Value::Sequence(entries) = doc else {
-            return Err(SourceError::Schema {
-                file: body.name.clone(),
-                detail: "the document is not a list of runs".into(),
-            });
+        let Value::Sequence(entries) = decode::yaml(body, &EXPECT)? else {
+            return Err(unexpected(body, &EXPECT, "a document of another shape"));
         };
         let mut records: BTreeMap<String, SourceRecord> = BTreeMap::new();
         let mut data_date = None;
@@ -107,10 +100,14 @@ impl Source for Aider {
             }
         }
         if records.is_empty() {
-            return Err(SourceError::Schema {
-                file: body.name.clone(),
-                detail: "no run has a `model` and a `pass_rate_2`".into(),
-            });
+            return Err(unexpected(
+                body,
+                &EXPECT,
+                format!(
+                    "a list of {} entries, none with a `model` and a `pass_rate_2`",
+                    entries.len()
+                ),
+            ));
         }
         Ok(Parsed {
             records: records.into_values().collect(),
@@ -183,9 +180,23 @@ mod tests {
             Aider.parse(&[FileBody::new(FILE, "- model: [unclosed")]),
             Err(SourceError::Decode { .. })
         ));
-        assert!(matches!(
-            Aider.parse(&[FileBody::new(FILE, "model: x\n")]),
-            Err(SourceError::Schema { .. })
-        ));
+        let said = |doc: &str| {
+            Aider
+                .parse(&[FileBody::new(FILE, doc)])
+                .expect_err("refused")
+                .to_string()
+        };
+        assert!(
+            said("model: x\n").ends_with(
+                "expected a YAML list of benchmark runs (`model`, `pass_rate_2`, `date`); got a mapping with key `model`"
+            ),
+            "{}",
+            said("model: x\n")
+        );
+        assert!(said("[]").ends_with("got an empty list"));
+        assert!(
+            said("- dirname: x\n")
+                .ends_with("got a list of 1 entries, none with a `model` and a `pass_rate_2`")
+        );
     }
 }

@@ -10,7 +10,10 @@
 
 use serde_json::Value;
 
-use super::{ApiKey, FileBody, Parsed, Source, SourceError, date_utc, json_number, parse_json};
+use super::{
+    ApiKey, Expect, FileBody, Parsed, Source, SourceError, date_utc, decode, json_number,
+    unexpected,
+};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The Artificial Analysis adapter.
@@ -18,6 +21,7 @@ use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 pub struct ArtificialAnalysis;
 
 const FILE: &str = "llms_models.json";
+const EXPECT: Expect = Expect::object("a JSON object with a `data` list of models");
 
 impl Source for ArtificialAnalysis {
     fn id(&self) -> SourceId {
@@ -43,14 +47,19 @@ impl Source for ArtificialAnalysis {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let body = super::file(files, FILE)?;
-        let doc: Value = parse_json(body)?;
-        let rows =
-            doc.get("data")
-                .and_then(Value::as_array)
-                .ok_or_else(|| SourceError::Schema {
-                    file: body.name.clone(),
-                    detail: "no `data` list of models".into(),
-                })?;
+        let doc: Value = decode::json(body, &EXPECT)?;
+        let rows = match doc.get("data") {
+            Some(Value::Array(rows)) if !rows.is_empty() => rows,
+            Some(Value::Array(_)) => return Err(unexpected(body, &EXPECT, "an empty `data` list")),
+            Some(other) => {
+                return Err(unexpected(
+                    body,
+                    &EXPECT,
+                    format!("`data` holding {}", decode::describe_json(other)),
+                ));
+            }
+            None => return Err(unexpected(body, &EXPECT, decode::describe_json(&doc))),
+        };
         let mut records = Vec::new();
         let mut data_date = None;
         for row in rows {
@@ -234,7 +243,20 @@ mod tests {
 
     #[test]
     fn a_document_without_data_is_refused() {
-        let result = ArtificialAnalysis.parse(&[FileBody::new(FILE, r#"{"models": []}"#)]);
-        assert!(matches!(result, Err(SourceError::Schema { .. })));
+        let said = |doc: &str| {
+            ArtificialAnalysis
+                .parse(&[FileBody::new(FILE, doc)])
+                .expect_err("refused")
+                .to_string()
+        };
+        assert_eq!(
+            said(r#"{"models": []}"#),
+            "llms_models.json: expected a JSON object with a `data` list of models; got a JSON object with key `models`"
+        );
+        assert!(said(r#"{"data": []}"#).ends_with("got an empty `data` list"));
+        assert!(
+            said(r#"{"data": {"a": 1}}"#)
+                .ends_with("got `data` holding a JSON object with key `a`")
+        );
     }
 }

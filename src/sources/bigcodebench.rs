@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{FileBody, Parsed, Source, SourceError, date_utc, json_number, parse_json};
+use super::{
+    Expect, FileBody, Parsed, Source, SourceError, date_utc, decode, json_number, unexpected,
+};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The BigCodeBench adapter.
@@ -42,14 +44,20 @@ impl Source for BigCodeBench {
         let mut data_date = None;
         for (file, subset) in [(FULL, "full"), (HARD, "hard")] {
             let body = super::file(files, file)?;
-            let doc: BTreeMap<String, Value> = parse_json(body)?;
+            let expect = Expect::object("a JSON object of model names to their `pass@1` scores");
+            let doc: BTreeMap<String, Value> = decode::json(body, &expect)?;
             let mut scored = 0;
             for (name, entry) in &doc {
                 let Some(entry) = entry.as_object() else {
-                    return Err(SourceError::Schema {
-                        file: body.name.clone(),
-                        detail: format!("entry `{name}` is not an object"),
-                    });
+                    return Err(unexpected(
+                        body,
+                        &expect,
+                        format!(
+                            "a JSON object whose entry `{}` is {}, not a model's scores",
+                            crate::text::one_line(name),
+                            decode::describe_json(entry)
+                        ),
+                    ));
                 };
                 let pass = entry.get("pass@1");
                 let complete = pass.and_then(|p| p.get("complete")).and_then(json_number);
@@ -176,9 +184,7 @@ mod tests {
     fn both_files_are_needed() {
         let only_full = BigCodeBench.parse(&[FileBody::new(FULL, FULL_SAMPLE)]);
         assert!(matches!(only_full, Err(SourceError::MissingFile { .. })));
-        assert!(matches!(
-            parse(FULL_SAMPLE, "[]"),
-            Err(SourceError::Schema { .. })
-        ));
+        let error = parse(FULL_SAMPLE, "[]").expect_err("refused").to_string();
+        assert!(error.ends_with("got an empty list"), "{error}");
     }
 }

@@ -4,6 +4,10 @@
 //! line (CSV) or entry number (JSON), and a file with any problem imports
 //! nothing. A model listed again (a leaderboard's second run of it) is not a
 //! problem: its first row counts, and the repeat is reported.
+//!
+//! A file is refused when it is larger than [`ImportLimits`] allow (a
+//! leaderboard holds thousands of models, not millions) and when a score is
+//! dated after tomorrow (it would show as fresh for ever).
 
 use std::collections::HashMap;
 
@@ -11,6 +15,40 @@ use serde_json::Value;
 
 use super::date_utc;
 use crate::domain::{BENCHMARK_KEYS, CustomScore, Scale};
+
+/// Caps on a custom benchmark file (`LLMRANK_IMPORT_MAX_ROWS`,
+/// `LLMRANK_IMPORT_MAX_BYTES`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportLimits {
+    pub max_rows: usize,
+    pub max_bytes: u64,
+}
+
+impl Default for ImportLimits {
+    fn default() -> Self {
+        ImportLimits {
+            max_rows: 10_000,
+            max_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+impl ImportLimits {
+    /// The refusal of a file larger than `max_bytes`.
+    pub fn too_large(&self) -> ImportError {
+        ImportError::File(format!(
+            "the file is larger than {} bytes, the most a leaderboard may hold; set LLMRANK_IMPORT_MAX_BYTES (or import_max_bytes) to raise the cap",
+            self.max_bytes
+        ))
+    }
+
+    fn too_many_rows(&self) -> ImportError {
+        ImportError::File(format!(
+            "the file has more than {} rows, the most a leaderboard may hold; set LLMRANK_IMPORT_MAX_ROWS (or import_max_rows) to raise the cap",
+            self.max_rows
+        ))
+    }
+}
 
 /// Why a custom benchmark file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,10 +101,22 @@ fn check_score(raw: f64, scale: Scale) -> Result<f64, String> {
     Ok(scale.normalise(raw))
 }
 
-/// An optional `YYYY-MM-DD` date, or why it is not one.
+/// An optional `YYYY-MM-DD` date, or why it is not one. A date after
+/// tomorrow (any time zone's today) cannot be a measurement's.
 fn optional_date(text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
-    text.map(|d| date_utc(d).ok_or_else(|| format!("date `{d}` is not YYYY-MM-DD")))
-        .transpose()
+    let latest = chrono::Utc::now() + chrono::Duration::days(1);
+    text.map(|d| {
+        let date = date_utc(d).ok_or_else(|| format!("date `{d}` is not YYYY-MM-DD"))?;
+        if date.date_naive() > latest.date_naive() {
+            return Err(format!(
+                "date `{}` is in the future; a score cannot be dated after tomorrow ({})",
+                d.trim(),
+                latest.date_naive()
+            ));
+        }
+        Ok(date)
+    })
+    .transpose()
 }
 
 /// A parsed leaderboard.
@@ -80,16 +130,23 @@ pub struct Leaderboard {
 
 /// Parses a CSV or JSON leaderboard (by the file's first non-blank byte).
 pub fn parse_scores(bytes: &[u8], scale: Scale) -> Result<Vec<CustomScore>, ImportError> {
-    parse_leaderboard(bytes, scale).map(|board| board.scores)
+    parse_leaderboard(bytes, scale, &ImportLimits::default()).map(|board| board.scores)
 }
 
 /// Parses a CSV or JSON leaderboard, with the rows that repeat a model.
-pub fn parse_leaderboard(bytes: &[u8], scale: Scale) -> Result<Leaderboard, ImportError> {
+pub fn parse_leaderboard(
+    bytes: &[u8],
+    scale: Scale,
+    limits: &ImportLimits,
+) -> Result<Leaderboard, ImportError> {
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(limits.too_large());
+    }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     let board = match first {
         None => return Err(ImportError::File("the file is empty".into())),
-        Some(b'[') => parse_json(bytes, scale)?,
-        Some(_) => parse_csv(bytes, scale)?,
+        Some(b'[') => parse_json(bytes, scale, limits)?,
+        Some(_) => parse_csv(bytes, scale, limits)?,
     };
     if board.scores.is_empty() {
         return Err(ImportError::File("the file has no scores".into()));
@@ -97,7 +154,11 @@ pub fn parse_leaderboard(bytes: &[u8], scale: Scale) -> Result<Leaderboard, Impo
     Ok(board)
 }
 
-fn parse_csv(bytes: &[u8], scale: Scale) -> Result<Leaderboard, ImportError> {
+fn parse_csv(
+    bytes: &[u8],
+    scale: Scale,
+    limits: &ImportLimits,
+) -> Result<Leaderboard, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
@@ -122,7 +183,10 @@ fn parse_csv(bytes: &[u8], scale: Scale) -> Result<Leaderboard, ImportError> {
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut scores = Vec::new();
     let mut repeats = Vec::new();
-    for row in reader.records() {
+    for (index, row) in reader.records().enumerate() {
+        if index >= limits.max_rows {
+            return Err(limits.too_many_rows());
+        }
         let row = row.map_err(|e| ImportError::Line {
             line: e.position().map_or(0, |p| p.line()),
             message: e.to_string(),
@@ -160,9 +224,16 @@ fn parse_csv(bytes: &[u8], scale: Scale) -> Result<Leaderboard, ImportError> {
     Ok(Leaderboard { scores, repeats })
 }
 
-fn parse_json(bytes: &[u8], scale: Scale) -> Result<Leaderboard, ImportError> {
+fn parse_json(
+    bytes: &[u8],
+    scale: Scale,
+    limits: &ImportLimits,
+) -> Result<Leaderboard, ImportError> {
     let doc: Vec<Value> = serde_json::from_slice(bytes)
         .map_err(|e| ImportError::File(format!("not a JSON list of scores: {e}")))?;
+    if doc.len() > limits.max_rows {
+        return Err(limits.too_many_rows());
+    }
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut scores = Vec::new();
     let mut repeats = Vec::new();
@@ -240,7 +311,12 @@ mod tests {
             Err(ImportError::Line { line: 2, .. })
         ));
         // A second run of a model is not a problem: the first row counts.
-        let board = parse_leaderboard(b"model,score\nx,1\nx,2\n", Scale::Percent).expect("valid");
+        let board = parse_leaderboard(
+            b"model,score\nx,1\nx,2\n",
+            Scale::Percent,
+            &ImportLimits::default(),
+        )
+        .expect("valid");
         assert_eq!(board.scores.len(), 1);
         assert_eq!(board.scores[0].score, 1.0);
         assert_eq!(
@@ -273,5 +349,63 @@ mod tests {
         assert!(validate_name("humaneval").is_err());
         assert!(validate_name("bad name").is_err());
         assert!(validate_name("").is_err());
+    }
+
+    #[test]
+    fn files_over_the_caps_are_refused_with_the_setting_to_raise() {
+        let limits = ImportLimits {
+            max_rows: 2,
+            max_bytes: 64,
+        };
+        let rows = parse_leaderboard(b"model,score\na,1\nb,2\nc,3\n", Scale::Percent, &limits);
+        let message = rows.expect_err("too many rows").to_string();
+        assert!(
+            message.contains("more than 2 rows") && message.contains("LLMRANK_IMPORT_MAX_ROWS")
+        );
+        let json = parse_leaderboard(
+            br#"[{"model": "a", "score": 1}, {"model": "b", "score": 2}, {"model": "c", "score": 3}]"#,
+            Scale::Percent,
+            &ImportLimits { max_bytes: 1024, ..limits },
+        );
+        assert!(
+            json.expect_err("too many entries")
+                .to_string()
+                .contains("more than 2 rows")
+        );
+        let big = format!("model,score\n{}", "a,1\n".repeat(40));
+        let message = parse_leaderboard(big.as_bytes(), Scale::Percent, &limits)
+            .expect_err("too large")
+            .to_string();
+        assert!(
+            message.contains("larger than 64 bytes")
+                && message.contains("LLMRANK_IMPORT_MAX_BYTES")
+        );
+        assert!(parse_leaderboard(b"model,score\na,1\nb,2\n", Scale::Percent, &limits).is_ok());
+    }
+
+    #[test]
+    fn a_score_dated_after_tomorrow_is_refused() {
+        assert_eq!(
+            parse_scores(b"model,score,date\nx,50,2999-01-01\n", Scale::Percent),
+            Err(ImportError::Line {
+                line: 2,
+                message: format!(
+                    "date `2999-01-01` is in the future; a score cannot be dated after tomorrow ({})",
+                    (chrono::Utc::now() + chrono::Duration::days(1)).date_naive()
+                ),
+            })
+        );
+        let json = parse_scores(
+            br#"[{"model": "x", "score": 5, "date": "2999-01-01"}]"#,
+            Scale::Percent,
+        );
+        assert!(matches!(json, Err(ImportError::Entry { entry: 1, .. })));
+        let today = chrono::Utc::now().date_naive();
+        let tomorrow = today + chrono::Duration::days(1);
+        let text = format!("model,score,date\nx,50,{today}\ny,60,{tomorrow}\n");
+        assert!(
+            parse_scores(text.as_bytes(), Scale::Percent).is_ok(),
+            "today and tomorrow are fine"
+        );
     }
 }

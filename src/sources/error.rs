@@ -34,6 +34,14 @@ pub enum SourceError {
     },
     #[error("{file} does not have the expected layout: {detail}")]
     Schema { file: String, detail: String },
+    /// The file holds something else than the source's data: an empty
+    /// file, a web page, an empty list, a document of another shape.
+    #[error("{file}: expected {expected}; got {got}")]
+    Unexpected {
+        file: String,
+        expected: String,
+        got: String,
+    },
     #[error("needs an API key: set {variable}")]
     MissingKey { variable: &'static str },
     #[error("could not build the HTTP client: {0}")]

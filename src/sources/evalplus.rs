@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{FileBody, Parsed, Source, SourceError, json_number, parse_json};
+use super::{Expect, FileBody, Parsed, Source, SourceError, decode, json_number, unexpected};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The EvalPlus adapter.
@@ -34,7 +34,8 @@ impl Source for EvalPlus {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let body = super::file(files, FILE)?;
-        let doc: BTreeMap<String, Value> = parse_json(body)?;
+        let expect = Expect::object("a JSON object of model names to their `pass@1` results");
+        let doc: BTreeMap<String, Value> = decode::json(body, &expect)?;
         let schema = |detail: String| SourceError::Schema {
             file: body.name.clone(),
             detail,
@@ -42,7 +43,15 @@ impl Source for EvalPlus {
         let mut records = Vec::new();
         for (name, entry) in &doc {
             let Some(entry) = entry.as_object() else {
-                return Err(schema(format!("entry `{name}` is not an object")));
+                return Err(unexpected(
+                    body,
+                    &expect,
+                    format!(
+                        "a JSON object whose entry `{}` is {}, not a model's results",
+                        crate::text::one_line(name),
+                        decode::describe_json(entry)
+                    ),
+                ));
             };
             let scores = scores(entry);
             if scores.is_empty() {
@@ -138,12 +147,16 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_shape_is_a_schema_error() {
-        assert!(matches!(parse("[1,2]"), Err(SourceError::Schema { .. })));
-        assert!(matches!(
-            parse(r#"{"a": 1}"#),
-            Err(SourceError::Schema { .. })
-        ));
+    fn a_wrong_shape_says_what_came() {
+        let said = |doc: &str| parse(doc).expect_err("refused").to_string();
+        assert_eq!(
+            said("[1,2]"),
+            "results.json: expected a JSON object of model names to their `pass@1` results; got a list of 2 numbers"
+        );
+        assert!(
+            said(r#"{"a": 1}"#)
+                .ends_with("got a JSON object whose entry `a` is a number, not a model's results")
+        );
         assert!(matches!(
             parse(r#"{"a": {"x": 1}}"#),
             Err(SourceError::Schema { .. })

@@ -15,6 +15,7 @@ use tracing::{Instrument, info, info_span, warn};
 use super::http::{Got, Validator};
 use super::{FileBody, HttpClient, Parsed, Source, SourceError};
 use crate::domain::{FetchOrigin, SourceBatch, SourceId};
+use crate::text::{one_line, redact_url, redact_urls};
 
 /// Where a refresh gets its data from.
 #[derive(Debug, Clone)]
@@ -36,7 +37,7 @@ impl Origin {
         match self {
             Origin::Live { .. } => FetchOrigin::Live,
             Origin::Directory(dir) => FetchOrigin::Directory(dir.display().to_string()),
-            Origin::Mirror(base) => FetchOrigin::Mirror(base.clone()),
+            Origin::Mirror(base) => FetchOrigin::Mirror(redact_url(base)),
         }
     }
 }
@@ -197,15 +198,14 @@ async fn fetch_one(plan: &FetchPlan, adapter: Arc<dyn Source>) -> SourceOutcome 
             return SourceOutcome::Unchanged { source };
         }
         Ok(Gathered::Skip(reason)) => {
+            let reason = shown(&reason);
             info!(%reason, "skipped");
             return SourceOutcome::Skipped { source, reason };
         }
         Err(error) => {
+            let error = shown(&error.to_string());
             warn!(%error, elapsed_ms = started.elapsed().as_millis() as u64, "fetch failed");
-            return SourceOutcome::Failed {
-                source,
-                error: error.to_string(),
-            };
+            return SourceOutcome::Failed { source, error };
         }
     };
     let parsed = tokio::task::spawn_blocking(move || adapter.parse(&files)).await;
@@ -241,17 +241,21 @@ async fn fetch_one(plan: &FetchPlan, adapter: Arc<dyn Source>) -> SourceOutcome 
             }))
         }
         Ok(Err(error)) => {
+            let error = shown(&error.to_string());
             warn!(%error, "parse failed");
-            SourceOutcome::Failed {
-                source,
-                error: error.to_string(),
-            }
+            SourceOutcome::Failed { source, error }
         }
         Err(join) => SourceOutcome::Failed {
             source,
             error: format!("the parser stopped unexpectedly: {join}"),
         },
     }
+}
+
+/// A message as it is stored, shown and logged: one line, no terminal
+/// controls from the source's data, no credentials from a configured URL.
+fn shown(message: &str) -> String {
+    one_line(&redact_urls(message))
 }
 
 async fn read_directory(dir: &Path, adapter: &dyn Source) -> Result<Gathered, SourceError> {
@@ -302,6 +306,7 @@ async fn read_directory(dir: &Path, adapter: &dyn Source) -> Result<Gathered, So
             file: name,
             name: path.display().to_string(),
             bytes,
+            content_type: None,
         });
     }
     Ok(Gathered::Files {
@@ -340,7 +345,7 @@ async fn read_http(
             Err(SourceError::Http { status: 404, .. }) if is_mirror && index == 0 => {
                 return Ok(Gathered::Skip(format!(
                     "the mirror has no {}",
-                    url.rsplit_once('/').map_or(url.as_str(), |(dir, _)| dir)
+                    redact_url(url.rsplit_once('/').map_or(url.as_str(), |(dir, _)| dir))
                 )));
             }
             Err(e) => return Err(e),
@@ -356,8 +361,9 @@ async fn read_http(
                 }
                 files.push(FileBody {
                     file: file.clone(),
-                    name: url.clone(),
+                    name: redact_url(url),
                     bytes: fetched.bytes,
+                    content_type: fetched.content_type,
                 });
             }
         }

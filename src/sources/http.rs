@@ -2,17 +2,26 @@
 //! connect and total timeouts, a cap on how much a body may hold, retries
 //! with exponential backoff and jitter for timeouts and 5xx, `Retry-After`
 //! on 429, and conditional GET (ETag / Last-Modified).
+//!
+//! Redirects are followed here, by hand, because the headers a source is
+//! given are credentials (`x-api-key`, `Authorization`): they go to the URL's
+//! own host, and after a redirect only to that same host over https, never
+//! to another host or over plain http. URLs in errors and logs are redacted.
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use reqwest::header::{
-    ETAG, HeaderMap, HeaderName, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
-    RETRY_AFTER,
+    CONTENT_TYPE, ETAG, HeaderMap, HeaderName, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH,
+    LAST_MODIFIED, LOCATION, RETRY_AFTER,
 };
+use reqwest::{StatusCode, Url};
 use serde::{Deserialize, Serialize};
 
 use super::SourceError;
+use crate::text::redact_url;
+
+/// The most redirects one request follows.
+const MAX_REDIRECTS: usize = 10;
 
 /// Limits of the shared client.
 #[derive(Debug, Clone)]
@@ -61,6 +70,9 @@ pub struct Fetched {
     /// The server's `Last-Modified`, parsed, when it sent one.
     pub last_modified: Option<chrono::DateTime<chrono::Utc>>,
     pub validator: Validator,
+    /// The server's `Content-Type`, to name what came when it is not the
+    /// expected format (an HTML login page instead of JSON).
+    pub content_type: Option<String>,
 }
 
 /// The answer to a GET.
@@ -85,6 +97,7 @@ impl HttpClient {
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.total_timeout)
             .gzip(true)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| SourceError::Client(e.to_string()))?;
         Ok(HttpClient { inner, settings })
@@ -92,7 +105,8 @@ impl HttpClient {
 
     /// GETs `url`, retrying what may pass (timeouts, connection errors, 5xx,
     /// 429 with a short enough `Retry-After`), and sends `validator` so an
-    /// unchanged body costs a 304.
+    /// unchanged body costs a 304. `headers` are credentials: see the module
+    /// documentation for where they are sent.
     pub async fn get(
         &self,
         url: &str,
@@ -117,6 +131,7 @@ impl HttpClient {
             };
             match wait {
                 Some(wait) if tries < self.settings.max_tries => {
+                    let url = redact_url(url);
                     tracing::info!(url, tries, wait_ms = wait.as_millis() as u64, %error, "retrying");
                     tokio::time::sleep(wait).await;
                 }
@@ -147,36 +162,97 @@ impl HttpClient {
         headers: &[(&'static str, String)],
         validator: Option<&Validator>,
     ) -> Result<Got, SourceError> {
-        let mut map = HeaderMap::new();
+        let mut secrets = HeaderMap::new();
         for (name, value) in headers {
-            let value = HeaderValue::from_str(value).map_err(|_| {
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
                 SourceError::Client(format!("header {name} has characters HTTP does not allow"))
             })?;
-            map.insert(HeaderName::from_static(name), value);
+            value.set_sensitive(true);
+            secrets.insert(HeaderName::from_static(name), value);
         }
+        let mut conditional = HeaderMap::new();
         if let Some(validator) = validator {
             if let Some(etag) = validator
                 .etag
                 .as_deref()
                 .and_then(|v| HeaderValue::from_str(v).ok())
             {
-                map.insert(IF_NONE_MATCH, etag);
+                conditional.insert(IF_NONE_MATCH, etag);
             }
             if let Some(date) = validator
                 .last_modified
                 .as_deref()
                 .and_then(|v| HeaderValue::from_str(v).ok())
             {
-                map.insert(IF_MODIFIED_SINCE, date);
+                conditional.insert(IF_MODIFIED_SINCE, date);
             }
         }
-        let mut response = self
-            .inner
-            .get(url)
-            .headers(map)
-            .send()
-            .await
-            .map_err(|e| self.classify(url, e))?;
+        let first = Url::parse(url).map_err(|e| SourceError::Unreachable {
+            url: redact_url(url),
+            detail: format!("not a valid URL ({e})"),
+        })?;
+        let mut current = first.clone();
+        let mut redirects = 0;
+        let mut response = loop {
+            let mut map = conditional.clone();
+            if redirects == 0 || keeps_credentials(&first, &current) {
+                map.extend(secrets.clone());
+            } else if !secrets.is_empty() {
+                tracing::info!(
+                    url = redact_url(current.as_str()),
+                    "redirected away from the source's host or to plain http: its credentials are not sent there"
+                );
+            }
+            let response = self
+                .inner
+                .get(current.clone())
+                .headers(map)
+                .send()
+                .await
+                .map_err(|e| self.classify(url, e))?;
+            let status = response.status();
+            if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
+                break response;
+            }
+            let Some(location) = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+            else {
+                break response;
+            };
+            redirects += 1;
+            let next = current
+                .join(location)
+                .ok()
+                .filter(|next| matches!(next.scheme(), "http" | "https"));
+            match next {
+                Some(mut next) if redirects <= MAX_REDIRECTS => {
+                    if !keeps_credentials(&first, &next) {
+                        // A relative `Location` keeps the URL's `user:pass@`.
+                        let _ = next.set_username("");
+                        let _ = next.set_password(None);
+                    }
+                    current = next;
+                }
+                Some(_) => {
+                    return Err(SourceError::Unreachable {
+                        url: redact_url(url),
+                        detail: format!("more than {MAX_REDIRECTS} redirects"),
+                    });
+                }
+                None => {
+                    return Err(SourceError::Unreachable {
+                        url: redact_url(url),
+                        detail: format!(
+                            "HTTP {} redirects to `{}`, which is not an http(s) URL",
+                            status.as_u16(),
+                            redact_url(location)
+                        ),
+                    });
+                }
+            }
+        };
         let status = response.status();
         if status == StatusCode::NOT_MODIFIED {
             return Ok(Got::NotModified);
@@ -189,13 +265,13 @@ impl HttpClient {
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
             return Err(SourceError::RateLimited {
-                url: url.to_string(),
+                url: redact_url(url),
                 retry_after,
             });
         }
         if !status.is_success() {
             return Err(SourceError::Http {
-                url: url.to_string(),
+                url: redact_url(url),
                 status: status.as_u16(),
             });
         }
@@ -210,6 +286,7 @@ impl HttpClient {
             etag: header(ETAG),
             last_modified: header(LAST_MODIFIED),
         };
+        let content_type = header(CONTENT_TYPE);
         let last_modified = validator
             .last_modified
             .as_deref()
@@ -221,7 +298,7 @@ impl HttpClient {
             .is_some_and(|len| len > limit as u64)
         {
             return Err(SourceError::TooLarge {
-                url: url.to_string(),
+                url: redact_url(url),
                 limit_bytes: limit,
             });
         }
@@ -229,7 +306,7 @@ impl HttpClient {
         while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(url, e))? {
             if bytes.len() + chunk.len() > limit {
                 return Err(SourceError::TooLarge {
-                    url: url.to_string(),
+                    url: redact_url(url),
                     limit_bytes: limit,
                 });
             }
@@ -239,28 +316,36 @@ impl HttpClient {
             bytes,
             last_modified,
             validator,
+            content_type,
         }))
     }
 
     fn classify(&self, url: &str, error: reqwest::Error) -> SourceError {
+        let url = redact_url(url);
         if error.is_timeout() {
             SourceError::Timeout {
-                url: url.to_string(),
+                url,
                 seconds: self.settings.total_timeout.as_secs(),
             }
         } else if error.is_body() || error.is_decode() {
             SourceError::Decode {
-                file: url.to_string(),
+                file: url,
                 format: "HTTP body",
                 detail: root_cause(&error),
             }
         } else {
             SourceError::Unreachable {
-                url: url.to_string(),
+                url,
                 detail: root_cause(&error),
             }
         }
     }
+}
+
+/// Whether a redirect from `first` to `next` may carry the source's
+/// credentials: only to the same scheme, host and port, over https.
+fn keeps_credentials(first: &Url, next: &Url) -> bool {
+    next.scheme() == "https" && first.origin() == next.origin()
 }
 
 /// The innermost error message, which names the real problem (DNS, refused).
@@ -270,4 +355,36 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
         current = next;
     }
     current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_follow_a_redirect_only_to_the_same_host_over_https() {
+        let url = |s: &str| Url::parse(s).expect("url");
+        let first = url("https://api.example/v2/models");
+        assert!(keeps_credentials(
+            &first,
+            &url("https://api.example/v3/models")
+        ));
+        assert!(!keeps_credentials(
+            &first,
+            &url("https://cdn.example/v2/models")
+        ));
+        assert!(!keeps_credentials(
+            &first,
+            &url("http://api.example/v2/models")
+        ));
+        assert!(!keeps_credentials(
+            &first,
+            &url("https://api.example:8443/v2")
+        ));
+        let plain = url("http://mirror.internal/models");
+        assert!(!keeps_credentials(
+            &plain,
+            &url("http://mirror.internal/other")
+        ));
+    }
 }

@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use super::{FileBody, Parsed, Source, SourceError, json_number, parse_json};
+use super::{Expect, FileBody, Parsed, Source, SourceError, decode, json_number};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The LiteLLM adapter.
@@ -35,7 +35,10 @@ impl Source for LiteLlm {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let body = super::file(files, FILE)?;
-        let doc: serde_json::Map<String, Value> = parse_json(body)?;
+        let doc: serde_json::Map<String, Value> = decode::json(
+            body,
+            &Expect::object("a JSON object of model names to their prices and limits"),
+        )?;
         let mut rows_read = 0;
         let mut records = Vec::new();
         for (key, entry) in &doc {
@@ -140,9 +143,13 @@ mod tests {
 
     #[test]
     fn a_list_is_not_a_price_map() {
-        assert!(matches!(
-            LiteLlm.parse(&[FileBody::new(FILE, "[]")]),
-            Err(SourceError::Schema { .. })
-        ));
+        let error = LiteLlm
+            .parse(&[FileBody::new(FILE, "[]")])
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            error.ends_with("expected a JSON object of model names to their prices and limits; got an empty list"),
+            "{error}"
+        );
     }
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::{FileBody, Parsed, Source, SourceError, parse_json};
+use super::{Expect, FileBody, Parsed, Source, SourceError, decode};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The release read when nothing says otherwise: the newest the project knows.
@@ -74,7 +74,10 @@ impl Source for LiveBench {
             })?;
         let release = release_of(&table.file).unwrap_or(DEFAULT_RELEASE);
         let categories_body = super::file(files, &format!("categories_{release}.json"))?;
-        let categories: HashMap<String, Vec<String>> = parse_json(categories_body)?;
+        let categories: HashMap<String, Vec<String>> = decode::json(
+            categories_body,
+            &Expect::object("a JSON object of categories to their lists of task names"),
+        )?;
         let wanted = [
             ("Coding", "livebench_coding"),
             ("Agentic Coding", "livebench_agentic_coding"),
@@ -95,6 +98,11 @@ impl Source for LiveBench {
             format: "CSV",
             detail,
         };
+        decode::check_text(
+            table,
+            "CSV",
+            &Expect::list("a CSV table with a `model` column and one column per task"),
+        )?;
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .from_reader(table.bytes.as_slice());

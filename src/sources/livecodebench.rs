@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::{FileBody, Parsed, Source, SourceError, parse_json};
+use super::{Expect, FileBody, Parsed, Source, SourceError, decode};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The LiveCodeBench adapter.
@@ -95,7 +95,10 @@ impl Source for LiveCodeBench {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let body = super::file(files, FILE)?;
-        let doc: Document = parse_json(body)?;
+        let doc: Document = decode::json(
+            body,
+            &Expect::object("a JSON object with `performances` and `models` lists"),
+        )?;
         let (start, end) = default_window(&doc.date_marks).ok_or_else(|| SourceError::Schema {
             file: body.name.clone(),
             detail: "`date_marks` is empty, so the problem window is unknown".into(),

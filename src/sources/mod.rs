@@ -6,6 +6,7 @@
 //! [`fetch`]'s job, so every adapter is tested on recorded files without a
 //! network, and every way of getting data goes through the same code.
 
+mod decode;
 mod error;
 pub mod fetch;
 pub mod http;
@@ -26,6 +27,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+pub(crate) use decode::{Expect, unexpected};
 pub use error::SourceError;
 pub use fetch::{FetchObserver, FetchPlan, Origin, SourceOutcome, fetch_all};
 pub use http::{HttpClient, HttpSettings, Validator};
@@ -49,9 +51,11 @@ pub struct ApiKey {
 pub struct FileBody {
     /// The file's name as the source knows it (`results-hard.json`).
     pub file: String,
-    /// Where it was read from (a path or URL), for messages.
+    /// Where it was read from (a path or URL, redacted), for messages.
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The `Content-Type` the server sent, when it came over HTTP.
+    pub content_type: Option<String>,
 }
 
 impl FileBody {
@@ -61,6 +65,7 @@ impl FileBody {
             file: file.to_string(),
             name: file.to_string(),
             bytes: bytes.into(),
+            content_type: None,
         }
     }
 }
@@ -154,24 +159,4 @@ pub(crate) fn date_utc(text: &str) -> Option<DateTime<Utc>> {
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc())
-}
-
-/// Reads a JSON document, naming the file in the error.
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
-    file: &FileBody,
-) -> Result<T, SourceError> {
-    serde_json::from_slice(&file.bytes).map_err(|e| {
-        if e.is_data() {
-            SourceError::Schema {
-                file: file.name.clone(),
-                detail: e.to_string(),
-            }
-        } else {
-            SourceError::Decode {
-                file: file.name.clone(),
-                format: "JSON",
-                detail: e.to_string(),
-            }
-        }
-    })
 }

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{FileBody, Parsed, Source, SourceError, json_number, parse_json};
+use super::{Expect, FileBody, Parsed, Source, SourceError, decode, json_number};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The models.dev adapter.
@@ -68,7 +68,10 @@ impl Source for ModelsDev {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let body = super::file(files, FILE)?;
-        let doc: BTreeMap<String, Value> = parse_json(body)?;
+        let doc: BTreeMap<String, Value> = decode::json(
+            body,
+            &Expect::object("a JSON object of providers, each with its `models`"),
+        )?;
         let mut rows_read = 0;
         let mut records = Vec::new();
         let mut newest: Option<NaiveDate> = None;

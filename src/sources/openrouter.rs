@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tracing::warn;
 
-use super::{FileBody, Parsed, Source, SourceError, parse_json};
+use super::{Expect, FileBody, Parsed, Source, SourceError, decode, unexpected};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The OpenRouter adapter.
@@ -22,6 +22,7 @@ use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 pub struct OpenRouter;
 
 const FILE: &str = "models.json";
+const EXPECT: Expect = Expect::object("a JSON object with a `data` list of models");
 
 #[derive(Deserialize)]
 struct Catalogue {
@@ -86,12 +87,9 @@ impl Source for OpenRouter {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let file = super::file(files, FILE)?;
-        let catalogue: Catalogue = parse_json(file)?;
+        let catalogue: Catalogue = decode::json(file, &EXPECT)?;
         if catalogue.data.is_empty() {
-            return Err(SourceError::Schema {
-                file: file.name.clone(),
-                detail: "`data` holds no models".to_string(),
-            });
+            return Err(unexpected(file, &EXPECT, "an empty `data` list"));
         }
         let rows_read = catalogue.data.len();
         let mut rows = Vec::with_capacity(rows_read);
@@ -375,22 +373,21 @@ mod tests {
     fn malformed_documents_are_refused_with_a_reason() {
         let truncated = &SAMPLE[..200];
         assert!(matches!(parse(truncated), Err(SourceError::Decode { .. })));
-        assert!(matches!(
-            parse("<html>oops</html>"),
-            Err(SourceError::Decode { .. })
-        ));
-        assert!(matches!(
-            parse(r#"{"models": []}"#),
-            Err(SourceError::Schema { .. })
-        ));
-        assert!(matches!(
-            parse(r#"{"data": {"id": "x"}}"#),
-            Err(SourceError::Schema { .. })
-        ));
-        assert!(matches!(
-            parse(r#"{"data": []}"#),
-            Err(SourceError::Schema { .. })
-        ));
+        let said = |doc: &str| parse(doc).expect_err("refused").to_string();
+        assert!(said("<html>oops</html>").contains("got an HTML page instead of JSON"));
+        assert_eq!(
+            said("[]"),
+            "models.json: expected a JSON object with a `data` list of models; got an empty list"
+        );
+        assert!(
+            said(r#"{"models": []}"#).ends_with(
+                "got a JSON object with key `models`, but missing field `data` at line 1 column 14"
+            ),
+            "{}",
+            said(r#"{"models": []}"#)
+        );
+        assert!(said(r#"{"data": {"id": "x"}}"#).contains("expected a list"));
+        assert!(said(r#"{"data": []}"#).ends_with("got an empty `data` list"));
         assert!(matches!(
             parse(r#"{"data": [{"name": "no id"}]}"#),
             Err(SourceError::Schema { .. })

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{FileBody, Parsed, Source, SourceError, date_utc, json_number, parse_json};
+use super::{Expect, FileBody, Parsed, Source, SourceError, date_utc, decode, json_number};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The SWE-bench adapter.
@@ -79,7 +79,10 @@ impl Source for SweBench {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let body = super::file(files, FILE)?;
-        let boards = match parse_json::<Document>(body)? {
+        let expect = Expect::either(
+            "a JSON object with a `leaderboards` list (or a bare list) of boards, each with `name` and `results`",
+        );
+        let boards = match decode::json::<Document>(body, &expect)? {
             Document::Wrapped { leaderboards } => leaderboards,
             Document::Bare(boards) => boards,
         };
@@ -258,7 +261,15 @@ mod tests {
     fn a_document_without_boards_is_refused() {
         let result = SweBench.parse(&[FileBody::new(FILE, r#"{"leaderboards": []}"#)]);
         assert!(matches!(result, Err(SourceError::Schema { .. })));
-        let result = SweBench.parse(&[FileBody::new(FILE, r#"{"boards": 1}"#)]);
-        assert!(matches!(result, Err(SourceError::Schema { .. })));
+        let error = SweBench
+            .parse(&[FileBody::new(FILE, r#"{"boards": 1}"#)])
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            error.ends_with(
+                "of boards, each with `name` and `results`; got a JSON object with key `boards`"
+            ),
+            "{error}"
+        );
     }
 }

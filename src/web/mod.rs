@@ -4,10 +4,12 @@
 //! every refresh), so a request never waits for the database.
 
 mod api;
+mod conn;
 mod detail;
 mod error;
 mod ops;
 mod pages;
+mod security;
 mod svg;
 
 use std::collections::HashMap;
@@ -133,10 +135,12 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .route("/healthz", get(healthz))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(error::give_errors_a_body))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ops::track,
         ))
+        .layer(security::layer())
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
@@ -160,23 +164,61 @@ async fn not_found(uri: axum::http::Uri) -> WebError {
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then finishes
-/// the requests in flight.
+/// the requests in flight; slow and idle clients are held to the
+/// configured [`ServerLimits`](crate::config::ServerLimits) (see `conn`).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = state.config().server.clone();
+    conn::serve(listener, router(state), limits, shutdown).await
 }
 
-type Params = HashMap<String, String>;
+/// A query string's parameters. A parameter given twice
+/// (`limit=abc&limit=1`) is refused rather than read as "the last wins",
+/// which would let a bad value hide behind a good one.
+struct Params(HashMap<String, String>);
+
+impl<'de> serde::Deserialize<'de> for Params {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Params;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("query parameters")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Params, A::Error> {
+                let mut params = HashMap::new();
+                while let Some((name, value)) = map.next_entry::<String, String>()? {
+                    if params.contains_key(&name) {
+                        return Err(serde::de::Error::custom(format!(
+                            "the parameter `{name}` is given more than once; give it once"
+                        )));
+                    }
+                    params.insert(name, value);
+                }
+                Ok(Params(params))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 
 /// A handler's query string, or a 400 that says what is wrong with it.
 fn params(
     raw: Result<axum::extract::Query<Params>, axum::extract::rejection::QueryRejection>,
-) -> Result<Params, WebError> {
-    raw.map(|axum::extract::Query(p)| p)
-        .map_err(|e| WebError::BadRequest(format!("the query string is malformed: {e}")))
+) -> Result<HashMap<String, String>, WebError> {
+    raw.map(|axum::extract::Query(Params(p))| p).map_err(|e| {
+        let detail = e.body_text();
+        let detail = detail
+            .strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&detail);
+        WebError::BadRequest(format!("the query string is malformed: {detail}"))
+    })
 }

@@ -58,7 +58,7 @@ async fn js() -> Response {
 #[derive(Debug, Default)]
 pub struct Metrics {
     /// (method, route, status) → count.
-    requests: BTreeMap<(String, String, u16), u64>,
+    requests: BTreeMap<(&'static str, String, u16), u64>,
     /// route → (bucket counts, sum of seconds, count).
     latency: BTreeMap<String, (Vec<u64>, f64, u64)>,
 }
@@ -72,7 +72,7 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".to_string());
-    let method = request.method().to_string();
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let seconds = started.elapsed().as_secs_f64();
@@ -93,6 +93,26 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         entry.2 += 1;
     }
     response
+}
+
+/// The method as a metrics label: the standard methods by name, any other
+/// (a client may send any token, of any length) as `other`, so the set of
+/// series stays bounded. Routes are bounded already (the matched route, or
+/// `unmatched`), and so are status codes.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "other",
+    }
 }
 
 fn label(value: &str) -> String {

@@ -78,6 +78,7 @@ async fn the_rankings_page_works_in_a_browser() {
 
     // It loads with the bundled data.
     browser.goto(&format!("{base}/")).await;
+    browser.assert_no_csp_violations("/").await;
     let default_order = row_ids(&browser).await;
     assert!(default_order.len() >= 50, "{} rows", default_order.len());
     browser.screenshot(&artifacts().join("rankings.png")).await;
@@ -217,6 +218,9 @@ async fn the_rankings_page_works_in_a_browser() {
     browser
         .screenshot(&artifacts().join("rankings-375px.png"))
         .await;
+    browser
+        .assert_no_csp_violations("/ after sorting, filtering and reweighing")
+        .await;
     eprintln!("screenshots in {}", artifacts().display());
 }
 
@@ -243,5 +247,65 @@ async fn the_page_sorts_and_filters_without_javascript() {
     assert!(
         browser.url().await.contains("tier=fast"),
         "the form submits without JavaScript"
+    );
+}
+
+#[tokio::test]
+async fn every_page_loads_under_the_content_security_policy_without_violations() {
+    let Some(browser) = Browser::start(
+        "every_page_loads_under_the_content_security_policy_without_violations",
+        true,
+    )
+    .await
+    else {
+        return;
+    };
+    let db = TestDb::new();
+    let base = bundled_server(&db).await;
+    browser.goto(&format!("{base}/")).await;
+    let ids = row_ids(&browser).await;
+    let pages = [
+        "/".to_string(),
+        format!("/models/{}", ids[0]),
+        format!("/compare?ids={},{}", ids[0], ids[1]),
+        "/charts".into(),
+        "/sources".into(),
+        "/methodology".into(),
+        "/no-such-page".into(),
+    ];
+    for page in &pages {
+        browser.goto(&format!("{base}{page}")).await;
+        // The stylesheet applied: the page is styled, not bare.
+        let styled = browser
+            .run("return getComputedStyle(document.body).fontFamily;")
+            .await;
+        assert_ne!(
+            styled,
+            Value::from("\"Times New Roman\""),
+            "{page} unstyled"
+        );
+        browser.assert_no_csp_violations(page).await;
+    }
+    // The script ran under the policy: a filter change submits the form.
+    browser.goto(&format!("{base}/")).await;
+    browser
+        .run("const s = document.querySelector('select[name=tier]'); s.value = 'fast'; s.dispatchEvent(new Event('change'));")
+        .await;
+    browser
+        .wait_for(
+            "return location.search.includes('tier=fast');",
+            "the script to run",
+        )
+        .await;
+    browser.assert_no_csp_violations("/?tier=fast").await;
+
+    // The check sees a violation: an inline script is refused and reported.
+    browser
+        .run("const s = document.createElement('script'); s.textContent = 'window.pwned = 1'; document.body.appendChild(s); return window.pwned === undefined;")
+        .await;
+    let seen = browser.console().await;
+    assert!(
+        seen.iter().any(|m| m.contains("Content Security Policy")),
+        "an inline script is reported: {seen:?}"
     );
 }

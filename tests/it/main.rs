@@ -6,6 +6,7 @@ mod support;
 mod api;
 mod browser;
 mod cli;
+mod hardening;
 mod identity;
 mod openrouter;
 mod scoring;

@@ -480,7 +480,10 @@ async fn valid_json_of_the_wrong_shape_fails_the_source() {
     else {
         return;
     };
-    assert!(error.contains("expected layout"), "{error}");
+    assert!(
+        error.contains("expected a JSON object of model names to their `pass@1` results; got a JSON object whose entry `data` is a list"),
+        "{error}"
+    );
 }
 
 #[tokio::test]

@@ -24,6 +24,13 @@ pub enum Behaviour {
     Body(Vec<u8>),
     /// Wait this long before answering.
     Delay(std::time::Duration),
+    /// Answer 302 with this `Location`.
+    Redirect(String),
+    /// Serve these bytes with this `Content-Type` (an HTML error page with 200).
+    Typed {
+        content_type: &'static str,
+        bytes: Vec<u8>,
+    },
 }
 
 #[derive(Default)]
@@ -31,6 +38,8 @@ struct Inner {
     root: PathBuf,
     behaviours: Mutex<HashMap<String, Behaviour>>,
     hits: Mutex<HashMap<String, usize>>,
+    /// The headers of every request, by path, in order.
+    headers: Mutex<Vec<(String, axum::http::HeaderMap)>>,
     requests: AtomicUsize,
     not_modified: AtomicUsize,
 }
@@ -84,6 +93,18 @@ impl FixtureServer {
         self.inner.not_modified.load(Ordering::SeqCst)
     }
 
+    /// The headers of each request `path` received, in order.
+    pub fn headers(&self, path: &str) -> Vec<axum::http::HeaderMap> {
+        self.inner
+            .headers
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, h)| h.clone())
+            .collect()
+    }
+
     /// How many requests `path` received.
     pub fn hits(&self, path: &str) -> usize {
         *self
@@ -111,6 +132,11 @@ async fn handle(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Resp
         *n += 1;
         *n
     };
+    inner
+        .headers
+        .lock()
+        .expect("lock")
+        .push((path.clone(), request.headers().clone()));
     let behaviour = inner.behaviours.lock().expect("lock").get(&path).cloned();
     match behaviour {
         Some(Behaviour::Status { status, times }) if hit <= times => {
@@ -127,6 +153,20 @@ async fn handle(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Resp
             return response;
         }
         Some(Behaviour::Body(bytes)) => return bytes.into_response(),
+        Some(Behaviour::Redirect(location)) => {
+            let mut response = StatusCode::FOUND.into_response();
+            response.headers_mut().insert(
+                header::LOCATION,
+                HeaderValue::from_str(&location).expect("location"),
+            );
+            return response;
+        }
+        Some(Behaviour::Typed {
+            content_type,
+            bytes,
+        }) => {
+            return ([(header::CONTENT_TYPE, content_type)], bytes).into_response();
+        }
         Some(Behaviour::Delay(wait)) => tokio::time::sleep(wait).await,
         _ => {}
     }

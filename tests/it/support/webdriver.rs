@@ -67,7 +67,9 @@ impl Browser {
         }
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": CHROMIUM, "args": args}
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+            // Console messages, to catch Content-Security-Policy violations.
+            "goog:loggingPrefs": {"browser": "ALL"}
         }}});
         let mut browser = Browser {
             driver,
@@ -177,6 +179,40 @@ impl Browser {
             std::fs::create_dir_all(parent).expect("artifact dir");
         }
         std::fs::write(path, bytes).expect("write screenshot");
+    }
+
+    /// The browser console's messages since the last call (chromedriver's log).
+    pub async fn console(&self) -> Vec<String> {
+        self.call(
+            "POST",
+            &self.at("/se/log"),
+            Some(json!({"type": "browser"})),
+        )
+        .await
+        .as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter_map(|e| e["message"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    /// Fails the test if the console reported a Content-Security-Policy violation.
+    pub async fn assert_no_csp_violations(&self, page: &str) {
+        let violations: Vec<String> = self
+            .console()
+            .await
+            .into_iter()
+            .filter(|m| {
+                m.contains("Content Security Policy") || m.contains("Content-Security-Policy")
+            })
+            .collect();
+        assert!(
+            violations.is_empty(),
+            "CSP violations on {page}: {violations:#?}"
+        );
     }
 
     /// Waits until `script` returns true.

@@ -1,0 +1,56 @@
+//! Hostile sources, abusive clients and broken inputs (issue 15): secrets
+//! stay with their host, hostile bytes stay harmless, idle clients cannot
+//! starve the server, and every failure says what happened in plain words.
+
+mod cli;
+mod server;
+mod sources;
+
+use std::process::{Command, Output};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use llmrank::web::{self, AppState};
+use tower::ServiceExt;
+
+use crate::support::TestDb;
+
+pub fn llmrank(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_llmrank"));
+    command
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env_remove("RUST_LOG")
+        .current_dir(db.dir.path());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("run llmrank")
+}
+
+pub async fn get(state: &AppState, uri: &str) -> (StatusCode, String) {
+    let response = web::router(state.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Characters a terminal would obey: any control except the line feed.
+pub fn controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| c.is_control() && *c != '\n')
+        .collect()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}

@@ -61,6 +61,8 @@ fn synthetic(n: usize) -> Rankings {
                     name: format!("creator/model-{i}"),
                 }],
                 base_model_id: None,
+                line_id: None,
+                variant: None,
                 freshness: Freshness {
                     benchmark_data_updated_at: Some(chrono::Utc::now()),
                     performance_data_updated_at: Some(chrono::Utc::now()),

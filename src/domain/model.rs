@@ -30,6 +30,10 @@ pub struct Model {
     /// configuration variants share one line id.
     #[serde(default)]
     pub line_id: Option<String>,
+    /// The configuration a variant is, in words (`high effort`); `None` for
+    /// a plain model.
+    #[serde(default)]
+    pub variant: Option<String>,
     pub aliases: Vec<Alias>,
 }
 
@@ -134,6 +138,12 @@ pub struct ModelRow {
     pub sources: Vec<SourceId>,
     pub aliases: Vec<Alias>,
     pub base_model_id: Option<String>,
+    /// The model line this row belongs to (PRODUCT.md section 3).
+    #[serde(default)]
+    pub line_id: Option<String>,
+    /// The configuration a variant is, in words (`high effort`).
+    #[serde(default)]
+    pub variant: Option<String>,
     #[serde(flatten)]
     pub freshness: Freshness,
 }

@@ -287,6 +287,7 @@ mod tests {
             release_date: None,
             base_model_id: None,
             line_id: None,
+            variant: None,
             aliases,
         }
     }

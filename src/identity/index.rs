@@ -9,7 +9,7 @@ use super::keys::{
     release_words, without_size, without_version, without_word,
 };
 use super::name::{self, NameDate};
-use super::naming::{display_name, guess_creator, model_id_for};
+use super::naming::{creator_of, display_name, model_id_for, other_ids, variant_label};
 use super::reading::RecordReading;
 use crate::domain::{Alias, Model, SourceId, SourceRecord};
 
@@ -48,6 +48,13 @@ pub(super) struct Index {
     pub(super) versionless: HashMap<(String, String), Vec<Entry>>,
     /// Every word of the names of models the sources created.
     pub(super) vocabulary: HashSet<String>,
+    /// Every core key each model's names read as (versions written without
+    /// their dot read with it), for linking variants and lines.
+    pub(super) core_keys: Vec<BTreeSet<String>>,
+    /// How good each model's display name is (see [`name_rank`]).
+    ///
+    /// [`name_rank`]: super::naming::name_rank
+    pub(super) name_rank: Vec<u8>,
     /// Whether a catalogue (OpenRouter, Artificial Analysis) serves each
     /// model: such a model is a tuned one, whatever its plain name.
     pub(super) served: Vec<bool>,
@@ -79,6 +86,8 @@ impl Index {
             vocabulary: HashSet::new(),
             release_words: Vec::new(),
             served: Vec::new(),
+            name_rank: Vec::new(),
+            core_keys: Vec::new(),
             leads: HashSet::new(),
             cores: HashSet::new(),
             released: Vec::new(),
@@ -164,6 +173,8 @@ impl Index {
             }
             add_entry(&mut self.relaxed, (relaxed, variant), entry);
             self.release_words[model].extend(release_words(&parsed.core));
+            self.core_keys[model]
+                .insert(super::keys::unsqueeze(&parsed.core).unwrap_or_else(|| parsed.core_key()));
             if source.creates_models() {
                 self.vocabulary.extend(parsed.core.iter().cloned());
             }
@@ -235,27 +246,27 @@ impl Index {
         record: &SourceRecord,
         reading: &RecordReading,
     ) -> usize {
-        let base = model_id_for(record, reading);
-        let mut id = base.clone();
-        let mut n = 2;
-        while self.by_id.contains_key(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
+        let creator = creator_of(source, record, reading);
+        let first = model_id_for(record, reading, creator.as_ref());
+        let id = std::iter::once(first.clone())
+            .chain(other_ids(source, record, reading, creator.as_ref()))
+            .find(|id| !self.by_id.contains_key(id))
+            .unwrap_or_else(|| format!("{first}-{}", self.models.len()));
+        let (name, rank) = display_name(source, record, reading);
         let index = self.models.len();
         self.models.push(Model {
             id: id.clone(),
-            name: display_name(source, record),
-            creator: record
-                .creator
-                .clone()
-                .or_else(|| guess_creator(&reading.spellings)),
+            name,
+            creator: creator.map(|c| c.name),
             open_weights: None,
             release_date: None,
             base_model_id: None,
             line_id: None,
+            variant: variant_label(&reading.variant_key()),
             aliases: Vec::new(),
         });
+        self.name_rank.push(rank);
+        self.core_keys.push(BTreeSet::new());
         let core = reading
             .spellings
             .first()
@@ -268,6 +279,27 @@ impl Index {
         self.boards.push(BTreeSet::new());
         self.by_id.insert(id, index);
         index
+    }
+
+    /// Merges a record into `model`: its names as aliases, its flags and
+    /// dates, a better display name, a creator when the model has none.
+    pub(super) fn merge(
+        &mut self,
+        model: usize,
+        source: SourceId,
+        record: &SourceRecord,
+        reading: &RecordReading,
+    ) {
+        merge_into(&mut self.models[model], source, record);
+        let (name, rank) = display_name(source, record, reading);
+        // Only a record of the model's own configuration names it.
+        if rank < self.name_rank[model] && reading.variant_key() == self.shape[model].2 {
+            self.models[model].name = name;
+            self.name_rank[model] = rank;
+        }
+        if self.models[model].creator.is_none() {
+            self.models[model].creator = creator_of(source, record, reading).map(|c| c.name);
+        }
     }
 }
 
@@ -303,8 +335,5 @@ pub(super) fn merge_into(model: &mut Model, source: SourceId, record: &SourceRec
         && source != SourceId::ModelsDev
     {
         model.release_date = Some(model.release_date.map_or(date, |d| d.min(date)));
-    }
-    if model.creator.is_none() {
-        model.creator = record.creator.clone();
     }
 }

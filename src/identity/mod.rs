@@ -20,12 +20,14 @@
 
 mod candidates;
 mod conventions;
+pub mod creators;
 mod decide;
 mod explain;
 pub mod gold;
 pub mod holdout;
 mod index;
 mod keys;
+mod lines;
 pub mod name;
 mod naming;
 mod overrides;
@@ -39,9 +41,8 @@ use std::collections::HashMap;
 pub use explain::Decision;
 pub use overrides::{Overrides, OverridesError};
 
-use candidates::candidates;
 use decide::{Pass, decide};
-use index::{Entry, Index, merge_into};
+use index::Index;
 use reading::RecordReading;
 
 use crate::domain::{Alias, Model, SourceBatch, SourceId, SourceRecord, Unmatched};
@@ -188,28 +189,7 @@ fn run(
         watched,
     } = state;
 
-    // Variants point to their plain model when exactly one fits.
-    let mut plain: HashMap<&str, Vec<Entry>> = HashMap::new();
-    for (i, (core, date, variant)) in b.shape.iter().enumerate() {
-        if variant.is_empty() {
-            plain.entry(core.as_str()).or_default().push((i, *date));
-        }
-    }
-    let mut bases = Vec::new();
-    for (i, (core, date, variant)) in b.shape.iter().enumerate() {
-        if variant.is_empty() {
-            continue;
-        }
-        if let Some(entries) = plain.get(core.as_str()) {
-            let found = candidates(&b, entries, *date, None, &|_| true, &[]).models;
-            if found.len() == 1 {
-                bases.extend(found.into_iter().map(|base| (i, base)));
-            }
-        }
-    }
-    for (variant, base) in bases {
-        b.models[variant].base_model_id = Some(b.models[base].id.clone());
-    }
+    lines::finish(&mut b);
 
     let ids: Vec<String> = b.models.iter().map(|m| m.id.clone()).collect();
     let mut models = b.models;
@@ -287,7 +267,7 @@ impl State {
             });
             return;
         };
-        merge_into(&mut b.models[model], source, record);
+        b.merge(model, source, record, reading);
         b.learn(model, source, record, reading);
         self.assignment.insert((source, record.name.clone()), model);
     }

@@ -1,100 +1,155 @@
-//! A new model's id, display name and creator.
+//! What a model is called: its creator (one spelling per company, see
+//! [`creators`]), its id (`creator/model`, readable, stable, never a
+//! numeric `-2`), its display name (the best human name any source gives)
+//! and, for a configuration variant, a readable label (`high effort`).
 
+use super::creators::{self, Creator};
 use super::name;
-use super::name::ParsedName;
 use super::reading::RecordReading;
 use crate::domain::{SourceId, SourceRecord};
 
-pub(super) fn display_name(source: SourceId, record: &SourceRecord) -> String {
-    match (source, &record.display_name) {
-        (_, Some(name)) => name.clone(),
-        (SourceId::ArtificialAnalysis, None) => record
-            .other_names
-            .first()
-            .cloned()
-            .unwrap_or_else(|| record.name.clone()),
-        _ => record.name.clone(),
+/// The creator of a record's model: the table's spelling of what the
+/// source says, else of the owner in the record's path (`Qwen/…`), else
+/// the maker of the family its words name (`claude` → Anthropic), else the
+/// source's own unknown spelling.
+///
+/// A price list's paths name the host that serves a model, not its maker:
+/// only its family words count.
+pub(super) fn creator_of(
+    source: SourceId,
+    record: &SourceRecord,
+    reading: &RecordReading,
+) -> Option<Creator> {
+    if !source.creates_models() {
+        return family_creator(reading);
+    }
+    let stated = record.creator.as_deref().filter(|c| !c.trim().is_empty());
+    // The owner of the repository the name or the record's link names
+    // (`Qwen/…`, `https://huggingface.co/Nexusflow/Athene-70B`).
+    let owner = path_owner(&record.name)
+        .or_else(|| {
+            record
+                .hugging_face_id
+                .as_deref()
+                .and_then(|hf| hf.split_once('/').map(|(owner, _)| owner))
+        })
+        .or_else(|| {
+            record
+                .url
+                .as_deref()
+                .filter(|u| REPOSITORY_HOSTS.iter().any(|h| u.contains(h)))
+                .and_then(path_owner)
+        });
+    let known = |raw: Option<&str>| {
+        raw.filter(|r| creators::is_known(r))
+            .and_then(creators::canonical)
+    };
+    known(stated)
+        .or_else(|| known(owner))
+        .or_else(|| family_creator(reading))
+        .or_else(|| stated.and_then(creators::canonical))
+        .or_else(|| owner.and_then(creators::canonical))
+}
+
+/// Hosts whose links name a model's repository or listing under its
+/// owner: `https://huggingface.co/Nexusflow/Athene-70B`.
+const REPOSITORY_HOSTS: &[&str] = &["huggingface.co/", "openrouter.ai/", "github.com/"];
+
+/// The maker of the first family word among a reading's names.
+pub(super) fn family_creator(reading: &RecordReading) -> Option<Creator> {
+    reading
+        .spellings
+        .iter()
+        .flat_map(|(p, _)| p.core.iter())
+        .find_map(|w| creators::by_family(w))
+}
+
+/// The owner part of a path-like name (`Qwen/Qwen2.5-7B` → `Qwen`), a
+/// URL's first path segment after its host included; `None` for a name
+/// without a path or a display name with spaces before its first `/`.
+fn path_owner(name: &str) -> Option<&str> {
+    let path = without_url_host(name);
+    let (owner, rest) = path.split_once('/')?;
+    (!owner.contains(' ') && !owner.is_empty() && !rest.is_empty())
+        .then_some(owner.trim_start_matches('~'))
+}
+
+/// A URL's path (`https://huggingface.co/agentica-org/DeepSWE-Preview` →
+/// `agentica-org/DeepSWE-Preview`); other names unchanged.
+fn without_url_host(name: &str) -> &str {
+    match name.split_once("://") {
+        Some((_, rest)) => rest.split_once('/').map_or(rest, |(_, path)| path),
+        None => name,
     }
 }
 
-/// The creator of a model family, from the words of its name.
-pub(super) fn guess_creator(spellings: &[(ParsedName, bool)]) -> Option<String> {
-    const FAMILIES: &[(&str, &str)] = &[
-        ("claude", "anthropic"),
-        ("gpt", "openai"),
-        ("chatgpt", "openai"),
-        ("o1", "openai"),
-        ("o3", "openai"),
-        ("o4", "openai"),
-        ("codex", "openai"),
-        ("gemini", "google"),
-        ("gemma", "google"),
-        ("llama", "meta"),
-        ("codellama", "meta"),
-        ("qwen", "qwen"),
-        ("qwq", "qwen"),
-        ("deepseek", "deepseek"),
-        ("mistral", "mistralai"),
-        ("mixtral", "mistralai"),
-        ("codestral", "mistralai"),
-        ("devstral", "mistralai"),
-        ("magistral", "mistralai"),
-        ("grok", "x-ai"),
-        ("glm", "z-ai"),
-        ("kimi", "moonshotai"),
-        ("minimax", "minimax"),
-        ("nemotron", "nvidia"),
-        ("nova", "amazon"),
-        ("phi", "microsoft"),
-        ("starcoder", "bigcode"),
-        ("starcoder2", "bigcode"),
-        ("granite", "ibm"),
-        ("command", "cohere"),
-        ("yi", "01-ai"),
-    ];
-    spellings
-        .iter()
-        .flat_map(|(p, _)| p.core.iter())
-        .find_map(|word| {
-            FAMILIES
-                .iter()
-                .find(|(family, _)| word == family)
-                .map(|(_, creator)| creator.to_string())
-        })
-}
-
-/// A stable, readable id: the source's canonical slug when it has one (it is
-/// already `creator/model-snapshot`), otherwise creator plus the name.
-pub(super) fn model_id_for(record: &SourceRecord, reading: &RecordReading) -> String {
-    // A slug whose date differs from the id's own names the listing, not the snapshot.
-    let listing = record.canonical_slug.as_ref().filter(|listing| {
+/// The id a new model gets from the record that creates it: the creator's
+/// slug and the record's most exact name (a catalogue's canonical slug, a
+/// repository path, or the name itself), with the record's variant when
+/// that name does not state it (`gpt-oss-120b` of "gpt-oss-120B (high)" is
+/// `openai/gpt-oss-120b-high`).
+pub(super) fn model_id_for(
+    record: &SourceRecord,
+    reading: &RecordReading,
+    creator: Option<&Creator>,
+) -> String {
+    let listing = record.canonical_slug.as_deref().filter(|listing| {
         let own = reading.spellings.first().and_then(|(p, _)| p.date);
         own.zip(name::parse(listing).date)
             .is_none_or(|(own, label)| own.agrees(&label))
     });
-    let raw = match listing {
-        Some(listing) => listing.clone(),
-        None if record.name.contains('/') => record.name.clone(),
-        None => {
-            let creator = record
-                .creator
-                .clone()
-                .or_else(|| guess_creator(&reading.spellings))
-                .unwrap_or_else(|| "unknown".to_string());
-            format!("{creator}/{}", record.name)
-        }
-    };
-    slug(raw.trim_start_matches('~'))
+    id_from(listing.unwrap_or(&record.name), reading, creator)
 }
 
-/// Lowercase ASCII letters, digits, `.`, `-` and one `/`; anything else becomes `-`.
+/// Other ids for the same model, tried in turn when the first is taken by
+/// another model: each of the record's other names, then the first with
+/// the source's name (two records the resolver kept apart may not share an
+/// id, and a number says nothing).
+pub(super) fn other_ids(
+    source: SourceId,
+    record: &SourceRecord,
+    reading: &RecordReading,
+    creator: Option<&Creator>,
+) -> Vec<String> {
+    let mut out: Vec<String> = record
+        .other_names
+        .iter()
+        .map(|n| id_from(n, reading, creator))
+        .collect();
+    out.push(format!(
+        "{}-{}",
+        model_id_for(record, reading, creator),
+        source.as_str()
+    ));
+    out
+}
+
+fn id_from(raw: &str, reading: &RecordReading, creator: Option<&Creator>) -> String {
+    let path = without_url_host(raw.trim().trim_start_matches('~'));
+    let model = path.rsplit('/').next().unwrap_or(path);
+    let prefix = creator.map_or("unknown", |c| c.slug.as_str());
+    let mut model = model.to_string();
+    let stated = name::parse(&model).variant;
+    for word in &reading.variant {
+        if !stated.contains(word) {
+            model.push('-');
+            model.push_str(word);
+        }
+    }
+    slug(&format!("{prefix}/{model}"))
+}
+
+/// Lowercase ASCII letters, digits, `.`, `-` and one `/`; anything else
+/// becomes `-`. No part is empty or begins with a dot, so an id is never
+/// `..` or a path out of its place.
 pub(super) fn slug(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut slash_seen = false;
     for c in raw.chars().flat_map(char::to_lowercase) {
         let c = match c {
-            'a'..='z' | '0'..='9' | '.' => c,
-            '/' if !slash_seen => {
+            'a'..='z' | '0'..='9' => c,
+            '.' if !(out.is_empty() || out.ends_with('/') || out.ends_with('.')) => c,
+            '/' if !slash_seen && !out.is_empty() => {
                 slash_seen = true;
                 '/'
             }
@@ -103,7 +158,191 @@ pub(super) fn slug(raw: &str) -> String {
         if c == '-' && (out.ends_with('-') || out.ends_with('/') || out.is_empty()) {
             continue;
         }
+        if c == '/' && out.ends_with('-') {
+            out.pop();
+        }
         out.push(c);
     }
-    out.trim_end_matches('-').to_string()
+    let out = out.trim_end_matches(['-', '.', '/']).to_string();
+    if out.is_empty() || !out.contains('/') {
+        format!("unknown/{}", if out.is_empty() { "model" } else { &out })
+    } else {
+        out
+    }
+}
+
+/// How good a name is for people, lower is better: a catalogue's display
+/// name, then Artificial Analysis's, then a leaderboard's name with spaces
+/// or capitals, then a slug.
+pub(super) fn name_rank(source: SourceId, name: &str) -> u8 {
+    let human = name.contains(' ') || name.chars().any(|c| c.is_ascii_uppercase());
+    match source {
+        SourceId::OpenRouter => 0,
+        SourceId::ArtificialAnalysis if human => 1,
+        _ if human && !name.contains("://") => 2,
+        _ => 3,
+    }
+}
+
+/// The best human name a record gives, with a non-thinking marker taken
+/// off for a plain record (`Claude 4.5 Sonnet (Non-reasoning)` →
+/// `Claude 4.5 Sonnet`), and its rank.
+pub(super) fn display_name(
+    source: SourceId,
+    record: &SourceRecord,
+    reading: &RecordReading,
+) -> (String, u8) {
+    let names = record
+        .display_name
+        .iter()
+        .chain(record.other_names.iter())
+        .chain(std::iter::once(&record.name))
+        .filter(|n| record.canonical_slug.as_ref() != Some(*n));
+    let mut best: Option<(String, u8)> = None;
+    for name in names {
+        let rank = match &record.display_name {
+            Some(d) if d == name && source == SourceId::OpenRouter => 0,
+            _ => name_rank(source, name).max(1),
+        };
+        if best.as_ref().is_none_or(|(_, r)| rank < *r) {
+            best = Some((name.trim().to_string(), rank));
+        }
+    }
+    let (mut name, rank) = best.unwrap_or_else(|| (record.name.clone(), 3));
+    if reading.non_thinking && reading.variant.is_empty() {
+        name = without_non_thinking_marker(&name);
+    }
+    (name, rank)
+}
+
+/// `X (Non-reasoning)` → `X`, `X (Non-reasoning, High Effort)` →
+/// `X (High Effort)`, `X (no think)` → `X`.
+fn without_non_thinking_marker(name: &str) -> String {
+    let marker = |part: &str| {
+        let key: String = part
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        matches!(
+            key.as_str(),
+            "nonreasoning" | "nothink" | "nothinking" | "nonthinking" | "noreasoning"
+        )
+    };
+    let mut out = String::new();
+    let mut rest = name;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let kept: Vec<&str> = rest[open + 1..close]
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !marker(p))
+            .collect();
+        if !kept.is_empty() {
+            out.push('(');
+            out.push_str(&kept.join(", "));
+            out.push(')');
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.is_empty() {
+        name.to_string()
+    } else {
+        out
+    }
+}
+
+/// A variant key (`high`, `thinking+budget-32k`) in words: `high effort`,
+/// `thinking, 32k budget`.
+pub fn variant_label(key: &str) -> Option<String> {
+    if key.is_empty() {
+        return None;
+    }
+    let words: Vec<String> = key
+        .split('+')
+        .map(|part| match part {
+            "minimal" | "low" | "medium" | "high" | "max" => format!("{part} effort"),
+            "xhigh" => "extra-high effort".to_string(),
+            "no-thinking" => "no thinking".to_string(),
+            "auto" => "adaptive".to_string(),
+            "default" => "default thinking".to_string(),
+            other => match other.strip_prefix("budget-") {
+                Some(budget) => format!("{budget} thinking budget"),
+                None => other.replace('-', " "),
+            },
+        })
+        .collect();
+    Some(words.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_with_one_slash_and_no_dot_parts() {
+        assert_eq!(slug("Meta/Llama 3.1 (405B)/x"), "meta/llama-3.1-405b-x");
+        assert_eq!(slug("~anthropic/claude"), "anthropic/claude");
+        assert_eq!(slug("../compare"), "unknown/compare");
+        assert_eq!(slug("a/.."), "unknown/a");
+        assert!(!slug("x/../../etc").contains(".."));
+        assert_eq!(slug("openai/gpt-4o"), "openai/gpt-4o");
+    }
+
+    #[test]
+    fn a_url_names_its_repository_not_its_host() {
+        assert_eq!(
+            without_url_host("https://huggingface.co/agentica-org/DeepSWE-Preview"),
+            "agentica-org/DeepSWE-Preview"
+        );
+        assert_eq!(
+            path_owner("https://huggingface.co/agentica-org/DeepSWE-Preview"),
+            Some("agentica-org")
+        );
+        assert_eq!(path_owner("Qwen3-Coder 480B/A35B"), None);
+        assert_eq!(path_owner("gpt-4o"), None);
+    }
+
+    #[test]
+    fn a_plain_record_drops_its_non_thinking_marker() {
+        assert_eq!(
+            without_non_thinking_marker("Claude 4.5 Sonnet (Non-reasoning)"),
+            "Claude 4.5 Sonnet"
+        );
+        assert_eq!(
+            without_non_thinking_marker("Claude Opus 4.6 (Non-reasoning, High Effort)"),
+            "Claude Opus 4.6 (High Effort)"
+        );
+        assert_eq!(
+            without_non_thinking_marker("GPT-4o (Aug 2024)"),
+            "GPT-4o (Aug 2024)"
+        );
+    }
+
+    #[test]
+    fn variants_read_as_words() {
+        assert_eq!(variant_label("high").as_deref(), Some("high effort"));
+        assert_eq!(
+            variant_label("budget-32k+thinking").as_deref(),
+            Some("32k thinking budget, thinking")
+        );
+        assert_eq!(variant_label(""), None);
+    }
+
+    #[test]
+    fn catalogue_names_rank_before_leaderboard_names_before_slugs() {
+        assert!(
+            name_rank(SourceId::OpenRouter, "Claude Sonnet 4.5")
+                < name_rank(SourceId::ArtificialAnalysis, "Claude 4.5 Sonnet")
+        );
+        assert!(
+            name_rank(SourceId::LiveBench, "Claude 4.5")
+                < name_rank(SourceId::LiveBench, "claude-opus-4-7-high-effort")
+        );
+    }
 }

@@ -197,6 +197,8 @@ fn row_for(
         sources,
         aliases,
         base_model_id: model.base_model_id.clone(),
+        line_id: model.line_id.clone(),
+        variant: model.variant.clone(),
         benchmarks,
         freshness,
     }
@@ -341,6 +343,7 @@ mod tests {
             release_date: None,
             base_model_id: None,
             line_id: None,
+            variant: None,
             aliases: vec![],
         };
         let mut r = row_for(&model, &[], &[], &CompositeSettings::default());

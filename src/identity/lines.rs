@@ -1,0 +1,180 @@
+//! Variants and lines, once every record is resolved: a variant (an effort
+//! or thinking setting) points to its plain model, and every model belongs
+//! to a line, the plain model with its dated snapshots and its variants
+//! (PRODUCT.md section 3), under an undated id (`anthropic/claude-3.5-sonnet`).
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::candidates::candidates;
+use super::index::{Entry, Index};
+use super::name;
+use super::naming::variant_label;
+
+/// Links each variant to its plain model when exactly one fits its names
+/// and date, names variants that no source named well after their base
+/// (`Claude Opus 4.7 (high effort)`), and gives every model its line.
+pub(super) fn finish(b: &mut Index) {
+    link_variants(b);
+    name_variants(b);
+    assign_lines(b);
+}
+
+fn link_variants(b: &mut Index) {
+    let mut plain: HashMap<&str, Vec<Entry>> = HashMap::new();
+    for (i, (_, date, variant)) in b.shape.iter().enumerate() {
+        if variant.is_empty() {
+            for key in &b.core_keys[i] {
+                plain.entry(key.as_str()).or_default().push((i, *date));
+            }
+        }
+    }
+    let mut bases = Vec::new();
+    for (i, (_, date, variant)) in b.shape.iter().enumerate() {
+        if variant.is_empty() {
+            continue;
+        }
+        let mut found = BTreeSet::new();
+        for key in &b.core_keys[i] {
+            if let Some(entries) = plain.get(key.as_str()) {
+                found.extend(candidates(b, entries, *date, None, &|_| true, &[]).models);
+            }
+        }
+        if found.len() == 1 {
+            bases.extend(found.into_iter().map(|base| (i, base)));
+        }
+    }
+    for (variant, base) in bases {
+        b.models[variant].base_model_id = Some(b.models[base].id.clone());
+    }
+}
+
+/// A variant whose sources give only a slug (`claude-opus-4-7-high-effort`)
+/// is named by its base and its label.
+fn name_variants(b: &mut Index) {
+    let by_id: HashMap<String, usize> = b
+        .models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.clone(), i))
+        .collect();
+    for i in 0..b.models.len() {
+        if b.name_rank[i] < 3 {
+            continue;
+        }
+        let Some(base) = b.models[i]
+            .base_model_id
+            .as_ref()
+            .and_then(|id| by_id.get(id))
+        else {
+            continue;
+        };
+        if let Some(label) = variant_label(&b.shape[i].2) {
+            let name = format!("{} ({label})", b.models[*base].name);
+            b.models[i].name = name;
+        }
+    }
+}
+
+/// Models that share a creator and a name (their core words, whatever the
+/// date or configuration) are one line; a variant is in its base's line.
+fn assign_lines(b: &mut Index) {
+    let n = b.models.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let creator_of = |id: &str| id.split_once('/').map_or("", |(c, _)| c).to_string();
+    let mut first: HashMap<(String, String), usize> = HashMap::new();
+    for i in 0..n {
+        let creator = creator_of(&b.models[i].id);
+        for key in &b.core_keys[i] {
+            match first.get(&(creator.clone(), key.clone())) {
+                Some(&j) => {
+                    let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[ri] = rj;
+                }
+                None => {
+                    first.insert((creator.clone(), key.clone()), i);
+                }
+            }
+        }
+    }
+    let by_id: HashMap<String, usize> = b
+        .models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.clone(), i))
+        .collect();
+    for i in 0..n {
+        if let Some(base) = b.models[i]
+            .base_model_id
+            .as_ref()
+            .and_then(|id| by_id.get(id))
+        {
+            let (ri, rb) = (root(&mut parent, i), root(&mut parent, *base));
+            parent[ri] = rb;
+        }
+    }
+    // The line's id: its best-named plain member's id without its date.
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    for members in groups.values() {
+        let Some(&lead) = members.iter().min_by_key(|&&m| {
+            (
+                !b.shape[m].2.is_empty(),
+                b.name_rank[m],
+                b.shape[m].1.is_some(),
+                b.models[m].id.len(),
+                b.models[m].id.clone(),
+            )
+        }) else {
+            continue;
+        };
+        let line = undated(&b.models[lead].id);
+        for &m in members {
+            b.models[m].line_id = Some(line.clone());
+        }
+    }
+}
+
+/// An id without the trailing words that do not change what its name
+/// reads as (a date, a configuration, a listing word):
+/// `anthropic/claude-3-5-sonnet-20241022` → `anthropic/claude-3-5-sonnet`.
+pub(super) fn undated(id: &str) -> String {
+    let Some((creator, model)) = id.split_once('/') else {
+        return id.to_string();
+    };
+    let core = name::parse(model).core;
+    let words: Vec<&str> = model.split('-').collect();
+    let keep = (1..=words.len())
+        .find(|k| name::parse(&words[..*k].join("-")).core == core)
+        .unwrap_or(words.len());
+    format!("{creator}/{}", words[..keep].join("-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_id_leaves_out_dates_and_settings() {
+        assert_eq!(
+            undated("anthropic/claude-3-5-sonnet-20241022"),
+            "anthropic/claude-3-5-sonnet"
+        );
+        assert_eq!(undated("openai/gpt-4o-2024-08-06"), "openai/gpt-4o");
+        assert_eq!(
+            undated("anthropic/claude-opus-4-7-high-effort"),
+            "anthropic/claude-opus-4-7"
+        );
+        assert_eq!(undated("qwen/qwen3-235b-a22b-2507"), "qwen/qwen3-235b-a22b");
+        assert_eq!(undated("meta/llama-3.1-70b"), "meta/llama-3.1-70b");
+    }
+}

@@ -115,6 +115,9 @@ impl fmt::Debug for Secret {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
+    /// The default data folder, when `database_url` is the default: the one
+    /// folder llmrank creates for its database (any other must exist).
+    pub default_data_dir: Option<PathBuf>,
     pub addr: String,
     pub rankings_cache: Duration,
     pub admin_token: Option<Secret>,
@@ -140,9 +143,12 @@ const KEY_VARIABLES: [&str; 3] = [
 impl Config {
     /// Merges flags/environment over the file over defaults and validates.
     pub fn resolve(flags: Overrides, file: FileConfig) -> Result<Self, ConfigError> {
-        let database_url = match flags.database_url.or(file.database_url) {
-            Some(url) => url,
-            None => default_database_url()?,
+        let (database_url, default_data_dir) = match flags.database_url.or(file.database_url) {
+            Some(url) => (url, None),
+            None => {
+                let dir = default_data_dir()?;
+                (sqlite_url(&dir), Some(dir))
+            }
         };
         let addr = flags
             .addr
@@ -274,6 +280,7 @@ impl Config {
         }
         Ok(Config {
             database_url,
+            default_data_dir,
             addr,
             rankings_cache: Duration::from_secs_f64(hours * 3600.0),
             admin_token: flags
@@ -323,9 +330,17 @@ impl Config {
 
 /// `sqlite://<data dir>/llmrank.db`, e.g. `~/.local/share/llmrank/llmrank.db`.
 pub fn default_database_url() -> Result<String, ConfigError> {
+    Ok(sqlite_url(&default_data_dir()?))
+}
+
+/// The user's data folder for llmrank, e.g. `~/.local/share/llmrank`.
+fn default_data_dir() -> Result<PathBuf, ConfigError> {
     let dirs = directories::ProjectDirs::from("", "", "llmrank").ok_or(ConfigError::NoDataDir)?;
-    let path: PathBuf = dirs.data_dir().join("llmrank.db");
-    Ok(format!("sqlite://{}", path.display()))
+    Ok(dirs.data_dir().to_path_buf())
+}
+
+fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("llmrank.db").display())
 }
 
 #[cfg(test)]

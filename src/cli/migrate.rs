@@ -4,9 +4,14 @@ use std::process::ExitCode;
 
 use super::open_store;
 use crate::config::Config;
+use crate::store::redact_url;
 
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
-    open_store(&config).await?;
-    eprintln!("database {} is up to date", config.database_url);
+    let store = open_store(&config).await?;
+    eprintln!(
+        "{} database {} is up to date",
+        store.backend(),
+        redact_url(&config.database_url)
+    );
     Ok(ExitCode::SUCCESS)
 }

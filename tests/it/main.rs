@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod identity;
 mod openrouter;
+mod replicas;
 mod scoring;
 mod sources;
 mod store;

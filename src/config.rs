@@ -397,6 +397,38 @@ mod tests {
     }
 
     #[test]
+    fn the_refresh_period_takes_fractions_of_an_hour() {
+        let config = Config::resolve(
+            Overrides {
+                database_url: Some("sqlite://x.db".into()),
+                rankings_cache_hours: Some(0.003),
+                ..Overrides::default()
+            },
+            FileConfig::default(),
+        )
+        .expect("valid");
+        assert_eq!(config.rankings_cache, Duration::from_millis(10_800));
+    }
+
+    #[test]
+    fn only_the_default_database_folder_is_llmranks_to_create() {
+        let given = Config::resolve(
+            Overrides {
+                database_url: Some("sqlite:///nonexistent/dir/x.db".into()),
+                ..Overrides::default()
+            },
+            FileConfig::default(),
+        )
+        .expect("valid");
+        assert_eq!(given.default_data_dir, None);
+        if let Ok(default) = Config::resolve(Overrides::default(), FileConfig::default()) {
+            let dir = default.default_data_dir.expect("the default folder");
+            assert!(default.database_url.ends_with("llmrank.db"));
+            assert!(default.database_url.contains(&*dir.to_string_lossy()));
+        }
+    }
+
+    #[test]
     fn secrets_do_not_print() {
         let config = Config::resolve(
             Overrides {

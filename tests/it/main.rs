@@ -4,6 +4,7 @@
 mod support;
 
 mod api;
+mod backends;
 mod browser;
 mod cli;
 mod identity;

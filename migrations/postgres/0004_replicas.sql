@@ -6,7 +6,9 @@
 ALTER TABLE source_records ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE observations ADD COLUMN position BIGINT NOT NULL DEFAULT 0;
 
--- The lease holder that wrote the run; NULL for the command line.
+-- When the run's transaction committed (NULL for runs stored before),
+-- and the lease holder that wrote it (NULL for the command line).
+ALTER TABLE refresh_runs ADD COLUMN committed_at TIMESTAMPTZ;
 ALTER TABLE refresh_runs ADD COLUMN writer TEXT COLLATE "C";
 
 -- One row ('refresh'). Times are milliseconds since 1970 by the database's

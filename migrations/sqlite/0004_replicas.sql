@@ -7,7 +7,9 @@ UPDATE source_records SET position = rowid;
 ALTER TABLE observations ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
 UPDATE observations SET position = rowid;
 
--- The lease holder that wrote the run; NULL for the command line.
+-- When the run's transaction committed (NULL for runs stored before),
+-- and the lease holder that wrote it (NULL for the command line).
+ALTER TABLE refresh_runs ADD COLUMN committed_at TEXT;
 ALTER TABLE refresh_runs ADD COLUMN writer TEXT;
 
 -- One row ('refresh'). Times are milliseconds since 1970 by the database's

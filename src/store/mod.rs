@@ -213,6 +213,9 @@ pub struct RunSummary {
     pub id: i64,
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
+    /// When its transaction committed (`None` for runs stored before this
+    /// was recorded).
+    pub committed_at: Option<DateTime<Utc>>,
     /// `live`, `url:BASE`, `dir:DIR`, `snapshot:NAME` or `rescore`.
     pub origin: String,
     pub sources_ok: i64,

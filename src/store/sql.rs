@@ -222,7 +222,7 @@ where
 
     async fn runs(&self, limit: u32) -> Result<Vec<RunSummary>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT r.id, r.started_at, r.finished_at, r.origin, r.sources_ok, r.sources_failed, \
+            "SELECT r.id, r.started_at, r.finished_at, r.committed_at, r.origin, r.sources_ok, r.sources_failed, \
              r.writer, EXISTS (SELECT 1 FROM rankings k WHERE k.refresh_run_id = r.id) AS ranked \
              FROM refresh_runs r ORDER BY r.id DESC LIMIT $1",
         )

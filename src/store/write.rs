@@ -113,6 +113,13 @@ where
                     .await?;
             }
         }
+        // The last statement: when the run became visible, give or take
+        // the commit itself.
+        sqlx::query("UPDATE refresh_runs SET committed_at = $1 WHERE id = $2")
+            .bind(micros(Utc::now()))
+            .bind(run_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(run_id)
     }

@@ -312,6 +312,11 @@ async fn every_run_is_kept_as_history() {
             assert_eq!((run.sources_ok, run.sources_failed), (1, 0));
             assert!(run.ranked && run.writer.is_none(), "{}: {run:?}", db.label);
             assert!(run.started_at <= run.finished_at);
+            assert!(
+                run.committed_at.is_some_and(|c| c >= run.finished_at),
+                "{}: {run:?}",
+                db.label
+            );
         }
         assert_eq!(
             store.last_refresh_at("snapshot:test").await.expect("read"),

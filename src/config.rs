@@ -111,10 +111,33 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A database URL that prints with its password masked (`Debug` and
+/// `Display`); [`DatabaseUrl::expose`] gives the real one to the driver.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::store::redact_url(&self.0))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
 /// The validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     /// The default data folder, when `database_url` is the default: the one
     /// folder llmrank creates for its database (any other must exist).
     pub default_data_dir: Option<PathBuf>,
@@ -279,7 +302,7 @@ impl Config {
             composite.benchmark_weights.insert(name.clone(), *weight);
         }
         Ok(Config {
-            database_url,
+            database_url: DatabaseUrl(database_url),
             default_data_dir,
             addr,
             rankings_cache: Duration::from_secs_f64(hours * 3600.0),
@@ -361,7 +384,7 @@ mod tests {
             file,
         )
         .expect("valid config");
-        assert_eq!(config.database_url, "sqlite://flag.db");
+        assert_eq!(config.database_url.expose(), "sqlite://flag.db");
         assert_eq!(config.addr, "127.0.0.1:9");
         assert_eq!(
             config
@@ -423,8 +446,8 @@ mod tests {
         assert_eq!(given.default_data_dir, None);
         if let Ok(default) = Config::resolve(Overrides::default(), FileConfig::default()) {
             let dir = default.default_data_dir.expect("the default folder");
-            assert!(default.database_url.ends_with("llmrank.db"));
-            assert!(default.database_url.contains(&*dir.to_string_lossy()));
+            let url = default.database_url.expose();
+            assert!(url.ends_with("llmrank.db") && url.contains(&*dir.to_string_lossy()));
         }
     }
 
@@ -432,13 +455,22 @@ mod tests {
     fn secrets_do_not_print() {
         let config = Config::resolve(
             Overrides {
-                database_url: Some("sqlite://x.db".into()),
+                database_url: Some("postgres://llmrank:pg-hunter2@db/llmrank".into()),
                 admin_token: Some("hunter2".into()),
                 ..Overrides::default()
             },
             FileConfig::default(),
         )
         .expect("valid");
-        assert!(!format!("{config:?}").contains("hunter2"));
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(
+            printed.contains("postgres://llmrank:***@db/llmrank"),
+            "{printed}"
+        );
+        assert_eq!(
+            config.database_url.to_string(),
+            "postgres://llmrank:***@db/llmrank"
+        );
     }
 }

@@ -4,14 +4,13 @@ use std::process::ExitCode;
 
 use super::open_store;
 use crate::config::Config;
-use crate::store::redact_url;
 
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
     eprintln!(
         "{} database {} is up to date",
         store.backend(),
-        redact_url(&config.database_url)
+        config.database_url
     );
     Ok(ExitCode::SUCCESS)
 }

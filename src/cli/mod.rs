@@ -139,14 +139,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// Opens the configured database, applying migrations. Only the default
 /// data folder is created; a database elsewhere needs its folder to exist.
 async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    let shown = store::redact_url(&config.database_url);
     if let Some(dir) = &config.default_data_dir {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the data folder {}", dir.display()))?;
     }
-    store::connect(&config.database_url)
-        .await
-        .with_context(|| format!("opening the database {shown}"))
+    match store::connect(config.database_url.expose()).await {
+        Ok(store) => Ok(store),
+        // Already names the database.
+        Err(e @ store::StoreError::Open { .. }) => Err(e.into()),
+        Err(e) => {
+            Err(anyhow::Error::new(e)
+                .context(format!("opening the database {}", config.database_url)))
+        }
+    }
 }
 
 /// Where `refresh` or `serve` reads sources: a snapshot directory, an HTTP

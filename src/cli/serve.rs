@@ -95,6 +95,19 @@ async fn import_bundled(
         info!(refresher = %lease.holder, "the database is empty; the refresher fills it");
         return Ok(());
     }
+    fill_if_empty(store, config).await?;
+    if offline {
+        store.release_lease(name).await?;
+    }
+    Ok(())
+}
+
+/// The lease holder's first duty on an empty database: the bundled
+/// snapshot, so that every server shows real models before any fetch.
+pub(super) async fn fill_if_empty(store: &dyn Store, config: &Config) -> anyhow::Result<()> {
+    if !store.is_empty().await? {
+        return Ok(());
+    }
     match Snapshot::bundled() {
         Some(Ok(snapshot)) => {
             let report = refresh::import_snapshot(
@@ -108,9 +121,6 @@ async fn import_bundled(
         }
         Some(Err(e)) => warn!(error = %e, "the bundled snapshot is unreadable; starting empty"),
         None => warn!("this build has no bundled snapshot; starting empty"),
-    }
-    if offline {
-        store.release_lease(name).await?;
     }
     Ok(())
 }

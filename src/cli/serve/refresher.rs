@@ -55,6 +55,13 @@ pub async fn run(state: AppState, name: String, origin: Origin) {
             };
             if held && !state.is_refresher() {
                 info!(replica = %name, "this server holds the refresh lease: it refreshes for all");
+                // A holder that died before filling a new database.
+                if let Err(e) = super::fill_if_empty(store, &config).await {
+                    warn!(error = %e, "cannot import the bundled snapshot");
+                }
+                if let Err(e) = state.reload().await {
+                    warn!(error = %e, "cannot load the ranking");
+                }
             }
             state.set_refresher(held);
         }

@@ -55,6 +55,7 @@ impl Dialect for Postgres {
     const BACKEND: &'static str = "PostgreSQL";
     const NOW_MS: &'static str = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
     const NOTIFY: Option<&'static str> = Some("SELECT pg_notify($1, $2)");
+    const NUMBERED_PARAMS: bool = true;
     const SNAPSHOT: Option<&'static str> =
         Some("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
 

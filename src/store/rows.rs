@@ -28,9 +28,11 @@ pub(super) fn micros_opt(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     at.map(micros)
 }
 
-/// `VALUES ($1, $2), ($3, $4)…` for `rows` rows of `columns` values: `$N`
-/// placeholders read the same in SQLite and PostgreSQL.
-pub(super) fn values(rows: usize, columns: usize) -> String {
+/// `VALUES ($1, $2), ($3, $4)…` for `rows` rows of `columns` values, or with
+/// `numbered` false `VALUES (?, ?), (?, ?)…`. PostgreSQL needs numbers;
+/// SQLite reads both, but looks each `$N` up among the names seen so far,
+/// which for thousands of values in one statement costs seconds.
+pub(super) fn values(rows: usize, columns: usize, numbered: bool) -> String {
     let mut out = String::from(" VALUES ");
     for row in 0..rows {
         if row > 0 {
@@ -41,7 +43,11 @@ pub(super) fn values(rows: usize, columns: usize) -> String {
             if column > 0 {
                 out.push_str(", ");
             }
-            out.push_str(&format!("${}", row * columns + column + 1));
+            if numbered {
+                out.push_str(&format!("${}", row * columns + column + 1));
+            } else {
+                out.push('?');
+            }
         }
         out.push(')');
     }
@@ -323,8 +329,9 @@ mod tests {
 
     #[test]
     fn placeholders_number_every_value_in_order() {
-        assert_eq!(values(2, 3), " VALUES ($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(values(1, 1), " VALUES ($1)");
+        assert_eq!(values(2, 3, true), " VALUES ($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(values(1, 1, true), " VALUES ($1)");
+        assert_eq!(values(2, 2, false), " VALUES (?, ?), (?, ?)");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The one implementation of [`Store`], generic over the sqlx database: the
 //! SQL is written once, in the subset SQLite and PostgreSQL share (`$N`
-//! placeholders, `ON CONFLICT` upserts, byte-order text: PostgreSQL's
+//! placeholders, except in bulk inserts for SQLite, `ON CONFLICT` upserts, byte-order text: PostgreSQL's
 //! columns are `COLLATE "C"`). What differs is a [`Dialect`]: the clock,
 //! notifications, consistent reads and how migrations run.
 
@@ -40,6 +40,8 @@ pub trait Dialect: Database {
     const NOTIFY: Option<&'static str>;
     /// The first statement of a read transaction that must see one moment.
     const SNAPSHOT: Option<&'static str>;
+    /// Whether bulk statements number their placeholders (`$1`) or not (`?`).
+    const NUMBERED_PARAMS: bool;
 
     /// Rows a statement changed (each driver names its own result type).
     fn rows_affected(result: &Self::QueryResult) -> u64;

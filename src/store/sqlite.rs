@@ -71,6 +71,7 @@ impl Dialect for Sqlite {
     const BACKEND: &'static str = "SQLite";
     const NOW_MS: &'static str = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
     const NOTIFY: Option<&'static str> = None;
+    const NUMBERED_PARAMS: bool = false;
     // A read transaction in WAL mode already sees one snapshot.
     const SNAPSHOT: Option<&'static str> = None;
 

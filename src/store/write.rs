@@ -176,7 +176,7 @@ where
                 "INSERT INTO source_records (source, name, other_names, display_name, creator, \
                  canonical_slug, alias_of, hugging_face_id, open_weights, release_date, is_free, \
                  url, system, position){}",
-                values(chunk.len(), 14)
+                values(chunk.len(), 14, DB::NUMBERED_PARAMS)
             );
             let mut insert = sqlx::query(&sql);
             for (position, record, other_names) in chunk {
@@ -214,7 +214,7 @@ where
             let sql = format!(
                 "INSERT INTO observations (source, source_name, metric, value, as_of, \
                  fetched_at, url, note, position){}",
-                values(chunk.len(), 9)
+                values(chunk.len(), 9, DB::NUMBERED_PARAMS)
             );
             let mut insert = sqlx::query(&sql);
             for (position, (name, observation, key)) in chunk {
@@ -277,7 +277,7 @@ where
                  name = excluded.name, creator = excluded.creator, \
                  open_weights = excluded.open_weights, release_date = excluded.release_date, \
                  base_model_id = excluded.base_model_id, line_id = excluded.line_id",
-                values(chunk.len(), 8)
+                values(chunk.len(), 8, DB::NUMBERED_PARAMS)
             );
             let mut insert = sqlx::query(&sql);
             for model in chunk {
@@ -337,7 +337,7 @@ where
                 "INSERT INTO ranking_rows (refresh_run_id, model_id, rank, overall_score, \
                  composite_score, performance_score, value_score, price_blended, \
                  throughput_median, ttft_median, row_json){}",
-                values(chunk.len(), 11)
+                values(chunk.len(), 11, DB::NUMBERED_PARAMS)
             );
             let mut insert = sqlx::query(&sql);
             for (row, json) in chunk {
@@ -377,7 +377,7 @@ where
         for chunk in rows.chunks(CHUNK) {
             let sql = format!(
                 "INSERT INTO {table}{} ON CONFLICT DO NOTHING",
-                values(chunk.len(), N)
+                values(chunk.len(), N, DB::NUMBERED_PARAMS)
             );
             let mut insert = sqlx::query(&sql);
             for row in chunk {
@@ -422,7 +422,7 @@ where
         for chunk in scores.chunks(CHUNK) {
             let sql = format!(
                 "INSERT INTO custom_scores (benchmark, model_name, score, as_of, url){}",
-                values(chunk.len(), 5)
+                values(chunk.len(), 5, DB::NUMBERED_PARAMS)
             );
             let mut insert = sqlx::query(&sql);
             for score in chunk {

@@ -45,7 +45,6 @@ struct Inner {
     refresher: AtomicBool,
 }
 
-#[derive(Clone)]
 struct Served {
     /// `None` for an empty database (or a ranking set by hand).
     run_id: Option<i64>,

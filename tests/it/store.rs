@@ -692,3 +692,61 @@ async fn several_processes_migrating_one_new_database_at_once_all_succeed() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_sqlite_database_from_before_replicas_keeps_its_records_in_order() {
+    // A database as the previous release left it: migrations 1 to 3, records
+    // in insertion (rowid) order, which is not alphabetical.
+    let db = TestDatabase::sqlite();
+    let old = tempfile::tempdir().expect("temp dir");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for name in ["0001_init.sql", "0002_sources.sql", "0003_identity.sql"] {
+        std::fs::copy(root.join(name), old.path().join(name)).expect("copy migration");
+    }
+    let options = db
+        .url
+        .parse::<sqlx::sqlite::SqliteConnectOptions>()
+        .expect("url")
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.expect("open");
+    sqlx::migrate::Migrator::new(old.path())
+        .await
+        .expect("migrations")
+        .run(&pool)
+        .await
+        .expect("migrate to 0003");
+    for statement in [
+        "INSERT INTO refresh_runs (started_at, finished_at, origin, sources_ok, sources_failed) \
+         VALUES ('2026-07-31T07:00:00Z', '2026-07-31T07:00:00Z', 'live', 1, 0)",
+        "INSERT INTO source_runs (refresh_run_id, source, status, attempted_at) \
+         VALUES (1, 'openrouter', 'ok', '2026-07-31T07:00:00Z')",
+        "INSERT INTO source_batches (source, source_run_id, as_of, fetched_at, rows_read) \
+         VALUES ('openrouter', 1, '2026-07-31T06:00:00Z', '2026-07-31T07:00:00Z', 2)",
+        "INSERT INTO source_records (source, name) VALUES ('openrouter', 'zeta/z-1')",
+        "INSERT INTO source_records (source, name) VALUES ('openrouter', 'alpha/a-1')",
+        "INSERT INTO observations (source, source_name, metric, value, fetched_at) \
+         VALUES ('openrouter', 'zeta/z-1', 'price_per_million_output', 2, '2026-07-31T07:00:00Z')",
+        "INSERT INTO observations (source, source_name, metric, value, fetched_at) \
+         VALUES ('openrouter', 'zeta/z-1', 'price_per_million_input', 1, '2026-07-31T07:00:00Z')",
+    ] {
+        sqlx::query(statement)
+            .execute(&pool)
+            .await
+            .expect(statement);
+    }
+    pool.close().await;
+
+    let store = db.store().await;
+    let batches = store.current_batches().await.expect("read");
+    let names: Vec<&str> = batches[0].records.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["zeta/z-1", "alpha/a-1"]);
+    let metrics: Vec<String> = batches[0].records[0]
+        .observations
+        .iter()
+        .map(|o| o.metric.key().into_owned())
+        .collect();
+    assert_eq!(
+        metrics,
+        ["price_per_million_output", "price_per_million_input"]
+    );
+}

@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::time::Instant;
 
-use super::{AppState, WebError};
-use crate::store::RefreshRequest;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+
+use super::{AppState, WebError};
+use crate::store::RefreshRequest;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -168,10 +168,36 @@ impl Default for ServerLimits {
     }
 }
 
+/// A database URL that prints with its password masked (`Debug` and
+/// `Display`); [`DatabaseUrl::expose`] gives the real one to the driver.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::store::redact_url(&self.0))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
 /// The validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
+    /// The default data folder, when `database_url` is the default: the one
+    /// folder llmrank creates for its database (any other must exist).
+    pub default_data_dir: Option<PathBuf>,
     pub addr: String,
     pub rankings_cache: Duration,
     pub admin_token: Option<Secret>,
@@ -200,9 +226,12 @@ const KEY_VARIABLES: [&str; 3] = [
 impl Config {
     /// Merges flags/environment over the file over defaults and validates.
     pub fn resolve(flags: Overrides, file: FileConfig) -> Result<Self, ConfigError> {
-        let database_url = match flags.database_url.or(file.database_url) {
-            Some(url) => url,
-            None => default_database_url()?,
+        let (database_url, default_data_dir) = match flags.database_url.or(file.database_url) {
+            Some(url) => (url, None),
+            None => {
+                let dir = default_data_dir()?;
+                (sqlite_url(&dir), Some(dir))
+            }
         };
         let addr = flags
             .addr
@@ -378,7 +407,8 @@ impl Config {
             composite.benchmark_weights.insert(name.clone(), *weight);
         }
         Ok(Config {
-            database_url,
+            database_url: DatabaseUrl(database_url),
+            default_data_dir,
             addr,
             rankings_cache,
             // A token of white space only would be easy to guess: it counts as unset.
@@ -473,9 +503,17 @@ where
 
 /// `sqlite://<data dir>/llmrank.db`, e.g. `~/.local/share/llmrank/llmrank.db`.
 pub fn default_database_url() -> Result<String, ConfigError> {
+    Ok(sqlite_url(&default_data_dir()?))
+}
+
+/// The user's data folder for llmrank, e.g. `~/.local/share/llmrank`.
+fn default_data_dir() -> Result<PathBuf, ConfigError> {
     let dirs = directories::ProjectDirs::from("", "", "llmrank").ok_or(ConfigError::NoDataDir)?;
-    let path: PathBuf = dirs.data_dir().join("llmrank.db");
-    Ok(format!("sqlite://{}", path.display()))
+    Ok(dirs.data_dir().to_path_buf())
+}
+
+fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("llmrank.db").display())
 }
 
 #[cfg(test)]
@@ -496,7 +534,7 @@ mod tests {
             file,
         )
         .expect("valid config");
-        assert_eq!(config.database_url, "sqlite://flag.db");
+        assert_eq!(config.database_url.expose(), "sqlite://flag.db");
         assert_eq!(config.addr, "127.0.0.1:9");
         assert_eq!(
             config
@@ -550,17 +588,6 @@ mod tests {
         for secret in ["hunter2", "s3cret", "k3y"] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
-    }
-
-    fn with_hours(hours: f64) -> Result<Config, ConfigError> {
-        Config::resolve(
-            Overrides {
-                database_url: Some("sqlite://x.db".into()),
-                rankings_cache_hours: Some(hours),
-                ..Overrides::default()
-            },
-            FileConfig::default(),
-        )
     }
 
     #[test]
@@ -641,5 +668,65 @@ mod tests {
             let err = resolve(text).expect_err(text).to_string();
             assert!(err.contains(setting), "{text}: {err}");
         }
+    }
+
+    fn with_hours(hours: f64) -> Result<Config, ConfigError> {
+        Config::resolve(
+            Overrides {
+                database_url: Some("sqlite://x.db".into()),
+                rankings_cache_hours: Some(hours),
+                ..Overrides::default()
+            },
+            FileConfig::default(),
+        )
+    }
+
+    #[test]
+    fn only_the_default_database_folder_is_llmranks_to_create() {
+        let given = Config::resolve(
+            Overrides {
+                database_url: Some("sqlite:///nonexistent/dir/x.db".into()),
+                ..Overrides::default()
+            },
+            FileConfig::default(),
+        )
+        .expect("valid");
+        assert_eq!(given.default_data_dir, None);
+        if let Ok(default) = Config::resolve(Overrides::default(), FileConfig::default()) {
+            let dir = default.default_data_dir.expect("the default folder");
+            let url = default.database_url.expose();
+            assert!(url.ends_with("llmrank.db") && url.contains(&*dir.to_string_lossy()));
+        }
+    }
+
+    #[test]
+    fn the_refresh_period_takes_fractions_of_an_hour() {
+        let config = Config::resolve(
+            Overrides {
+                database_url: Some("sqlite://x.db".into()),
+                rankings_cache_hours: Some(0.003),
+                ..Overrides::default()
+            },
+            FileConfig::default(),
+        )
+        .expect("valid");
+        assert_eq!(config.rankings_cache, Duration::from_millis(10_800));
+    }
+
+    #[test]
+    fn database_passwords_do_not_print() {
+        let config = Config::resolve(
+            Overrides {
+                database_url: Some("postgres://llmrank:pg-hunter2@db/llmrank".into()),
+                admin_token: Some("hunter2".into()),
+                ..Overrides::default()
+            },
+            FileConfig::default(),
+        )
+        .expect("valid");
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("postgres://***@db/llmrank"), "{printed}");
+        assert_eq!(config.database_url.to_string(), "postgres://***@db/llmrank");
     }
 }

@@ -6,7 +6,11 @@ use super::open_store;
 use crate::config::Config;
 
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
-    open_store(&config).await?;
-    eprintln!("database {} is up to date", config.database_url);
+    let store = open_store(&config).await?;
+    eprintln!(
+        "{} database {} is up to date",
+        store.backend(),
+        config.database_url
+    );
     Ok(ExitCode::SUCCESS)
 }

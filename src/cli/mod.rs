@@ -23,6 +23,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, FileConfig, Overrides};
+use crate::sources::Origin;
 use crate::store::{self, Store};
 
 /// Which large language model to use for coding: merged leaderboards,
@@ -30,7 +31,8 @@ use crate::store::{self, Store};
 #[derive(Debug, Parser)]
 #[command(name = "llmrank", version, about, long_about = None)]
 pub struct Cli {
-    /// Database URL (sqlite://PATH); default: llmrank.db in the user's data directory.
+    /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DB; default: llmrank.db in
+    /// the user's data directory.
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
 
@@ -38,7 +40,7 @@ pub struct Cli {
     #[arg(long, env = "LLMRANK_CONFIG", global = true)]
     pub config: Option<PathBuf>,
 
-    /// Hours between ranking recomputations from live sources.
+    /// Hours between scheduled refreshes (fractions allowed: 0.01 is 36 s).
     #[arg(long, env = "RANKINGS_CACHE_HOURS", global = true)]
     pub rankings_cache_hours: Option<f64>,
 
@@ -134,11 +136,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Opens the configured database, applying migrations.
+/// Opens the configured database, applying migrations. Only the default
+/// data folder is created; a database elsewhere needs its folder to exist.
 async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    store::connect(&config.database_url)
-        .await
-        .with_context(|| format!("opening the database {}", config.database_url))
+    if let Some(dir) = &config.default_data_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the data folder {}", dir.display()))?;
+    }
+    match store::connect(config.database_url.expose()).await {
+        Ok(store) => Ok(store),
+        // Already names the database.
+        Err(e @ store::StoreError::Open { .. }) => Err(e.into()),
+        Err(e) => {
+            Err(anyhow::Error::new(e)
+                .context(format!("opening the database {}", config.database_url)))
+        }
+    }
+}
+
+/// Where `refresh` or `serve` reads sources: a snapshot directory, an HTTP
+/// mirror, or (neither given) `None` for the live sources.
+fn origin(dir: Option<PathBuf>, url: Option<String>) -> anyhow::Result<Option<Origin>> {
+    match (dir, url) {
+        (Some(dir), _) => {
+            anyhow::ensure!(dir.is_dir(), "{} is not a directory", dir.display());
+            Ok(Some(Origin::Directory(dir)))
+        }
+        (None, Some(base)) => {
+            anyhow::ensure!(
+                base.starts_with("http://") || base.starts_with("https://"),
+                "--from-url needs an http(s) URL, got `{}`",
+                crate::text::redact_url(&base)
+            );
+            Ok(Some(Origin::Mirror(base)))
+        }
+        (None, None) => Ok(None),
+    }
 }
 
 /// Writes to stdout; a closed pipe (`llmrank top | head`) is not an error.

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use anyhow::Context;
 use chrono::Utc;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
@@ -12,7 +13,8 @@ use super::{emit, open_store};
 use crate::config::Config;
 use crate::domain::{SourceId, SourceStatusKind};
 use crate::refresh::{self, RefreshReport};
-use crate::sources::{FetchPlan, HttpClient, Origin};
+use crate::snapshot::Snapshot;
+use crate::sources::{FetchPlan, HttpClient};
 use crate::text::one_line;
 
 #[derive(Debug, clap::Args)]
@@ -21,13 +23,17 @@ pub struct Args {
     #[arg(long, value_name = "DIR", conflicts_with = "from_url")]
     from_dir: Option<PathBuf>,
     /// Read an HTTP mirror laid out as BASE/<source>/<file>.
-    #[arg(long, value_name = "BASE")]
+    #[arg(long, value_name = "BASE", conflicts_with = "from_snapshot")]
     from_url: Option<String>,
+    /// Import an llmrank snapshot (`export --format snapshot`), e.g. one
+    /// made from another database: the same batches give the same ranking.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["from_dir", "sources"])]
+    from_snapshot: Option<PathBuf>,
     /// Only these sources (repeatable).
     #[arg(long = "source", value_name = "ID")]
     sources: Vec<SourceId>,
     /// Do not fetch anything: recompute the ranking from stored data.
-    #[arg(long, conflicts_with_all = ["from_dir", "from_url"])]
+    #[arg(long, conflicts_with_all = ["from_dir", "from_url", "from_snapshot"])]
     offline: bool,
     /// Fetch live sources even if the ranking is younger than RANKINGS_CACHE_HOURS.
     #[arg(long)]
@@ -44,20 +50,27 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let origin = match (args.from_dir, args.from_url) {
-        (Some(dir), _) => {
-            anyhow::ensure!(dir.is_dir(), "{} is not a directory", dir.display());
-            Origin::Directory(dir)
-        }
-        (None, Some(base)) => {
-            anyhow::ensure!(
-                base.starts_with("http://") || base.starts_with("https://"),
-                "--from-url needs an http(s) URL, got `{}`",
-                crate::text::redact_url(&base)
-            );
-            Origin::Mirror(base)
-        }
-        (None, None) => {
+    if let Some(path) = &args.from_snapshot {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let snapshot = Snapshot::decode(&bytes)
+            .with_context(|| format!("{} is not a snapshot llmrank can read", path.display()))?;
+        let label = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let report = refresh::import_snapshot(
+            store.as_ref(),
+            snapshot,
+            &label,
+            &config.refresh_options(false),
+        )
+        .await?;
+        emit(summary(&report).as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let origin = match super::origin(args.from_dir, args.from_url)? {
+        Some(origin) => origin,
+        None => {
             if !args.force
                 && let Some(last) = store.last_live_refresh_at().await?
             {

@@ -1,13 +1,18 @@
-//! `llmrank serve`: the web page and API. On an empty database it first
-//! imports the bundled snapshot, so real rankings show at once; then, unless
-//! `--offline`, it refreshes from the live sources every
-//! RANKINGS_CACHE_HOURS in the background.
+//! `llmrank serve`: the web page and API. Any number of servers may share
+//! one database: the one holding the refresh lease refreshes every
+//! RANKINGS_CACHE_HOURS from its origin (the live sources, `--from-url` or
+//! `--from-dir`; never with `--offline`), and every server swaps to a new
+//! run within seconds of its commit, whichever process wrote it. On an empty
+//! database the lease holder first imports the bundled snapshot, so real
+//! rankings show at once.
 
+mod refresher;
+mod watch;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
-use chrono::Utc;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
 
@@ -15,41 +20,34 @@ use super::open_store;
 use crate::config::Config;
 use crate::refresh;
 use crate::snapshot::Snapshot;
-use crate::sources::{FetchPlan, HttpClient};
+use crate::store::Store;
 use crate::web::{self, AppState};
+
+pub use refresher::LEASE_TTL;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address to listen on.
     #[arg(long, env = "LLMRANK_ADDR")]
     pub addr: Option<String>,
-    /// Never fetch live sources; serve what the database (or the bundled snapshot) holds.
-    #[arg(long)]
+    /// Never fetch; serve what the database holds (and runs other processes write).
+    #[arg(long, conflicts_with_all = ["from_url", "from_dir"])]
     offline: bool,
+    /// Scheduled refreshes read this HTTP mirror (BASE/<source>/<file>), not the live sources.
+    #[arg(long, value_name = "BASE", conflicts_with = "from_dir")]
+    from_url: Option<String>,
+    /// Scheduled refreshes read this snapshot directory (DIR/<source>/<file>).
+    #[arg(long, value_name = "DIR")]
+    from_dir: Option<PathBuf>,
 }
 
-/// How long to wait after a live refresh in which no source answered.
-const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30 * 60);
-
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
+    let origin = match super::origin(args.from_dir, args.from_url)? {
+        _ if args.offline => None,
+        Some(origin) => Some(origin),
+        None => Some(config.live_origin()),
+    };
     let store = open_store(&config).await?;
-    if store.is_empty().await? {
-        match Snapshot::bundled() {
-            Some(Ok(snapshot)) => {
-                let report = refresh::import_snapshot(
-                    store.as_ref(),
-                    snapshot,
-                    "bundled",
-                    &config.refresh_options(false),
-                )
-                .await?;
-                info!(models = report.models, "imported the bundled snapshot");
-            }
-            Some(Err(e)) => warn!(error = %e, "the bundled snapshot is unreadable; starting empty"),
-            None => warn!("this build has no bundled snapshot; starting empty"),
-        }
-    }
-    let state = AppState::new(store, config.clone()).await?;
     let listener = TcpListener::bind(&config.addr).await.with_context(|| {
         format!(
             "cannot listen on {} (set --addr or LLMRANK_ADDR)",
@@ -57,59 +55,86 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
         )
     })?;
     let local = listener.local_addr()?;
-    info!(addr = %local, models = state.rankings().rows.len(), "serving");
-    eprintln!("llmrank is serving on http://{local}");
-    if !args.offline {
-        tokio::spawn(refresh_periodically(state.clone()));
+    let name = replica_name(&local.to_string());
+    store.require_lease(&name);
+    if store.is_empty().await? {
+        import_bundled(store.as_ref(), &config, &name, origin.is_none()).await?;
     }
-    web::serve(listener, state, shutdown_signal())
-        .await
-        .context("the server stopped")?;
+    let state = AppState::new(store.clone(), config.clone()).await?;
+    info!(addr = %local, models = state.rankings().rows.len(), run_id = ?state.served_run(), replica = %name, "serving");
+    eprintln!("llmrank is serving on http://{local}");
+    let watcher = tokio::spawn(watch::follow_runs(state.clone()));
+    let refresher =
+        origin.map(|origin| tokio::spawn(refresher::run(state.clone(), name.clone(), origin)));
+    let served = web::serve(listener, state, shutdown_signal()).await;
+    watcher.abort();
+    if let Some(task) = refresher {
+        task.abort();
+    }
+    // Hand the lease over at once rather than after it expires.
+    if let Err(e) = store.release_lease(&name).await {
+        warn!(error = %e, "cannot release the refresh lease; another server takes over when it expires");
+    }
+    served.context("the server stopped")?;
     info!("shut down");
     Ok(ExitCode::SUCCESS)
 }
 
-/// Refreshes from the live sources whenever the ranking is older than the
-/// cache period; after a refresh in which nothing answered, waits a while.
-async fn refresh_periodically(state: AppState) {
-    let config = state.config().clone();
-    loop {
-        let wait = match state.store().last_live_refresh_at().await {
-            Ok(Some(last)) => {
-                let age = (Utc::now() - last).to_std().unwrap_or_default();
-                config.rankings_cache.saturating_sub(age)
-            }
-            Ok(None) => Duration::ZERO,
-            Err(e) => {
-                warn!(error = %e, "cannot read the refresh history");
-                RETRY_AFTER_FAILURE
-            }
-        };
-        tokio::time::sleep(wait).await;
-        let client = match HttpClient::new(config.http.clone()) {
-            Ok(client) => client,
-            Err(e) => {
-                warn!(error = %e, "live refresh disabled");
-                return;
-            }
-        };
-        let plan = FetchPlan::new(config.live_origin(), client);
-        match refresh::refresh(state.store(), plan, &config.refresh_options(false)).await {
-            Ok(report) => {
-                if let Err(e) = state.reload().await {
-                    warn!(error = %e, "cannot reload the ranking");
-                }
-                if !report.any_ok() {
-                    warn!("no live source answered; keeping the current data");
-                    tokio::time::sleep(RETRY_AFTER_FAILURE.min(config.rankings_cache)).await;
-                }
-            }
-            Err(e) => {
-                warn!(error = %e, "live refresh failed");
-                tokio::time::sleep(RETRY_AFTER_FAILURE.min(config.rankings_cache)).await;
-            }
-        }
+/// Imports the bundled snapshot into an empty database, if this server can
+/// take the lease (on a shared database, one server does it for all; the
+/// others show its run as soon as it is committed). An `--offline` server
+/// gives the lease back at once: it never refreshes.
+async fn import_bundled(
+    store: &dyn Store,
+    config: &Config,
+    name: &str,
+    offline: bool,
+) -> anyhow::Result<()> {
+    let lease = store.acquire_lease(name, LEASE_TTL).await?;
+    if lease.holder != name {
+        info!(refresher = %lease.holder, "the database is empty; the refresher fills it");
+        return Ok(());
     }
+    fill_if_empty(store, config).await?;
+    if offline {
+        store.release_lease(name).await?;
+    }
+    Ok(())
+}
+
+/// The lease holder's first duty on an empty database: the bundled
+/// snapshot, so that every server shows real models before any fetch.
+pub(super) async fn fill_if_empty(store: &dyn Store, config: &Config) -> anyhow::Result<()> {
+    if !store.is_empty().await? {
+        return Ok(());
+    }
+    match Snapshot::bundled() {
+        Some(Ok(snapshot)) => {
+            let report = refresh::import_snapshot(
+                store,
+                snapshot,
+                "bundled",
+                &config.refresh_options(false),
+            )
+            .await?;
+            info!(models = report.models, "imported the bundled snapshot");
+        }
+        Some(Err(e)) => warn!(error = %e, "the bundled snapshot is unreadable; starting empty"),
+        None => warn!("this build has no bundled snapshot; starting empty"),
+    }
+    Ok(())
+}
+
+/// How this server is named in the lease, logs and `409` answers:
+/// `host:pid (listen address)`, unique among live processes.
+fn replica_name(addr: &str) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string());
+    format!("{host}:{} ({addr})", std::process::id())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -1,16 +1,31 @@
 //! Persistence: the [`Store`] trait the rest of the program talks to, and its
-//! backends. A refresh is written in one transaction, so readers see the old
-//! ranking or the new one, never half of each.
+//! two backends, chosen once from the URL scheme: an SQLite file (the
+//! embedded default) and PostgreSQL (for several servers on one database).
+//! Both run the same SQL through one generic implementation (`sql.rs`,
+//! `write.rs`); each backend adds how it opens, migrates and notifies.
+//!
+//! A refresh is written in one transaction, so readers see the old ranking
+//! or the new one, never half of each. Several `serve` processes share one
+//! refresh lease (a row with an expiry, see `docs/DEPLOY.md`): only its
+//! holder refreshes, and a holder's commits are refused once it lost it.
 
+mod postgres;
+mod rows;
+mod sql;
 mod sqlite;
+mod url;
+mod write;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use url::redact_url;
 
 use crate::domain::{
     Alias, CustomBenchmark, CustomScore, Model, Rankings, SourceBatch, SourceId, SourceStatus,
@@ -18,25 +33,27 @@ use crate::domain::{
 };
 use crate::sources::Validator;
 
-/// A storage failure, saying what the user can do about it.
+/// A storage failure, saying what the user can do about it. URLs in these
+/// messages never carry a password (see [`redact_url`]).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "cannot open the database at {url}: {detail} (check DATABASE_URL / --database-url and that the folder is writable)"
-    )]
+    #[error("cannot open the database at {url}: {detail}")]
     Open { url: String, detail: String },
     #[error(
-        "unsupported database URL `{0}`: use sqlite://PATH (PostgreSQL support comes with the postgres backend)"
+        "unsupported database URL `{0}`: use sqlite://PATH (a file) or postgres://USER:PASSWORD@HOST/DATABASE"
     )]
     UnsupportedUrl(String),
-    #[error(
-        "could not apply database migrations: {0} (the database may come from a newer llmrank)"
-    )]
+    #[error("could not apply database migrations: {0}")]
     Migrate(String),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
     #[error("stored data is corrupt: {0} (run `llmrank refresh` to rebuild it)")]
     Corrupt(String),
+    #[error(
+        "this server lost the refresh lease{}; its refresh was not stored (the new holder refreshes instead)",
+        .holder.as_ref().map(|h| format!(" to {h}")).unwrap_or_default()
+    )]
+    LeaseLost { holder: Option<String> },
 }
 
 /// One source's outcome in a refresh, as it is written down.
@@ -77,7 +94,10 @@ pub struct Catalogue {
 /// The database, whatever the backend.
 #[async_trait]
 pub trait Store: Send + Sync {
-    /// Applies pending migrations.
+    /// The backend's name, for messages: `SQLite` or `PostgreSQL`.
+    fn backend(&self) -> &'static str;
+
+    /// Applies pending migrations; safe when several processes do it at once.
     async fn migrate(&self) -> Result<(), StoreError>;
 
     /// Whether no ranking was ever stored (a fresh database).
@@ -86,11 +106,24 @@ pub trait Store: Send + Sync {
     /// The latest good batch of every source that has one.
     async fn current_batches(&self) -> Result<Vec<SourceBatch>, StoreError>;
 
-    /// Writes a refresh atomically and returns its run id.
+    /// Writes a refresh atomically and returns its run id. After
+    /// [`Store::require_lease`], refused with [`StoreError::LeaseLost`]
+    /// unless this process still holds the refresh lease.
     async fn commit_refresh(&self, refresh: &RefreshWrite) -> Result<i64, StoreError>;
 
+    /// The current ranking with the run that computed it, if any.
+    async fn current_ranking(&self) -> Result<Option<CurrentRanking>, StoreError>;
+
     /// The current ranking, if any.
-    async fn latest_rankings(&self) -> Result<Option<Rankings>, StoreError>;
+    async fn latest_rankings(&self) -> Result<Option<Rankings>, StoreError> {
+        Ok(self.current_ranking().await?.map(|c| c.rankings))
+    }
+
+    /// The run whose ranking is current: a cheap check for a new ranking.
+    async fn current_run_id(&self) -> Result<Option<i64>, StoreError>;
+
+    /// The latest `limit` refresh runs, newest first.
+    async fn runs(&self, limit: u32) -> Result<Vec<RunSummary>, StoreError>;
 
     /// Every known source's latest status (never-attempted sources included).
     async fn source_statuses(&self) -> Result<Vec<SourceStatus>, StoreError>;
@@ -102,8 +135,14 @@ pub trait Store: Send + Sync {
     /// Agent systems listed by the latest resolution.
     async fn systems(&self) -> Result<Vec<Alias>, StoreError>;
 
+    /// When a refresh from `origin` (as `FetchOrigin` prints it: `live`,
+    /// `url:BASE`, `dir:DIR`) last brought at least one source, if ever.
+    async fn last_refresh_at(&self, origin: &str) -> Result<Option<DateTime<Utc>>, StoreError>;
+
     /// When a live refresh last brought at least one source, if ever.
-    async fn last_live_refresh_at(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+    async fn last_live_refresh_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.last_refresh_at("live").await
+    }
 
     /// ETag / Last-Modified of the last good fetch of each URL, for sources
     /// whose batch is stored.
@@ -132,6 +171,92 @@ pub trait Store: Send + Sync {
 
     /// The model's headline figures in each stored ranking, oldest first.
     async fn history(&self, model_id: &str) -> Result<Vec<HistoryPoint>, StoreError>;
+
+    /// Takes the refresh lease for `holder` for `ttl` if it is free or
+    /// expired, or renews it if `holder` has it; returns who holds it now.
+    /// The database's clock decides expiry, so servers' clocks need not agree.
+    async fn acquire_lease(&self, holder: &str, ttl: Duration) -> Result<Lease, StoreError>;
+
+    /// Gives the lease up at once (at shutdown), so another server takes
+    /// over without waiting for it to expire.
+    async fn release_lease(&self, holder: &str) -> Result<(), StoreError>;
+
+    /// The lease, if a server holds it and it has not expired.
+    async fn lease(&self) -> Result<Option<Lease>, StoreError>;
+
+    /// Asks the lease holder, whichever server it is, to refresh now.
+    async fn request_refresh(&self) -> Result<RefreshRequest, StoreError>;
+
+    /// The holder marks its refresh as running (which takes a pending
+    /// request) or as done.
+    async fn set_refreshing(&self, holder: &str, running: bool) -> Result<(), StoreError>;
+
+    /// From now on this process commits refreshes only while `holder` holds
+    /// the lease, and its runs are marked as written by `holder`.
+    fn require_lease(&self, holder: &str);
+
+    /// Pushed notices of new runs and refresh requests, on backends that can
+    /// push them (PostgreSQL `LISTEN`); `None` means poll.
+    fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<Notice>>;
+}
+
+/// The ranking being served and the run that computed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurrentRanking {
+    pub run_id: i64,
+    pub rankings: Rankings,
+}
+
+/// One refresh run as the history lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct RunSummary {
+    pub id: i64,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    /// When its transaction committed (`None` for runs stored before this
+    /// was recorded).
+    pub committed_at: Option<DateTime<Utc>>,
+    /// `live`, `url:BASE`, `dir:DIR`, `snapshot:NAME` or `rescore`.
+    pub origin: String,
+    pub sources_ok: i64,
+    pub sources_failed: i64,
+    /// The server that wrote it while holding the lease; `None` for the
+    /// command line.
+    pub writer: Option<String>,
+    /// Whether the run stored a ranking (a run where every source failed
+    /// keeps the previous one).
+    pub ranked: bool,
+}
+
+/// Who holds the refresh lease, until when, and what it was asked to do.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Lease {
+    pub holder: String,
+    pub expires_at: DateTime<Utc>,
+    /// A refresh was asked for (`POST /api/v1/refresh`) and has not started.
+    pub refresh_requested: bool,
+    /// The holder is refreshing now.
+    pub refreshing: bool,
+}
+
+/// The answer to [`Store::request_refresh`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshRequest {
+    /// The holder will refresh within seconds.
+    Queued { holder: String },
+    /// The holder is already refreshing, or was already asked to.
+    Busy { holder: String },
+    /// No server holds the lease: none refreshes (all run `--offline`).
+    NoRefresher,
+}
+
+/// What a backend pushes to the servers that share it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// A run with a new ranking was committed.
+    NewRun(i64),
+    /// Someone asked the lease holder to refresh.
+    RefreshRequested,
 }
 
 /// One number with its origin: the source, the source's own name for the
@@ -149,7 +274,7 @@ pub struct Provenance {
 }
 
 /// A model's figures in one past ranking.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
 pub struct HistoryPoint {
     pub generated_at: DateTime<Utc>,
     pub rank: Option<i64>,
@@ -172,14 +297,17 @@ pub async fn statuses(
     Ok(statuses)
 }
 
-/// Opens the database named by `url`, creating an SQLite file if needed,
-/// and applies migrations.
+/// Opens the database named by `url` and applies migrations: `sqlite://PATH`
+/// (the file is created, its folder must exist) or `postgres://…` /
+/// `postgresql://…`.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
-    if url.starts_with("sqlite:") {
-        let store = SqliteStore::open(url).await?;
-        store.migrate().await?;
-        Ok(Arc::new(store))
+    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
+        Arc::new(SqliteStore::open(url).await?)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Arc::new(PostgresStore::open(url).await?)
     } else {
-        Err(StoreError::UnsupportedUrl(url.to_string()))
-    }
+        return Err(StoreError::UnsupportedUrl(redact_url(url)));
+    };
+    store.migrate().await?;
+    Ok(store)
 }

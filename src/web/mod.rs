@@ -1,7 +1,9 @@
 //! The HTTP face of llmrank: the rankings page, the JSON API, CSV and health.
 //!
-//! Handlers read an in-memory copy of the current ranking (reloaded after
-//! every refresh), so a request never waits for the database.
+//! Handlers read an in-memory copy of the current ranking, so a request
+//! never waits for the database. [`AppState::reload`] is the one place a
+//! newly stored ranking becomes current: after this server's own refresh,
+//! and whenever it notices a run another process committed.
 
 mod api;
 mod conn;
@@ -13,7 +15,7 @@ mod security;
 mod svg;
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use axum::Router;
@@ -38,10 +40,17 @@ pub struct AppState {
 struct Inner {
     store: Arc<dyn Store>,
     config: Config,
-    rankings: RwLock<Arc<Rankings>>,
+    /// The ranking served and the run that computed it, swapped as one.
+    current: RwLock<Served>,
     metrics: Mutex<ops::Metrics>,
-    /// A refresh started through the API is running.
-    refreshing: AtomicBool,
+    /// This server holds the refresh lease.
+    refresher: AtomicBool,
+}
+
+struct Served {
+    /// `None` for an empty database (or a ranking set by hand).
+    run_id: Option<i64>,
+    rankings: Arc<Rankings>,
 }
 
 /// Cache-busting version of the static assets' URLs.
@@ -54,40 +63,67 @@ impl AppState {
             inner: Arc::new(Inner {
                 store,
                 config,
-                rankings: RwLock::new(Arc::new(empty_rankings())),
+                current: RwLock::new(Served {
+                    run_id: None,
+                    rankings: Arc::new(empty_rankings()),
+                }),
                 metrics: Mutex::new(ops::Metrics::default()),
-                refreshing: AtomicBool::new(false),
+                refresher: AtomicBool::new(false),
             }),
         };
         state.reload().await?;
         Ok(state)
     }
 
-    /// Reloads the ranking from the store (after a refresh).
-    pub async fn reload(&self) -> Result<(), StoreError> {
-        let rankings = self
-            .inner
-            .store
-            .latest_rankings()
-            .await?
-            .unwrap_or_else(empty_rankings);
+    /// Loads the store's current ranking and makes it the one served: the
+    /// single place where a newly stored ranking becomes current. Readers
+    /// see the old ranking or the new one. A ranking older than the one
+    /// served (two reloads racing) is not installed. Returns the run served.
+    pub async fn reload(&self) -> Result<Option<i64>, StoreError> {
+        let (run_id, rankings) = match self.inner.store.current_ranking().await? {
+            Some(current) => (Some(current.run_id), current.rankings),
+            None => (None, empty_rankings()),
+        };
         let mut slot = self
             .inner
-            .rankings
+            .current
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *slot = Arc::new(rankings);
-        Ok(())
+        if run_id >= slot.run_id {
+            *slot = Served {
+                run_id,
+                rankings: Arc::new(rankings),
+            };
+        }
+        Ok(slot.run_id)
     }
 
     /// Replaces the in-memory ranking (benchmarks and tests).
     pub fn set_rankings(&self, rankings: Rankings) {
         let mut slot = self
             .inner
-            .rankings
+            .current
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *slot = Arc::new(rankings);
+        slot.rankings = Arc::new(rankings);
+    }
+
+    /// The run whose ranking is served, if any.
+    pub fn served_run(&self) -> Option<i64> {
+        self.inner
+            .current
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .run_id
+    }
+
+    /// Whether this server holds the refresh lease (for `/metrics`).
+    pub fn is_refresher(&self) -> bool {
+        self.inner.refresher.load(Ordering::Relaxed)
+    }
+
+    pub fn set_refresher(&self, holds_lease: bool) {
+        self.inner.refresher.store(holds_lease, Ordering::Relaxed);
     }
 
     /// The current row of model `id`, or a not-found error naming it.
@@ -103,9 +139,10 @@ impl AppState {
     /// The current ranking.
     pub fn rankings(&self) -> Arc<Rankings> {
         self.inner
-            .rankings
+            .current
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .rankings
             .clone()
     }
 
@@ -151,6 +188,8 @@ async fn healthz(State(state): State<AppState>) -> axum::Json<serde_json::Value>
         "status": "ok",
         "models": rankings.rows.len(),
         "generated_at": rankings.generated_at,
+        "run_id": state.served_run(),
+        "refresher": state.is_refresher(),
     }))
 }
 

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -12,11 +11,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use tracing::{info, warn};
 
 use super::{AppState, WebError};
-use crate::refresh;
-use crate::sources::{FetchPlan, HttpClient};
+use crate::store::RefreshRequest;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -222,6 +219,11 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, WebError> {
         rankings.rows.len(),
         rankings.generated_at.timestamp()
     );
+    let _ = writeln!(
+        out,
+        "# HELP llmrank_refresher Whether this server holds the refresh lease.\n# TYPE llmrank_refresher gauge\nllmrank_refresher {}",
+        u8::from(state.is_refresher())
+    );
     if let Some(at) = store.last_live_refresh_at().await? {
         let _ = writeln!(
             out,
@@ -255,7 +257,9 @@ fn admin_error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-/// Starts a live refresh in the background (needs the admin token).
+/// Asks the refresher, whichever server holds the lease, to refresh now
+/// from its configured origin (needs the admin token). A server started with
+/// `--offline` never fetches; it passes the request on like any other.
 async fn admin_refresh(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Some(token) = state.config().admin_token.as_ref().map(|t| t.0.clone()) else {
         return admin_error(
@@ -276,36 +280,29 @@ async fn admin_refresh(State(state): State<AppState>, headers: HeaderMap) -> Res
             "send Authorization: Bearer <LLMRANK_ADMIN_TOKEN>",
         );
     }
-    if state.inner.refreshing.swap(true, Ordering::SeqCst) {
-        return admin_error(StatusCode::CONFLICT, "busy", "a refresh is already running");
+    match state.store().request_refresh().await {
+        Ok(RefreshRequest::Queued { holder }) => (
+            StatusCode::ACCEPTED,
+            Json(serde_json::json!({
+                "status": "started",
+                "refresher": holder,
+                "message": format!("{holder} refreshes now; see /api/v1/sources"),
+            })),
+        )
+            .into_response(),
+        Ok(RefreshRequest::Busy { holder }) => admin_error(
+            StatusCode::CONFLICT,
+            "busy",
+            &format!("a refresh is already running or queued on {holder}"),
+        ),
+        Ok(RefreshRequest::NoRefresher) => admin_error(
+            StatusCode::CONFLICT,
+            "no_refresher",
+            "no server holds the refresh lease, so none refreshes: every server runs with \
+             --offline (or none has started); run `llmrank refresh` instead",
+        ),
+        Err(e) => WebError::from(e).into_response(),
     }
-    let task_state = state.clone();
-    tokio::spawn(async move {
-        let config = task_state.config().clone();
-        match HttpClient::new(config.http.clone()) {
-            Ok(client) => {
-                let plan = FetchPlan::new(config.live_origin(), client);
-                match refresh::refresh(task_state.store(), plan, &config.refresh_options(true))
-                    .await
-                {
-                    Ok(report) => {
-                        info!(run_id = report.run_id, "admin refresh done");
-                        if let Err(e) = task_state.reload().await {
-                            warn!(error = %e, "cannot reload the ranking");
-                        }
-                    }
-                    Err(e) => warn!(error = %e, "admin refresh failed"),
-                }
-            }
-            Err(e) => warn!(error = %e, "admin refresh could not start"),
-        }
-        task_state.inner.refreshing.store(false, Ordering::SeqCst);
-    });
-    (
-        StatusCode::ACCEPTED,
-        Json(serde_json::json!({"status": "started", "message": "a live refresh is running; see /api/v1/sources"})),
-    )
-        .into_response()
 }
 
 /// The OpenAPI 3.1 description of the JSON API.
@@ -393,7 +390,7 @@ async fn openapi() -> Json<serde_json::Value> {
                 "responses": {"200": {"description": "The model", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}}, "404": error}}},
             "/api/v1/sources": {"get": {"summary": "Per-source status", "responses": {"200": {"description": "Statuses", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Sources"}}}}}}},
             "/api/v1/methodology": {"get": {"summary": "Formulas, weights and version", "responses": {"200": {"description": "The methodology"}}}},
-            "/api/v1/refresh": {"post": {"summary": "Start a live refresh", "security": [{"bearer": []}],
+            "/api/v1/refresh": {"post": {"summary": "Ask the refresher (the server holding the lease) to refresh now", "security": [{"bearer": []}],
                 "responses": {"202": {"description": "Started"}, "401": error, "403": error, "409": error}}},
             "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok"}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "text exposition format"}}}}

@@ -291,6 +291,10 @@ async fn the_server_answers_through_a_real_socket() {
     .expect("json");
     assert_eq!(health["status"], "ok");
     assert_eq!(health["models"], 5);
+    assert!(
+        health["run_id"].as_i64().is_some(),
+        "says which run it serves: {health}"
+    );
     let response = reqwest::get(format!(
         "http://{addr}/api/v1/rankings?has_benchmarks=false"
     ))
@@ -438,8 +442,27 @@ async fn the_admin_refresh_needs_the_token() {
     assert_eq!(doc["error"]["code"], "unauthorized");
     let (status, _) = post_refresh(&state, Some("wrong-token")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // No server holds the refresh lease: nobody would refresh.
+    let (status, doc) = post_refresh(&state, Some("test-admin-token")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{doc}");
+    assert_eq!(doc["error"]["code"], "no_refresher");
+    // With a refresher, the request is left for it, once.
+    state
+        .store()
+        .acquire_lease("replica-7", std::time::Duration::from_secs(30))
+        .await
+        .expect("lease");
     let (status, doc) = post_refresh(&state, Some("test-admin-token")).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{doc}");
+    assert_eq!(doc["refresher"], "replica-7");
+    let (status, doc) = post_refresh(&state, Some("test-admin-token")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{doc}");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("replica-7")
+    );
 }
 
 #[tokio::test]
@@ -462,6 +485,10 @@ async fn metrics_report_requests_sources_and_coverage() {
     assert!(text.contains(r#"llmrank_source_up{source="openrouter",status="ok"} 1"#));
     assert!(text.contains(r#"llmrank_source_failure_ratio{source="openrouter"} 0"#));
     assert!(text.contains("llmrank_catalogue_coverage 0"));
+    assert!(text.contains("\nllmrank_refresher 0\n"), "{text}");
+    state.set_refresher(true);
+    let (_, _, text) = get(&state, "/metrics").await;
+    assert!(text.contains("\nllmrank_refresher 1\n"), "{text}");
 }
 
 #[tokio::test]

@@ -4,11 +4,13 @@
 mod support;
 
 mod api;
+mod backends;
 mod browser;
 mod cli;
 mod hardening;
 mod identity;
 mod openrouter;
+mod replicas;
 mod scoring;
 mod sources;
 mod store;

@@ -1,0 +1,342 @@
+//! Rows as both backends return them, and their conversion into domain
+//! types. `#[derive(FromRow)]` works for any sqlx database, so each shape is
+//! written once; only SQL and column types differ between the dialects.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+
+use super::{Lease, Provenance, StoreError};
+use crate::domain::{
+    Alias, CustomBenchmark, CustomScore, Observation, SourceBatch, SourceId, SourceRecord,
+    SourceStatus, Unmatched,
+};
+use crate::sources::Validator;
+
+pub(super) fn parse_source(raw: &str) -> Result<SourceId, StoreError> {
+    raw.parse()
+        .map_err(|e: crate::domain::UnknownSource| StoreError::Corrupt(e.to_string()))
+}
+
+/// Times are kept to the microsecond, PostgreSQL's precision, on every
+/// backend: what is read back is the same whichever stored it.
+pub(super) fn micros(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
+}
+
+pub(super) fn micros_opt(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    at.map(micros)
+}
+
+/// `VALUES ($1, $2), ($3, $4)…` for `rows` rows of `columns` values, or with
+/// `numbered` false `VALUES (?, ?), (?, ?)…`. PostgreSQL needs numbers;
+/// SQLite reads both, but looks each `$N` up among the names seen so far,
+/// which for thousands of values in one statement costs seconds.
+pub(super) fn values(rows: usize, columns: usize, numbered: bool) -> String {
+    let mut out = String::from(" VALUES ");
+    for row in 0..rows {
+        if row > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                out.push_str(", ");
+            }
+            if numbered {
+                out.push_str(&format!("${}", row * columns + column + 1));
+            } else {
+                out.push('?');
+            }
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// The items of `items` with a distinct key, the last of each kept at the
+/// place of its last occurrence (what `INSERT OR REPLACE` did row by row).
+pub(super) fn last_by_key<T, K: Eq + std::hash::Hash>(
+    items: impl IntoIterator<Item = T>,
+    key: impl Fn(&T) -> K,
+) -> Vec<T> {
+    let items: Vec<T> = items.into_iter().collect();
+    let mut last: HashMap<K, usize> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        last.insert(key(item), i);
+    }
+    items
+        .into_iter()
+        .enumerate()
+        .filter(|(i, item)| last.get(&key(item)) == Some(i))
+        .map(|(_, item)| item)
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct BatchRow {
+    pub source: String,
+    pub as_of: DateTime<Utc>,
+    pub fetched_at: DateTime<Utc>,
+    pub rows_read: i64,
+}
+
+impl BatchRow {
+    pub fn into_batch(self, records: Vec<SourceRecord>) -> Result<SourceBatch, StoreError> {
+        Ok(SourceBatch {
+            source: parse_source(&self.source)?,
+            as_of: self.as_of,
+            fetched_at: self.fetched_at,
+            rows_read: self.rows_read.max(0) as usize,
+            records,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ObservationRow {
+    pub source_name: String,
+    pub metric: String,
+    pub value: f64,
+    pub as_of: Option<DateTime<Utc>>,
+    pub url: Option<String>,
+    pub note: Option<String>,
+}
+
+impl ObservationRow {
+    pub fn into_observation(self) -> Observation {
+        Observation {
+            metric: self.metric.parse().unwrap_or_else(|never| match never {}),
+            value: self.value,
+            as_of: self.as_of,
+            url: self.url,
+            note: self.note,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RecordRow {
+    pub name: String,
+    pub other_names: String,
+    pub display_name: Option<String>,
+    pub creator: Option<String>,
+    pub canonical_slug: Option<String>,
+    pub alias_of: Option<String>,
+    pub hugging_face_id: Option<String>,
+    pub open_weights: Option<bool>,
+    pub release_date: Option<NaiveDate>,
+    pub is_free: bool,
+    pub url: Option<String>,
+    pub system: bool,
+}
+
+impl RecordRow {
+    pub fn into_record(self, observations: Vec<Observation>) -> Result<SourceRecord, StoreError> {
+        Ok(SourceRecord {
+            other_names: serde_json::from_str(&self.other_names)
+                .map_err(|e| StoreError::Corrupt(format!("other_names of {}: {e}", self.name)))?,
+            display_name: self.display_name,
+            creator: self.creator,
+            canonical_slug: self.canonical_slug,
+            alias_of: self.alias_of,
+            hugging_face_id: self.hugging_face_id,
+            open_weights: self.open_weights,
+            release_date: self.release_date,
+            is_free: self.is_free,
+            url: self.url,
+            system: self.system,
+            observations,
+            name: self.name,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct StatusRow {
+    pub status: String,
+    pub attempted_at: DateTime<Utc>,
+    pub rows_read: Option<i64>,
+    pub rows_matched: Option<i64>,
+    pub rows_detail: Option<String>,
+    pub error: Option<String>,
+}
+
+impl StatusRow {
+    pub fn into_status(
+        self,
+        source: SourceId,
+        last_success_at: Option<DateTime<Utc>>,
+    ) -> Result<SourceStatus, StoreError> {
+        Ok(SourceStatus {
+            source,
+            status: self.status.parse().map_err(StoreError::Corrupt)?,
+            last_attempt_at: Some(self.attempted_at),
+            last_success_at,
+            rows_read: self.rows_read.map(|n| n.max(0) as u64),
+            rows_matched: self.rows_matched.map(|n| n.max(0) as u64),
+            rows_detail: self.rows_detail,
+            error: self.error,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct NameRow {
+    pub source: String,
+    pub name: String,
+}
+
+impl NameRow {
+    pub fn into_alias(self) -> Result<Alias, StoreError> {
+        Ok(Alias {
+            source: parse_source(&self.source)?,
+            name: self.name,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct UnmatchedRow {
+    pub source: String,
+    pub name: String,
+    pub candidates: String,
+}
+
+impl UnmatchedRow {
+    pub fn into_unmatched(self) -> Result<Unmatched, StoreError> {
+        Ok(Unmatched {
+            source: parse_source(&self.source)?,
+            candidates: serde_json::from_str(&self.candidates)
+                .map_err(|e| StoreError::Corrupt(format!("candidates of {}: {e}", self.name)))?,
+            name: self.name,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ValidatorRow {
+    pub url: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl ValidatorRow {
+    pub fn into_pair(self) -> (String, Validator) {
+        (
+            self.url,
+            Validator {
+                etag: self.etag,
+                last_modified: self.last_modified,
+            },
+        )
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct BenchmarkRow {
+    pub name: String,
+    pub category: String,
+    pub scale: String,
+    pub higher_is_better: bool,
+    pub weight: f64,
+    pub imported_at: DateTime<Utc>,
+    pub file_name: String,
+}
+
+impl BenchmarkRow {
+    pub fn into_benchmark(self) -> Result<CustomBenchmark, StoreError> {
+        Ok(CustomBenchmark {
+            scale: self.scale.parse().map_err(StoreError::Corrupt)?,
+            name: self.name,
+            category: self.category,
+            higher_is_better: self.higher_is_better,
+            weight: self.weight,
+            imported_at: self.imported_at,
+            file_name: self.file_name,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ScoreRow {
+    pub model_name: String,
+    pub score: f64,
+    pub as_of: Option<DateTime<Utc>>,
+    pub url: Option<String>,
+}
+
+impl From<ScoreRow> for CustomScore {
+    fn from(row: ScoreRow) -> Self {
+        CustomScore {
+            model_name: row.model_name,
+            score: row.score,
+            as_of: row.as_of,
+            url: row.url,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ProvenanceRow {
+    pub source: String,
+    pub source_name: String,
+    pub metric: String,
+    pub value: f64,
+    pub as_of: Option<DateTime<Utc>>,
+    pub fetched_at: DateTime<Utc>,
+    pub url: Option<String>,
+    pub note: Option<String>,
+}
+
+impl ProvenanceRow {
+    pub fn into_provenance(self) -> Result<Provenance, StoreError> {
+        Ok(Provenance {
+            source: parse_source(&self.source)?,
+            source_name: self.source_name,
+            metric: self.metric,
+            value: self.value,
+            as_of: self.as_of,
+            fetched_at: self.fetched_at,
+            url: self.url,
+            note: self.note,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct LeaseRow {
+    pub holder: String,
+    pub expires_at_ms: i64,
+    pub requested_at_ms: Option<i64>,
+    pub refreshing_since_ms: Option<i64>,
+}
+
+impl From<LeaseRow> for Lease {
+    fn from(row: LeaseRow) -> Self {
+        Lease {
+            holder: row.holder,
+            expires_at: DateTime::from_timestamp_millis(row.expires_at_ms).unwrap_or_default(),
+            refresh_requested: row.requested_at_ms.is_some(),
+            refreshing: row.refreshing_since_ms.is_some(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_every_value_in_order() {
+        assert_eq!(values(2, 3, true), " VALUES ($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(values(1, 1, true), " VALUES ($1)");
+        assert_eq!(values(2, 2, false), " VALUES (?, ?), (?, ?)");
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value_at_its_last_place() {
+        let kept = last_by_key([("a", 1), ("b", 2), ("a", 3), ("c", 4)], |(k, _)| *k);
+        assert_eq!(kept, vec![("b", 2), ("a", 3), ("c", 4)]);
+    }
+}

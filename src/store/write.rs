@@ -1,0 +1,441 @@
+//! Writing a refresh and a custom benchmark, each in one transaction, for
+//! both backends. Rows go in multi-row `INSERT`s of [`CHUNK`] rows; a key
+//! given twice keeps its last value (PostgreSQL refuses to upsert one row
+//! twice in a statement, so duplicates are dropped before, not by the
+//! database).
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
+
+use super::rows::{last_by_key, micros, micros_opt, values};
+use super::sql::{Column, Dialect, RUNS_CHANNEL, SqlStore};
+use super::{Catalogue, RefreshWrite, StoreError};
+use crate::domain::{
+    CustomBenchmark, CustomScore, ModelRow, Observation, SourceBatch, SourceRecord,
+    SourceStatusKind,
+};
+
+/// Rows per multi-row INSERT: well under both backends' limits of bound
+/// parameters (32,766 in SQLite, 65,535 in PostgreSQL).
+const CHUNK: usize = 500;
+
+type Tx<'a, DB> = sqlx::Transaction<'a, DB>;
+
+// The same bounds as the `Store` implementation in `sql.rs`.
+impl<DB: Dialect> SqlStore<DB>
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB>,
+    String: Column<DB>,
+    Option<String>: Column<DB>,
+    i64: Column<DB>,
+    Option<i64>: Column<DB>,
+    f64: Column<DB>,
+    Option<f64>: Column<DB>,
+    bool: Column<DB>,
+    Option<bool>: Column<DB>,
+    Option<NaiveDate>: Column<DB>,
+    DateTime<Utc>: Column<DB>,
+    Option<DateTime<Utc>>: Column<DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'a> &'a str: ColumnIndex<DB::Row>,
+{
+    /// Writes the run, each source's outcome, the new batches, and the
+    /// catalogue and ranking, in one transaction.
+    pub(super) async fn write_refresh(&self, refresh: &RefreshWrite) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let writer = self.writer.get().map(String::as_str);
+        if let Some(holder) = writer {
+            Self::check_lease(&mut tx, holder).await?;
+        }
+        let count = |kind| refresh.sources.iter().filter(|s| s.status == kind).count() as i64;
+        let run_id: i64 = sqlx::query_scalar(
+            "INSERT INTO refresh_runs (started_at, finished_at, origin, sources_ok, \
+             sources_failed, writer) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(micros(refresh.started_at))
+        .bind(micros(refresh.finished_at))
+        .bind(refresh.origin.as_str())
+        .bind(count(SourceStatusKind::Ok))
+        .bind(count(SourceStatusKind::Failed))
+        .bind(writer)
+        .fetch_one(&mut *tx)
+        .await?;
+
+        for source_run in &refresh.sources {
+            let source = source_run.source.as_str();
+            let source_run_id: i64 = sqlx::query_scalar(
+                "INSERT INTO source_runs (refresh_run_id, source, status, attempted_at, \
+                 rows_read, rows_matched, error, data_as_of, rows_detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(run_id)
+            .bind(source)
+            .bind(source_run.status.as_str())
+            .bind(micros(refresh.started_at))
+            .bind(source_run.rows_read.map(|n| n as i64))
+            .bind(source_run.rows_matched.map(|n| n as i64))
+            .bind(source_run.error.as_deref())
+            .bind(micros_opt(source_run.batch.as_ref().map(|b| b.as_of)))
+            .bind(source_run.rows_detail.as_deref())
+            .fetch_one(&mut *tx)
+            .await?;
+            for (url, validator) in &source_run.validators {
+                sqlx::query(
+                    "INSERT INTO http_validators (url, source, etag, last_modified) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (url) DO UPDATE SET \
+                     source = excluded.source, etag = excluded.etag, \
+                     last_modified = excluded.last_modified",
+                )
+                .bind(url.as_str())
+                .bind(source)
+                .bind(validator.etag.as_deref())
+                .bind(validator.last_modified.as_deref())
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(batch) = &source_run.batch {
+                Self::replace_batch(&mut tx, batch, source_run_id).await?;
+            }
+        }
+
+        if let Some(catalogue) = &refresh.catalogue {
+            Self::replace_catalogue(&mut tx, catalogue, run_id).await?;
+            if let Some(notify) = DB::NOTIFY {
+                sqlx::query(notify)
+                    .bind(RUNS_CHANNEL)
+                    .bind(run_id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        // The last statement: when the run became visible, give or take
+        // the commit itself.
+        sqlx::query("UPDATE refresh_runs SET committed_at = $1 WHERE id = $2")
+            .bind(micros(Utc::now()))
+            .bind(run_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(run_id)
+    }
+
+    /// Refuses the commit unless `holder` still holds an unexpired lease.
+    /// The no-op UPDATE locks the lease row (PostgreSQL) or the database
+    /// (SQLite) until the commit, so no takeover can slip in between.
+    async fn check_lease(tx: &mut Tx<'_, DB>, holder: &str) -> Result<(), StoreError> {
+        let now = DB::NOW_MS;
+        let held = sqlx::query(&format!(
+            "UPDATE refresh_lease SET holder = holder WHERE name = 'refresh' \
+             AND holder = $1 AND expires_at_ms > {now}"
+        ))
+        .bind(holder)
+        .execute(&mut **tx)
+        .await?;
+        if DB::rows_affected(&held) > 0 {
+            return Ok(());
+        }
+        let current: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT holder FROM refresh_lease WHERE name = 'refresh' AND expires_at_ms > {now}"
+        ))
+        .fetch_optional(&mut **tx)
+        .await?;
+        Err(StoreError::LeaseLost { holder: current })
+    }
+
+    /// Replaces a source's stored records and observations with `batch`,
+    /// keeping their order in `position`.
+    async fn replace_batch(
+        tx: &mut Tx<'_, DB>,
+        batch: &SourceBatch,
+        source_run_id: i64,
+    ) -> Result<(), StoreError> {
+        let source = batch.source.as_str();
+        for table in ["observations", "source_records"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE source = $1"))
+                .bind(source)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let records: Vec<(i64, &SourceRecord, String)> = last_by_key(
+            batch.records.iter().enumerate(),
+            |(_, record): &(usize, &SourceRecord)| record.name.as_str(),
+        )
+        .into_iter()
+        .map(|(i, record)| {
+            serde_json::to_string(&record.other_names).map(|json| (i as i64, record, json))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        for chunk in records.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO source_records (source, name, other_names, display_name, creator, \
+                 canonical_slug, alias_of, hugging_face_id, open_weights, release_date, is_free, \
+                 url, system, position){}",
+                values(chunk.len(), 14, DB::NUMBERED_PARAMS)
+            );
+            let mut insert = sqlx::query(&sql);
+            for (position, record, other_names) in chunk {
+                insert = insert
+                    .bind(source)
+                    .bind(record.name.as_str())
+                    .bind(other_names.as_str())
+                    .bind(record.display_name.as_deref())
+                    .bind(record.creator.as_deref())
+                    .bind(record.canonical_slug.as_deref())
+                    .bind(record.alias_of.as_deref())
+                    .bind(record.hugging_face_id.as_deref())
+                    .bind(record.open_weights)
+                    .bind(record.release_date)
+                    .bind(record.is_free)
+                    .bind(record.url.as_deref())
+                    .bind(record.system)
+                    .bind(*position);
+            }
+            insert.execute(&mut **tx).await?;
+        }
+        let observations: Vec<(usize, (&str, &Observation, String))> = last_by_key(
+            batch
+                .records
+                .iter()
+                .flat_map(|r| {
+                    r.observations
+                        .iter()
+                        .map(move |o| (r.name.as_str(), o, o.metric.key().into_owned()))
+                })
+                .enumerate(),
+            |(_, (name, _, key))| (*name, key.clone()),
+        );
+        for chunk in observations.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO observations (source, source_name, metric, value, as_of, \
+                 fetched_at, url, note, position){}",
+                values(chunk.len(), 9, DB::NUMBERED_PARAMS)
+            );
+            let mut insert = sqlx::query(&sql);
+            for (position, (name, observation, key)) in chunk {
+                insert = insert
+                    .bind(source)
+                    .bind(*name)
+                    .bind(key.as_str())
+                    .bind(observation.value)
+                    .bind(micros_opt(observation.as_of))
+                    .bind(micros(batch.fetched_at))
+                    .bind(observation.url.as_deref())
+                    .bind(observation.note.as_deref())
+                    .bind(*position as i64);
+            }
+            insert.execute(&mut **tx).await?;
+        }
+        sqlx::query(
+            "INSERT INTO source_batches (source, source_run_id, as_of, fetched_at, rows_read) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source) DO UPDATE SET \
+             source_run_id = excluded.source_run_id, as_of = excluded.as_of, \
+             fetched_at = excluded.fetched_at, rows_read = excluded.rows_read",
+        )
+        .bind(source)
+        .bind(source_run_id)
+        .bind(micros(batch.as_of))
+        .bind(micros(batch.fetched_at))
+        .bind(batch.rows_read as i64)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Replaces models, aliases, unmatched and system names, and stores the
+    /// ranking of run `run_id` as the current one.
+    async fn replace_catalogue(
+        tx: &mut Tx<'_, DB>,
+        catalogue: &Catalogue,
+        run_id: i64,
+    ) -> Result<(), StoreError> {
+        for table in ["aliases", "unmatched_names", "system_names"] {
+            sqlx::query(&format!("DELETE FROM {table}"))
+                .execute(&mut **tx)
+                .await?;
+        }
+        let existing: Vec<String> = sqlx::query_scalar("SELECT id FROM models")
+            .fetch_all(&mut **tx)
+            .await?;
+        let current: HashSet<&str> = catalogue.models.iter().map(|m| m.id.as_str()).collect();
+        for gone in existing.iter().filter(|id| !current.contains(id.as_str())) {
+            sqlx::query("DELETE FROM models WHERE id = $1")
+                .bind(gone.as_str())
+                .execute(&mut **tx)
+                .await?;
+        }
+        let models = last_by_key(&catalogue.models, |m| m.id.as_str());
+        for chunk in models.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO models (id, name, creator, open_weights, release_date, \
+                 base_model_id, line_id, first_seen_run_id){} ON CONFLICT (id) DO UPDATE SET \
+                 name = excluded.name, creator = excluded.creator, \
+                 open_weights = excluded.open_weights, release_date = excluded.release_date, \
+                 base_model_id = excluded.base_model_id, line_id = excluded.line_id",
+                values(chunk.len(), 8, DB::NUMBERED_PARAMS)
+            );
+            let mut insert = sqlx::query(&sql);
+            for model in chunk {
+                insert = insert
+                    .bind(model.id.as_str())
+                    .bind(model.name.as_str())
+                    .bind(model.creator.as_deref())
+                    .bind(model.open_weights)
+                    .bind(model.release_date)
+                    .bind(model.base_model_id.as_deref())
+                    .bind(model.line_id.as_deref())
+                    .bind(run_id);
+            }
+            insert.execute(&mut **tx).await?;
+        }
+        // Names: (source, name, third column). The first of a repeated key
+        // stays, as `INSERT OR IGNORE` kept it.
+        let aliases: Vec<[&str; 3]> = catalogue
+            .models
+            .iter()
+            .flat_map(|m| {
+                m.aliases
+                    .iter()
+                    .map(move |a| [a.source.as_str(), a.name.as_str(), m.id.as_str()])
+            })
+            .collect();
+        Self::insert_names(tx, "aliases (source, name, model_id)", &aliases).await?;
+        let candidates: Vec<String> = catalogue
+            .unmatched
+            .iter()
+            .map(|u| serde_json::to_string(&u.candidates))
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let unmatched: Vec<[&str; 3]> = catalogue
+            .unmatched
+            .iter()
+            .zip(&candidates)
+            .map(|(u, json)| [u.source.as_str(), u.name.as_str(), json.as_str()])
+            .collect();
+        Self::insert_names(tx, "unmatched_names (source, name, candidates)", &unmatched).await?;
+        let systems: Vec<[&str; 2]> = catalogue
+            .systems
+            .iter()
+            .map(|a| [a.source.as_str(), a.name.as_str()])
+            .collect();
+        Self::insert_names(tx, "system_names (source, name)", &systems).await?;
+
+        let rows: Vec<(&ModelRow, String)> = catalogue
+            .rankings
+            .rows
+            .iter()
+            .map(|row| serde_json::to_string(row).map(|json| (row, json)))
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        for chunk in rows.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO ranking_rows (refresh_run_id, model_id, rank, overall_score, \
+                 composite_score, performance_score, value_score, price_blended, \
+                 throughput_median, ttft_median, row_json){}",
+                values(chunk.len(), 11, DB::NUMBERED_PARAMS)
+            );
+            let mut insert = sqlx::query(&sql);
+            for (row, json) in chunk {
+                insert = insert
+                    .bind(run_id)
+                    .bind(row.id.as_str())
+                    .bind(row.rank.map(i64::from))
+                    .bind(row.overall_score)
+                    .bind(row.composite_score)
+                    .bind(row.performance_score)
+                    .bind(row.value_score)
+                    .bind(row.price_blended)
+                    .bind(row.throughput_median)
+                    .bind(row.ttft_median)
+                    .bind(json.as_str());
+            }
+            insert.execute(&mut **tx).await?;
+        }
+        sqlx::query(
+            "INSERT INTO rankings (refresh_run_id, generated_at, methodology_version) \
+             VALUES ($1, $2, $3)",
+        )
+        .bind(run_id)
+        .bind(micros(catalogue.rankings.generated_at))
+        .bind(catalogue.rankings.methodology_version.as_str())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Inserts rows of text into `table (columns)`, ignoring a repeated key.
+    async fn insert_names<const N: usize>(
+        tx: &mut Tx<'_, DB>,
+        table: &str,
+        rows: &[[&str; N]],
+    ) -> Result<(), StoreError> {
+        for chunk in rows.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO {table}{} ON CONFLICT DO NOTHING",
+                values(chunk.len(), N, DB::NUMBERED_PARAMS)
+            );
+            let mut insert = sqlx::query(&sql);
+            for row in chunk {
+                for value in row {
+                    insert = insert.bind(*value);
+                }
+            }
+            insert.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Stores a custom benchmark and its scores, replacing any of its name.
+    pub(super) async fn write_custom_benchmark(
+        &self,
+        benchmark: &CustomBenchmark,
+        scores: &[CustomScore],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM custom_scores WHERE benchmark = $1")
+            .bind(benchmark.name.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO custom_benchmarks (name, category, scale, higher_is_better, weight, \
+             imported_at, file_name) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (name) DO UPDATE SET category = excluded.category, \
+             scale = excluded.scale, higher_is_better = excluded.higher_is_better, \
+             weight = excluded.weight, imported_at = excluded.imported_at, \
+             file_name = excluded.file_name",
+        )
+        .bind(benchmark.name.as_str())
+        .bind(benchmark.category.as_str())
+        .bind(benchmark.scale.as_str())
+        .bind(benchmark.higher_is_better)
+        .bind(benchmark.weight)
+        .bind(micros(benchmark.imported_at))
+        .bind(benchmark.file_name.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let scores = last_by_key(scores, |s| s.model_name.as_str());
+        for chunk in scores.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO custom_scores (benchmark, model_name, score, as_of, url){}",
+                values(chunk.len(), 5, DB::NUMBERED_PARAMS)
+            );
+            let mut insert = sqlx::query(&sql);
+            for score in chunk {
+                insert = insert
+                    .bind(benchmark.name.as_str())
+                    .bind(score.model_name.as_str())
+                    .bind(score.score)
+                    .bind(micros_opt(score.as_of))
+                    .bind(score.url.as_deref());
+            }
+            insert.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -16,9 +16,12 @@ use crate::refresh;
 
 #[derive(Debug, clap::Args)]
 pub struct ResolveArgs {
-    /// Explain the decision for this name.
-    #[arg(long)]
-    explain: String,
+    /// The name to resolve, as a source writes it.
+    #[arg(required_unless_present = "explain", conflicts_with = "explain")]
+    name: Option<String>,
+    /// The same, as a flag (`resolve --explain NAME`).
+    #[arg(long, value_name = "NAME")]
+    explain: Option<String>,
     /// The source the name comes from (default: any source that has it, else `custom`).
     #[arg(long)]
     source: Option<SourceId>,
@@ -43,15 +46,20 @@ pub struct EvalArgs {
 }
 
 pub async fn resolve(config: Config, args: ResolveArgs) -> anyhow::Result<ExitCode> {
+    let wanted = args
+        .name
+        .clone()
+        .or_else(|| args.explain.clone())
+        .unwrap_or_default();
     let store = open_store(&config).await?;
     let mut batches = refresh::all_batches(store.as_ref()).await?;
     let held_by = batches
         .iter()
         .find(|b| {
             args.source.is_none_or(|s| s == b.source)
-                && b.records.iter().any(|r| {
-                    r.name == args.explain || r.other_names.iter().any(|n| n == &args.explain)
-                })
+                && b.records
+                    .iter()
+                    .any(|r| r.name == wanted || r.other_names.iter().any(|n| n == &wanted))
         })
         .map(|b| b.source);
     let (source, record_name) = match held_by {
@@ -59,18 +67,18 @@ pub async fn resolve(config: Config, args: ResolveArgs) -> anyhow::Result<ExitCo
             let batch = batches.iter().find(|b| b.source == source);
             let record = batch
                 .and_then(|b| {
-                    b.records.iter().find(|r| {
-                        r.name == args.explain || r.other_names.iter().any(|n| n == &args.explain)
-                    })
+                    b.records
+                        .iter()
+                        .find(|r| r.name == wanted || r.other_names.iter().any(|n| n == &wanted))
                 })
                 .map(|r| r.name.clone())
-                .unwrap_or_else(|| args.explain.clone());
+                .unwrap_or_else(|| wanted.clone());
             (source, record)
         }
         None => {
             // A name no source has: resolve it as if a user imported it.
             let source = args.source.unwrap_or(SourceId::Custom);
-            let probe = SourceRecord::named(args.explain.clone());
+            let probe = SourceRecord::named(wanted.clone());
             match batches.iter_mut().find(|b| b.source == source) {
                 Some(batch) => batch.records.push(probe),
                 None => batches.push(SourceBatch {
@@ -81,22 +89,22 @@ pub async fn resolve(config: Config, args: ResolveArgs) -> anyhow::Result<ExitCo
                     records: vec![probe],
                 }),
             }
-            (source, args.explain.clone())
+            (source, wanted.clone())
         }
     };
     let (resolution, decision) =
         identity::explain(&batches, &config.overrides, source, &record_name);
-    let mut out = format!("name: {}\nsource: {source}", args.explain);
+    let mut out = format!("name: {}\nsource: {source}", wanted);
     if held_by.is_none() {
         out.push_str(" (not in any stored source; resolved as a new name)");
     }
     out.push('\n');
-    if record_name != args.explain {
+    if record_name != wanted {
         out.push_str(&format!(
             "record: {record_name} (the name is another name of this record)\n"
         ));
     }
-    let parsed = name::parse(&args.explain);
+    let parsed = name::parse(&wanted);
     out.push_str(&format!(
         "read as: core `{}`, date {}, variant {}\n",
         parsed.core_key(),
@@ -121,6 +129,14 @@ pub async fn resolve(config: Config, args: ResolveArgs) -> anyhow::Result<ExitCo
                     .unwrap_or("no model: listed as unmatched"),
                 decision.stage
             ));
+            if !decision.candidates.is_empty() {
+                out.push_str(&format!(
+                    "possible: {} (pin one in the overrides file to settle it:\n  [[pin]]\n  source = \"{source}\"\n  name = {:?}\n  model = \"{}\")\n",
+                    decision.candidates.join(", "),
+                    record_name,
+                    decision.candidates[0]
+                ));
+            }
             if let Some(model) = decision
                 .model
                 .as_ref()

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::candidates::candidates;
 use super::index::{Entry, Index};
+use super::keys::RELEASE_WORDS;
 use super::name;
 use super::naming::variant_label;
 
@@ -69,14 +70,16 @@ fn name_variants(b: &mut Index) {
             continue;
         };
         if let Some(label) = variant_label(&b.shape[i].2) {
-            let name = format!("{} ({label})", b.models[*base].name);
+            let name = format!("{} · {label}", b.models[*base].name);
             b.models[i].name = name;
         }
     }
 }
 
-/// Models that share a creator and a name (their core words, whatever the
-/// date or configuration) are one line; a variant is in its base's line.
+/// Models that share a creator and a name are one line: their most
+/// specific name's words, whatever the date, the configuration or a
+/// pre-release word (`preview`, `exp`: a preview is an early snapshot of
+/// its line). A variant is in its base's line.
 fn assign_lines(b: &mut Index) {
     let n = b.models.len();
     let mut parent: Vec<usize> = (0..n).collect();
@@ -90,16 +93,14 @@ fn assign_lines(b: &mut Index) {
     let creator_of = |id: &str| id.split_once('/').map_or("", |(c, _)| c).to_string();
     let mut first: HashMap<(String, String), usize> = HashMap::new();
     for i in 0..n {
-        let creator = creator_of(&b.models[i].id);
-        for key in &b.core_keys[i] {
-            match first.get(&(creator.clone(), key.clone())) {
-                Some(&j) => {
-                    let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
-                    parent[ri] = rj;
-                }
-                None => {
-                    first.insert((creator.clone(), key.clone()), i);
-                }
+        let key = (creator_of(&b.models[i].id), line_key(&b.core_keys[i]));
+        match first.get(&key) {
+            Some(&j) => {
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                parent[ri] = rj;
+            }
+            None => {
+                first.insert(key, i);
             }
         }
     }
@@ -129,6 +130,7 @@ fn assign_lines(b: &mut Index) {
         let Some(&lead) = members.iter().min_by_key(|&&m| {
             (
                 !b.shape[m].2.is_empty(),
+                !b.release_words[m].is_empty(),
                 b.name_rank[m],
                 b.shape[m].1.is_some(),
                 b.models[m].id.len(),
@@ -142,6 +144,21 @@ fn assign_lines(b: &mut Index) {
             b.models[m].line_id = Some(line.clone());
         }
     }
+}
+
+/// The words a line is known by: the model's most specific core key
+/// without pre-release words.
+fn line_key(keys: &BTreeSet<String>) -> String {
+    let longest = keys
+        .iter()
+        .max_by_key(|k| (k.split(' ').count(), std::cmp::Reverse(k.as_str())))
+        .cloned()
+        .unwrap_or_default();
+    longest
+        .split(' ')
+        .filter(|w| !RELEASE_WORDS.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// An id without the trailing words that do not change what its name

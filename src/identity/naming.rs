@@ -257,26 +257,40 @@ fn without_non_thinking_marker(name: &str) -> String {
     }
 }
 
-/// A variant key (`high`, `thinking+budget-32k`) in words: `high effort`,
-/// `thinking, 32k budget`.
+/// A variant key (`high`, `budget-32k+thinking`) in words: `high effort`,
+/// `thinking (32k budget)`, `adaptive thinking, high effort`.
 pub fn variant_label(key: &str) -> Option<String> {
     if key.is_empty() {
         return None;
     }
-    let words: Vec<String> = key
-        .split('+')
-        .map(|part| match part {
-            "minimal" | "low" | "medium" | "high" | "max" => format!("{part} effort"),
-            "xhigh" => "extra-high effort".to_string(),
-            "no-thinking" => "no thinking".to_string(),
-            "auto" => "adaptive".to_string(),
-            "default" => "default thinking".to_string(),
-            other => match other.strip_prefix("budget-") {
-                Some(budget) => format!("{budget} thinking budget"),
-                None => other.replace('-', " "),
-            },
-        })
-        .collect();
+    let parts: Vec<&str> = key.split('+').collect();
+    let has = |p: &str| parts.contains(&p);
+    let budget = parts.iter().find_map(|p| p.strip_prefix("budget-"));
+    let mut words = Vec::new();
+    if has("no-thinking") {
+        words.push("no thinking".to_string());
+    } else if has("thinking") || has("auto") || has("default") || budget.is_some() {
+        let mut thinking = String::new();
+        if has("auto") {
+            thinking.push_str("adaptive ");
+        } else if has("default") {
+            thinking.push_str("default ");
+        }
+        thinking.push_str("thinking");
+        if let Some(budget) = budget {
+            thinking.push_str(&format!(" ({budget} budget)"));
+        }
+        words.push(thinking);
+    }
+    for part in &parts {
+        match *part {
+            "minimal" | "low" | "medium" | "high" | "max" => words.push(format!("{part} effort")),
+            "xhigh" => words.push("extra-high effort".to_string()),
+            "thinking" | "auto" | "default" | "no-thinking" => {}
+            other if other.starts_with("budget-") => {}
+            other => words.push(other.replace('-', " ")),
+        }
+    }
     Some(words.join(", "))
 }
 
@@ -329,7 +343,11 @@ mod tests {
         assert_eq!(variant_label("high").as_deref(), Some("high effort"));
         assert_eq!(
             variant_label("budget-32k+thinking").as_deref(),
-            Some("32k thinking budget, thinking")
+            Some("thinking (32k budget)")
+        );
+        assert_eq!(
+            variant_label("auto+high+thinking").as_deref(),
+            Some("adaptive thinking, high effort")
         );
         assert_eq!(variant_label(""), None);
     }

@@ -87,10 +87,7 @@ mod tests {
             "sqlite://***@/var/lib/llmrank/x.db?key=***"
         );
         // Nothing secret: unchanged.
-        for plain in [
-            "sqlite:///var/lib/llmrank/llmrank.db",
-            "sqlite:llmrank.db",
-                    ] {
+        for plain in ["sqlite:///var/lib/llmrank/llmrank.db", "sqlite:llmrank.db"] {
             assert_eq!(redact_url(plain), plain);
         }
     }

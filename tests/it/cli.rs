@@ -529,5 +529,17 @@ fn resolve_explain_says_why_a_name_lands_where_it_does() {
                 .expect("utf-8"),
         ],
     ));
-    assert!(eval.starts_with("pairwise precision"), "{eval}");
+    assert!(eval.starts_with("core (benchmarks"), "{eval}");
+    assert!(eval.contains("\nall pairs: precision"), "{eval}");
+    assert!(eval.contains("core, by source pair:"), "{eval}");
+    // An undecided name says what it might be, and how to settle it.
+    let undecided = stdout(&llmrank(
+        &db,
+        &["resolve", "Mistral-7B-v0.3", "--source", "bigcodebench"],
+    ));
+    assert!(undecided.contains("mode: plain"), "{undecided}");
+    assert!(undecided.contains("possible: mistralai/"), "{undecided}");
+    assert!(undecided.contains("[[pin]]"), "{undecided}");
+    let unmatched = stdout(&llmrank(&db, &["unmatched"]));
+    assert!(unmatched.contains("possible: mistralai/"), "{unmatched}");
 }

@@ -53,6 +53,8 @@ pub struct FileConfig {
     /// Per-source live URL overrides: `[sources.openrouter] url = "…"`.
     #[serde(default)]
     pub sources: HashMap<String, SourceOverride>,
+    /// The longest a refresh waits for one source, retries included.
+    pub source_deadline_seconds: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -272,6 +274,14 @@ impl Config {
             }
             composite.benchmark_weights.insert(name.clone(), *weight);
         }
+        let http = HttpSettings {
+            source_deadline: positive_seconds(
+                "LLMRANK_SOURCE_DEADLINE_SECS / source_deadline_seconds",
+                env_number("LLMRANK_SOURCE_DEADLINE_SECS")?.or(file.source_deadline_seconds),
+            )?
+            .unwrap_or(HttpSettings::default().source_deadline),
+            ..HttpSettings::default()
+        };
         Ok(Config {
             database_url,
             addr,
@@ -284,7 +294,7 @@ impl Config {
             api_keys,
             source_urls,
             weights,
-            http: HttpSettings::default(),
+            http,
             sources,
             overrides,
             composite,
@@ -318,6 +328,34 @@ impl Config {
             composite: self.composite.clone(),
             force,
         }
+    }
+}
+
+/// A number from the environment variable `name`, if set.
+fn env_number(name: &str) -> Result<Option<f64>, ConfigError> {
+    match std::env::var(name) {
+        Ok(raw) if !raw.trim().is_empty() => {
+            raw.trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| ConfigError::Invalid {
+                    setting: name.to_string(),
+                    detail: format!("`{raw}` is not a number"),
+                })
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `seconds` as a duration, refusing zero, negative and non-finite values.
+fn positive_seconds(setting: &str, seconds: Option<f64>) -> Result<Option<Duration>, ConfigError> {
+    match seconds {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 && s < 86_400.0 => Ok(Some(Duration::from_secs_f64(s))),
+        Some(s) => Err(ConfigError::Invalid {
+            setting: setting.to_string(),
+            detail: format!("`{s}` must be a number of seconds above 0 (and under a day)"),
+        }),
     }
 }
 
@@ -379,6 +417,23 @@ mod tests {
         )
         .expect_err("unknown source");
         assert!(err.to_string().contains("sources.nope"));
+    }
+
+    #[test]
+    fn the_source_deadline_comes_from_the_file_and_is_checked() {
+        let flags = || Overrides {
+            database_url: Some("sqlite://x.db".into()),
+            ..Overrides::default()
+        };
+        let defaults = Config::resolve(flags(), FileConfig::default()).expect("valid");
+        assert_eq!(defaults.http.source_deadline, Duration::from_secs(30));
+        let file: FileConfig =
+            toml::from_str("source_deadline_seconds = 2.5\n").expect("valid toml");
+        let config = Config::resolve(flags(), file).expect("valid");
+        assert_eq!(config.http.source_deadline, Duration::from_millis(2500));
+        let file: FileConfig = toml::from_str("source_deadline_seconds = 0").expect("valid toml");
+        let err = Config::resolve(flags(), file).expect_err("zero");
+        assert!(err.to_string().contains("source_deadline_seconds"), "{err}");
     }
 
     #[test]

@@ -171,21 +171,31 @@ async fn fetch_one(plan: &FetchPlan, adapter: Arc<dyn Source>) -> SourceOutcome 
     let source = adapter.id();
     let started = std::time::Instant::now();
     let fetched_at = Utc::now();
-    let gathered = match &plan.origin {
-        Origin::Directory(dir) => read_directory(dir, adapter.as_ref()).await,
-        Origin::Mirror(base) => {
-            let base = base.trim_end_matches('/');
-            let urls = adapter
-                .files()
-                .into_iter()
-                .map(|f| (format!("{base}/{source}/{f}"), f))
-                .collect();
-            read_http(plan, adapter.as_ref(), urls, &[], true).await
-        }
-        Origin::Live { overrides, keys } => {
-            read_live(plan, overrides, keys, adapter.as_ref()).await
+    let gather = async {
+        match &plan.origin {
+            Origin::Directory(dir) => read_directory(dir, adapter.as_ref()).await,
+            Origin::Mirror(base) => {
+                let base = base.trim_end_matches('/');
+                let urls = adapter
+                    .files()
+                    .into_iter()
+                    .map(|f| (format!("{base}/{source}/{f}"), f))
+                    .collect();
+                read_http(plan, adapter.as_ref(), urls, &[], true).await
+            }
+            Origin::Live { overrides, keys } => {
+                read_live(plan, overrides, keys, adapter.as_ref()).await
+            }
         }
     };
+    // One deadline on the whole fetch, retries and backoff included.
+    let deadline = plan.client.settings().source_deadline;
+    let gathered =
+        tokio::time::timeout(deadline, gather)
+            .await
+            .unwrap_or(Err(SourceError::Deadline {
+                seconds: deadline.as_secs_f64(),
+            }));
     let (files, fallback_date, validators) = match gathered {
         Ok(Gathered::Files {
             files,

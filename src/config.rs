@@ -14,6 +14,7 @@ use crate::identity::Overrides as NameOverrides;
 use crate::refresh::RefreshOptions;
 use crate::scoring::{CompositeSettings, Kind};
 use crate::sources::{HttpSettings, SourceSettings};
+use crate::web::CacheSettings;
 
 /// A configuration problem, saying which setting to fix.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +56,10 @@ pub struct FileConfig {
     pub sources: HashMap<String, SourceOverride>,
     /// The longest a refresh waits for one source, retries included.
     pub source_deadline_seconds: Option<f64>,
+    /// MiB the response cache may hold for queries beyond the common ones.
+    pub response_cache_mb: Option<f64>,
+    /// `Cache-Control` of pages and API responses.
+    pub cache_control: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -125,6 +130,8 @@ pub struct Config {
     pub source_urls: HashMap<SourceId, String>,
     pub weights: ComponentWeights,
     pub http: HttpSettings,
+    /// Response caching: budget and `Cache-Control`.
+    pub cache: CacheSettings,
     pub sources: SourceSettings,
     /// Entity-resolution pins and forbidden pairs.
     pub overrides: NameOverrides,
@@ -282,6 +289,33 @@ impl Config {
             .unwrap_or(HttpSettings::default().source_deadline),
             ..HttpSettings::default()
         };
+        let mut cache = CacheSettings::default();
+        if let Some(mb) = env_number("LLMRANK_RESPONSE_CACHE_MB")?.or(file.response_cache_mb) {
+            if !mb.is_finite() || mb < 0.0 {
+                return Err(ConfigError::Invalid {
+                    setting: "LLMRANK_RESPONSE_CACHE_MB / response_cache_mb".into(),
+                    detail: format!(
+                        "`{mb}` must be a number of MiB ≥ 0 (0 keeps only the common responses)"
+                    ),
+                });
+            }
+            cache.budget_bytes = (mb * 1024.0 * 1024.0) as usize;
+        }
+        if let Some(value) = std::env::var("LLMRANK_CACHE_CONTROL")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or(file.cache_control)
+        {
+            if axum::http::HeaderValue::from_str(&value).is_err() {
+                return Err(ConfigError::Invalid {
+                    setting: "LLMRANK_CACHE_CONTROL / cache_control".into(),
+                    detail: format!(
+                        "`{value}` is not a header value (printable ASCII, e.g. `public, max-age=60`)"
+                    ),
+                });
+            }
+            cache.cache_control = value;
+        }
         Ok(Config {
             database_url,
             addr,
@@ -295,6 +329,7 @@ impl Config {
             source_urls,
             weights,
             http,
+            cache,
             sources,
             overrides,
             composite,
@@ -420,20 +455,32 @@ mod tests {
     }
 
     #[test]
-    fn the_source_deadline_comes_from_the_file_and_is_checked() {
+    fn cache_and_deadline_settings_come_from_the_file_and_are_checked() {
         let flags = || Overrides {
             database_url: Some("sqlite://x.db".into()),
             ..Overrides::default()
         };
         let defaults = Config::resolve(flags(), FileConfig::default()).expect("valid");
         assert_eq!(defaults.http.source_deadline, Duration::from_secs(30));
-        let file: FileConfig =
-            toml::from_str("source_deadline_seconds = 2.5\n").expect("valid toml");
+        assert_eq!(defaults.cache, CacheSettings::default());
+        let file: FileConfig = toml::from_str(
+            "source_deadline_seconds = 2.5\nresponse_cache_mb = 1\ncache_control = \"no-cache\"\n",
+        )
+        .expect("valid toml");
         let config = Config::resolve(flags(), file).expect("valid");
         assert_eq!(config.http.source_deadline, Duration::from_millis(2500));
-        let file: FileConfig = toml::from_str("source_deadline_seconds = 0").expect("valid toml");
-        let err = Config::resolve(flags(), file).expect_err("zero");
-        assert!(err.to_string().contains("source_deadline_seconds"), "{err}");
+        assert_eq!(config.cache.budget_bytes, 1024 * 1024);
+        assert_eq!(config.cache.cache_control, "no-cache");
+        for bad in [
+            "source_deadline_seconds = 0",
+            "response_cache_mb = -1",
+            "cache_control = \"a\\nb\"",
+        ] {
+            let file: FileConfig = toml::from_str(bad).expect("valid toml");
+            let err = Config::resolve(flags(), file).expect_err(bad);
+            let key = bad.split(' ').next().unwrap_or_default();
+            assert!(err.to_string().contains(key), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The HTTP face of llmrank: the rankings page, the JSON API, CSV and health.
 //!
 //! Handlers read an in-memory copy of the current ranking (reloaded after
-//! every refresh), so a request never waits for the database.
+//! every refresh), so a request never waits for the database; the responses
+//! themselves are values of that ranking, rendered and compressed once
+//! ([`cache`]).
 
 mod api;
+mod cache;
 mod detail;
 mod error;
 mod ops;
@@ -12,14 +15,17 @@ mod svg;
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use chrono::Utc;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 
+pub use cache::{CacheSettings, CacheStats};
 pub use error::WebError;
 
 use crate::config::Config;
@@ -36,14 +42,20 @@ pub struct AppState {
 struct Inner {
     store: Arc<dyn Store>,
     config: Config,
-    rankings: RwLock<Arc<Rankings>>,
+    /// The current ranking with its responses.
+    responses: cache::ResponseCache,
     metrics: Mutex<ops::Metrics>,
     /// A refresh started through the API is running.
     refreshing: AtomicBool,
 }
 
-/// Cache-busting version of the static assets' URLs.
-pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The static assets' fingerprint in their URLs: a digest of their bytes,
+/// worked out at compile time, so a changed asset gets a new URL and an
+/// unchanged one stays cached (`immutable`).
+pub const ASSET_VERSION: &str = match std::str::from_utf8(&ops::ASSET_FINGERPRINT) {
+    Ok(text) => text,
+    Err(_) => panic!("the fingerprint is hex"),
+};
 
 impl AppState {
     /// State over `store`, with the current ranking loaded.
@@ -51,60 +63,97 @@ impl AppState {
         let state = AppState {
             inner: Arc::new(Inner {
                 store,
+                responses: cache::ResponseCache::new(config.cache.clone(), empty_rankings()),
                 config,
-                rankings: RwLock::new(Arc::new(empty_rankings())),
                 metrics: Mutex::new(ops::Metrics::default()),
                 refreshing: AtomicBool::new(false),
             }),
         };
-        state.reload().await?;
+        // Serve as soon as the common responses are ready; the model pages
+        // follow in the background (rendered on request until then).
+        let installed = state.install(state.latest().await?).await;
+        let background = state.clone();
+        tokio::spawn(async move { background.prepare_models(installed).await });
         Ok(state)
     }
 
     /// Reloads the ranking from the store (after a refresh).
     pub async fn reload(&self) -> Result<(), StoreError> {
-        let rankings = self
+        let rankings = self.latest().await?;
+        self.set_rankings(rankings).await;
+        Ok(())
+    }
+
+    async fn latest(&self) -> Result<Rankings, StoreError> {
+        Ok(self
             .inner
             .store
             .latest_rankings()
             .await?
-            .unwrap_or_else(empty_rankings);
-        let mut slot = self
-            .inner
-            .rankings
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *slot = Arc::new(rankings);
-        Ok(())
+            .unwrap_or_else(empty_rankings))
     }
 
-    /// Replaces the in-memory ranking (benchmarks and tests).
-    pub fn set_rankings(&self, rankings: Rankings) {
-        let mut slot = self
-            .inner
-            .rankings
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *slot = Arc::new(rankings);
+    /// Makes `rankings` current: the one place a new ranking is installed.
+    /// Its common responses are rendered and compressed first, then the
+    /// ranking and those responses replace the old ones at once; each model's
+    /// page follows before this returns. A ranking with the same figures as
+    /// the current one keeps the current one's time, so its responses keep
+    /// their ETags.
+    pub async fn set_rankings(&self, rankings: Rankings) {
+        let installed = self.install(rankings).await;
+        self.prepare_models(installed).await;
     }
 
-    /// The current row of model `id`, or a not-found error naming it.
-    pub fn model(&self, id: &str) -> Result<crate::domain::ModelRow, WebError> {
-        self.rankings()
-            .rows
-            .iter()
-            .find(|r| r.id == id)
-            .cloned()
-            .ok_or_else(|| WebError::NotFound(format!("no model with id `{id}`")))
+    async fn install(&self, rankings: Rankings) -> cache::Installed {
+        let started = std::time::Instant::now();
+        let installed = self
+            .inner
+            .responses
+            .install(rankings, |generation| async move {
+                let mut common = Vec::new();
+                pages::common(self, &generation, &mut common);
+                api::common(self, &generation, &mut common).await;
+                detail::common(self, &generation, &mut common).await;
+                common
+            })
+            .await;
+        let stats = installed.generation.stats();
+        tracing::info!(
+            responses = stats.pinned_entries,
+            bytes = stats.pinned_bytes,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "ranking installed"
+        );
+        installed
+    }
+
+    /// Renders every model's page of a ranking just installed.
+    async fn prepare_models(&self, installed: cache::Installed) {
+        let started = std::time::Instant::now();
+        let generation = installed.generation;
+        let mut pages = Vec::new();
+        detail::model_pages(self, &generation, &mut pages).await;
+        generation.pin_later(pages, &installed.previous).await;
+        tracing::info!(
+            models = generation.rankings().rows.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "model pages prepared"
+        );
+    }
+
+    /// The current ranking's responses.
+    fn responses(&self) -> Arc<cache::Generation> {
+        self.inner.responses.current()
+    }
+
+    /// What the response cache holds (for `/metrics` and tests).
+    pub fn cache_stats(&self) -> CacheStats {
+        self.responses().stats()
     }
 
     /// The current ranking.
     pub fn rankings(&self) -> Arc<Rankings> {
-        self.inner
-            .rankings
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        self.responses().rankings().clone()
     }
 
     pub fn store(&self) -> &dyn Store {
@@ -114,6 +163,18 @@ impl AppState {
     pub fn config(&self) -> &Config {
         &self.inner.config
     }
+}
+
+/// The row of model `id` in `rankings`, or a not-found error naming it.
+fn find_model<'a>(
+    rankings: &'a Rankings,
+    id: &str,
+) -> Result<&'a crate::domain::ModelRow, WebError> {
+    rankings
+        .rows
+        .iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| WebError::NotFound(format!("no model with id `{id}`")))
 }
 
 fn empty_rankings() -> Rankings {
@@ -137,9 +198,19 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             ops::track,
         ))
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(
+            // Cached responses come encoded already; the rest is encoded here.
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                |_, _, _: &axum::http::HeaderMap, extensions: &axum::http::Extensions| {
+                    extensions.get::<cache::PreEncoded>().is_none()
+                },
+            )),
+        )
         .with_state(state)
 }
+
+/// A list of prepared responses, each keyed by route and canonical query.
+type Common = Vec<(cache::Key, Result<cache::Rendered, WebError>)>;
 
 async fn healthz(State(state): State<AppState>) -> axum::Json<serde_json::Value> {
     let rankings = state.rankings();

@@ -5,6 +5,7 @@ mod support;
 
 mod api;
 mod browser;
+mod caching;
 mod cli;
 mod identity;
 mod openrouter;

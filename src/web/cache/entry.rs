@@ -1,0 +1,452 @@
+//! One cached response in each of its encodings, and how a request picks
+//! one: `Accept-Encoding`, `If-None-Match`, `If-Modified-Since`.
+
+use std::convert::Infallible;
+use std::io::Write;
+
+use axum::body::Body;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use super::Rendered;
+use crate::web::WebError;
+
+/// A content coding a cached response is kept in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Identity = 0,
+    Gzip = 1,
+    Brotli = 2,
+}
+
+impl Encoding {
+    fn token(self) -> &'static str {
+        match self {
+            Encoding::Identity => "identity",
+            Encoding::Gzip => "gzip",
+            Encoding::Brotli => "br",
+        }
+    }
+}
+
+/// Bodies shorter than this are sent as they are.
+const MIN_COMPRESS: usize = 256;
+/// Bodies longer than this are encoded off the async threads.
+const BLOCKING_ABOVE: usize = 32 * 1024;
+/// What an entry costs beside its bodies (headers, key, bookkeeping).
+pub(super) const ENTRY_OVERHEAD: usize = 512;
+
+/// One response, ready to send in any of its encodings.
+#[derive(Debug)]
+pub struct Entry {
+    content_type: HeaderValue,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    /// Identity, gzip, brotli (an encoding no smaller than identity is left out).
+    bodies: [Option<Bytes>; 3],
+    /// A strong ETag per encoding: one digest of the identity body, suffixed.
+    etags: [HeaderValue; 3],
+    last_modified: DateTime<Utc>,
+    last_modified_header: HeaderValue,
+    valid_until: Option<DateTime<Utc>>,
+}
+
+impl Entry {
+    /// Encodes `rendered` in every coding worth keeping; its content last
+    /// changed at `last_modified`.
+    pub fn encode(rendered: Rendered, last_modified: DateTime<Utc>) -> Result<Self, WebError> {
+        let Rendered {
+            content_type,
+            mut body,
+            headers,
+            valid_until,
+        } = rendered;
+        body.shrink_to_fit();
+        let digest = Sha256::digest(&body);
+        let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        let etag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"{tag}{suffix}\""))
+                .map_err(|e| WebError::Internal(format!("bad ETag: {e}")))
+        };
+        let (gzip, brotli) = if body.len() >= MIN_COMPRESS {
+            (
+                smaller(gzip(&body)?, body.len()),
+                smaller(brotli(&body)?, body.len()),
+            )
+        } else {
+            (None, None)
+        };
+        let headers = headers
+            .into_iter()
+            .map(|(name, value)| (name, HeaderValue::from_static(value)))
+            .collect();
+        let last_modified =
+            DateTime::from_timestamp(last_modified.timestamp(), 0).unwrap_or(last_modified);
+        Ok(Entry {
+            content_type: HeaderValue::from_static(content_type),
+            headers,
+            bodies: [Some(Bytes::from(body)), gzip, brotli],
+            etags: [etag("")?, etag("-gz")?, etag("-br")?],
+            last_modified_header: HeaderValue::from_str(&http_date(last_modified))
+                .map_err(|e| WebError::Internal(format!("bad date: {e}")))?,
+            last_modified,
+            valid_until,
+        })
+    }
+
+    /// [`Entry::encode`], off the async threads when the body is large.
+    pub async fn encode_async(
+        rendered: Rendered,
+        last_modified: DateTime<Utc>,
+    ) -> Result<Self, WebError> {
+        if rendered.body.len() <= BLOCKING_ABOVE {
+            return Entry::encode(rendered, last_modified);
+        }
+        tokio::task::spawn_blocking(move || Entry::encode(rendered, last_modified))
+            .await
+            .map_err(|e| WebError::Internal(format!("encoding stopped: {e}")))?
+    }
+
+    /// Takes `old`'s `Last-Modified` (the same bytes, served since then).
+    pub(super) fn keep_last_modified_of(&mut self, old: &Entry) {
+        self.last_modified = old.last_modified;
+        self.last_modified_header = old.last_modified_header.clone();
+    }
+
+    pub(super) fn set_last_modified(&mut self, at: DateTime<Utc>) {
+        let at = DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at);
+        if let Ok(value) = HeaderValue::from_str(&http_date(at)) {
+            self.last_modified = at;
+            self.last_modified_header = value;
+        }
+    }
+
+    /// Bytes held: every body plus bookkeeping.
+    pub fn size(&self) -> usize {
+        ENTRY_OVERHEAD + self.bodies.iter().flatten().map(Bytes::len).sum::<usize>()
+    }
+
+    /// The ETag of the identity body (the same bytes give the same tag).
+    pub fn etag(&self) -> &HeaderValue {
+        &self.etags[Encoding::Identity as usize]
+    }
+
+    /// The body in `encoding`, if kept.
+    #[cfg(test)]
+    fn body(&self, encoding: Encoding) -> Option<&Bytes> {
+        self.bodies[encoding as usize].as_ref()
+    }
+
+    pub(super) fn fresh_at(&self, now: DateTime<Utc>) -> bool {
+        self.valid_until.is_none_or(|until| now < until)
+    }
+
+    /// The answer to `ask`: the best encoding it accepts, or a 304 when it
+    /// already holds this representation.
+    pub fn respond(&self, ask: &Ask, cache_control: &HeaderValue) -> Response {
+        let encoding = ask.choose(|e| self.bodies[e as usize].is_some());
+        let etag = &self.etags[encoding as usize];
+        let not_modified = match &ask.if_none_match {
+            Some(tags) => none_match_hits(tags, etag),
+            None => ask
+                .if_modified_since
+                .as_ref()
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_http_date)
+                .is_some_and(|since| self.last_modified <= since),
+        };
+        let mut response = if not_modified {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::NOT_MODIFIED;
+            r
+        } else {
+            let body = self.bodies[encoding as usize].clone().unwrap_or_default();
+            let mut r = Response::new(Body::from(body));
+            let headers = r.headers_mut();
+            headers.insert(header::CONTENT_TYPE, self.content_type.clone());
+            if encoding != Encoding::Identity {
+                headers.insert(
+                    header::CONTENT_ENCODING,
+                    HeaderValue::from_static(encoding.token()),
+                );
+            }
+            for (name, value) in &self.headers {
+                headers.insert(name.clone(), value.clone());
+            }
+            r
+        };
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, etag.clone());
+        headers.insert(header::LAST_MODIFIED, self.last_modified_header.clone());
+        headers.insert(header::CACHE_CONTROL, cache_control.clone());
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        response.extensions_mut().insert(PreEncoded);
+        response
+    }
+}
+
+/// Marks a response encoded by the cache, so no layer encodes it again.
+#[derive(Debug, Clone, Copy)]
+pub struct PreEncoded;
+
+fn smaller(encoded: Vec<u8>, than: usize) -> Option<Bytes> {
+    (encoded.len() < than).then(|| Bytes::from(encoded))
+}
+
+fn gzip(body: &[u8]) -> Result<Vec<u8>, WebError> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::new(6),
+    );
+    encoder
+        .write_all(body)
+        .and_then(|()| encoder.finish())
+        .map(|mut v| {
+            v.shrink_to_fit();
+            v
+        })
+        .map_err(|e| WebError::Internal(format!("gzip failed: {e}")))
+}
+
+fn brotli(body: &[u8]) -> Result<Vec<u8>, WebError> {
+    let mut out = Vec::with_capacity(body.len() / 5);
+    // A window no larger than the body keeps small bodies cheap to encode.
+    let bits = usize::BITS - body.len().saturating_sub(1).leading_zeros();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 6,
+        lgwin: bits.clamp(10, 22) as i32,
+        size_hint: body.len(),
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &body[..], &mut out, &params)
+        .map(|_| {
+            out.shrink_to_fit();
+            out
+        })
+        .map_err(|e| WebError::Internal(format!("brotli failed: {e}")))
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(at: DateTime<Utc>) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+fn parse_http_date(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc2822(text.trim())
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// Whether an `If-None-Match` list names `etag` (weak comparison, `*` too).
+fn none_match_hits(list: &HeaderValue, etag: &HeaderValue) -> bool {
+    let Ok(list) = list.to_str() else {
+        return false;
+    };
+    let Ok(etag) = etag.to_str() else {
+        return false;
+    };
+    list.split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+}
+
+/// What a request says about the representation it wants: the codings it
+/// accepts and the validators of the copy it holds.
+#[derive(Debug, Clone, Default)]
+pub struct Ask {
+    accept_encoding: Option<HeaderValue>,
+    if_none_match: Option<HeaderValue>,
+    if_modified_since: Option<HeaderValue>,
+}
+
+impl Ask {
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        Ask {
+            accept_encoding: joined(headers, &header::ACCEPT_ENCODING),
+            if_none_match: joined(headers, &header::IF_NONE_MATCH),
+            if_modified_since: headers.get(header::IF_MODIFIED_SINCE).cloned(),
+        }
+    }
+
+    /// The accepted coding of highest weight among those `available`
+    /// (brotli before gzip on a tie); identity when none is.
+    pub fn choose(&self, available: impl Fn(Encoding) -> bool) -> Encoding {
+        let Some(accept) = self.accept_encoding.as_ref().and_then(|v| v.to_str().ok()) else {
+            return Encoding::Identity;
+        };
+        let mut weights = [None::<f32>; 3];
+        let mut star = None::<f32>;
+        for part in accept.split(',') {
+            let mut pieces = part.split(';');
+            let token = pieces.next().unwrap_or_default().trim();
+            let q = pieces
+                .find_map(|p| {
+                    let (name, value) = p.split_once('=')?;
+                    (name.trim().eq_ignore_ascii_case("q")).then(|| value.trim().parse::<f32>())
+                })
+                .map_or(Some(1.0), Result::ok);
+            let Some(q) = q else { continue };
+            let slot = match token.to_ascii_lowercase().as_str() {
+                "br" => &mut weights[Encoding::Brotli as usize],
+                "gzip" | "x-gzip" => &mut weights[Encoding::Gzip as usize],
+                "*" => &mut star,
+                _ => continue,
+            };
+            *slot = Some(q);
+        }
+        [Encoding::Brotli, Encoding::Gzip]
+            .into_iter()
+            .filter(|e| available(*e))
+            .map(|e| (e, weights[e as usize].or(star).unwrap_or(0.0)))
+            .filter(|(_, q)| *q > 0.0)
+            .fold(None::<(Encoding, f32)>, |best, (e, q)| match best {
+                Some((_, bq)) if bq >= q => best,
+                _ => Some((e, q)),
+            })
+            .map_or(Encoding::Identity, |(e, _)| e)
+    }
+}
+
+/// Every value of a header, joined as one list.
+fn joined(headers: &HeaderMap, name: &HeaderName) -> Option<HeaderValue> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next()?;
+    let rest: Vec<&HeaderValue> = values.collect();
+    if rest.is_empty() {
+        return Some(first.clone());
+    }
+    let mut text = first.as_bytes().to_vec();
+    for value in rest {
+        text.extend_from_slice(b", ");
+        text.extend_from_slice(value.as_bytes());
+    }
+    HeaderValue::from_bytes(&text).ok()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ask {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Ask::from_headers(&parts.headers))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(body: &str) -> Entry {
+        Entry::encode(
+            Rendered::new("text/plain", body.to_string()),
+            DateTime::from_timestamp(1_700_000_000, 0).expect("time"),
+        )
+        .expect("encodes")
+    }
+
+    fn ask(pairs: &[(&'static str, &str)]) -> Ask {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(*name, HeaderValue::from_str(value).expect("value"));
+        }
+        Ask::from_headers(&headers)
+    }
+
+    #[test]
+    fn the_best_accepted_encoding_is_chosen() {
+        let all = |_| true;
+        assert_eq!(ask(&[]).choose(all), Encoding::Identity);
+        assert_eq!(
+            ask(&[("accept-encoding", "gzip, br")]).choose(all),
+            Encoding::Brotli
+        );
+        assert_eq!(
+            ask(&[("accept-encoding", "gzip")]).choose(all),
+            Encoding::Gzip
+        );
+        assert_eq!(
+            ask(&[("accept-encoding", "br;q=0.5, gzip")]).choose(all),
+            Encoding::Gzip
+        );
+        assert_eq!(
+            ask(&[("accept-encoding", "br;q=0")]).choose(all),
+            Encoding::Identity
+        );
+        assert_eq!(
+            ask(&[("accept-encoding", "*")]).choose(all),
+            Encoding::Brotli
+        );
+        assert_eq!(
+            ask(&[("accept-encoding", "deflate"), ("accept-encoding", "gzip")]).choose(all),
+            Encoding::Gzip
+        );
+        assert_eq!(
+            ask(&[("accept-encoding", "gzip, br")]).choose(|e| e == Encoding::Gzip),
+            Encoding::Gzip
+        );
+    }
+
+    #[test]
+    fn each_encoding_decodes_to_the_same_bytes_and_has_its_own_tag() {
+        let text = "<tr><td>model</td><td>1.0</td></tr>\n".repeat(200);
+        let e = entry(&text);
+        let gz = e.body(Encoding::Gzip).expect("gzip kept");
+        let mut plain = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain)
+            .expect("gunzip");
+        assert_eq!(plain, text);
+        let br = e.body(Encoding::Brotli).expect("brotli kept");
+        let mut plain = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut plain).expect("unbrotli");
+        assert_eq!(plain, text.as_bytes());
+        assert_ne!(e.etags[0], e.etags[1]);
+        assert_ne!(e.etags[1], e.etags[2]);
+        assert_eq!(entry(&text).etag(), e.etag(), "same bytes, same tag");
+        assert_ne!(entry("other").etag(), e.etag());
+        assert!(
+            entry("tiny").body(Encoding::Gzip).is_none(),
+            "too short to compress"
+        );
+    }
+
+    #[test]
+    fn a_held_copy_gets_a_304() {
+        let e = entry(&"x".repeat(1000));
+        let tag = e.etag().to_str().expect("ascii").to_string();
+        let control = HeaderValue::from_static("public");
+        let fresh = e.respond(&ask(&[("if-none-match", &tag)]), &control);
+        assert_eq!(fresh.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(fresh.headers()[header::ETAG], tag.as_str());
+        let listed = e.respond(
+            &ask(&[("if-none-match", &format!("\"a\", W/{tag}"))]),
+            &control,
+        );
+        assert_eq!(listed.status(), StatusCode::NOT_MODIFIED);
+        let other = e.respond(&ask(&[("if-none-match", "\"nope\"")]), &control);
+        assert_eq!(other.status(), StatusCode::OK);
+        // The gzip copy has its own tag; a client holding identity gets gzip anew.
+        let gz = e.respond(
+            &ask(&[("if-none-match", &tag), ("accept-encoding", "gzip")]),
+            &control,
+        );
+        assert_eq!(gz.status(), StatusCode::OK);
+        assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+        let since = e.respond(
+            &ask(&[("if-modified-since", "Tue, 14 Nov 2023 22:13:20 GMT")]),
+            &control,
+        );
+        assert_eq!(since.status(), StatusCode::NOT_MODIFIED);
+        let before = e.respond(
+            &ask(&[("if-modified-since", "Tue, 14 Nov 2023 22:13:19 GMT")]),
+            &control,
+        );
+        assert_eq!(before.status(), StatusCode::OK);
+        assert_eq!(
+            before.headers()[header::LAST_MODIFIED],
+            "Tue, 14 Nov 2023 22:13:20 GMT"
+        );
+    }
+}

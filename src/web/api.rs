@@ -151,9 +151,9 @@ fn render_methodology(state: &AppState) -> Result<Rendered, WebError> {
     ))
 }
 
-/// The API's common answers: the listing and CSV with default parameters,
-/// the sources and the methodology.
-pub(super) async fn common(state: &AppState, generation: &Generation, out: &mut Common) {
+/// The API's common answers from the ranking: the listing and CSV with
+/// default parameters, and the methodology.
+pub(super) fn common(state: &AppState, generation: &Generation, out: &mut Common) {
     for listing in [Listing::Json, Listing::Csv] {
         let canonical = RankingQuery::default().canonical(generation.api_query());
         out.push((
@@ -161,9 +161,13 @@ pub(super) async fn common(state: &AppState, generation: &Generation, out: &mut 
             render_listing(generation, listing, &canonical),
         ));
     }
-    out.push((Key::new("/api/v1/sources", ""), render_sources(state).await));
     out.push((
         Key::new("/api/v1/methodology", ""),
         render_methodology(state),
     ));
+}
+
+/// The sources' statuses, which change with every refresh.
+pub(super) async fn sources_common(state: &AppState, out: &mut Common) {
+    out.push((Key::new("/api/v1/sources", ""), render_sources(state).await));
 }

@@ -31,15 +31,27 @@ fn render(template: impl Template) -> Result<Rendered, WebError> {
         .map_err(|e| WebError::Internal(e.to_string()).page())
 }
 
-/// The pages kept for a ranking's whole life: the charts and the sources.
-pub(super) async fn common(state: &AppState, generation: &Generation, out: &mut Common) {
+/// The charts, kept for the ranking's whole life.
+pub(super) fn common(generation: &Generation, out: &mut Common) {
     out.push((Key::new("/charts", ""), render_charts(generation)));
+}
+
+/// The sources page, which changes with every refresh.
+pub(super) async fn sources_common(state: &AppState, out: &mut Common) {
     out.push((Key::new("/sources", ""), render_sources(state).await));
 }
 
-/// Every model's page, kept for the ranking's whole life too.
-pub(super) async fn model_pages(state: &AppState, generation: &Generation, out: &mut Common) {
+/// Every model's page, while `go_on` says so.
+pub(super) async fn model_pages(
+    state: &AppState,
+    generation: &Generation,
+    go_on: impl Fn() -> bool,
+    out: &mut Common,
+) {
     for row in &generation.rankings().rows {
+        if !go_on() {
+            return;
+        }
         out.push((
             Key::new(&format!("/models/{}", row.id), ""),
             render_model(state, row.clone()).await,

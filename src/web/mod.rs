@@ -109,11 +109,17 @@ impl AppState {
         let installed = self
             .inner
             .responses
-            .install(rankings, |generation| async move {
+            .install(rankings, |generation, figures_changed| async move {
                 let mut common = Vec::new();
-                pages::common(self, &generation, &mut common);
-                api::common(self, &generation, &mut common).await;
-                detail::common(self, &generation, &mut common).await;
+                if figures_changed {
+                    pages::common(self, &generation, &mut common);
+                    api::common(self, &generation, &mut common);
+                    detail::common(&generation, &mut common);
+                }
+                // The sources' statuses change with every refresh, even one
+                // that changes no figure.
+                api::sources_common(self, &mut common).await;
+                detail::sources_common(self, &mut common).await;
                 common
             })
             .await;
@@ -127,15 +133,23 @@ impl AppState {
         installed
     }
 
-    /// Renders every model's page of a ranking just installed.
+    /// Renders every model's page of a ranking just installed (they show
+    /// when each figure was fetched, so they are rendered after every
+    /// refresh); stops if a newer ranking is installed meanwhile.
     async fn prepare_models(&self, installed: cache::Installed) {
         let started = std::time::Instant::now();
         let generation = installed.generation;
         let mut pages = Vec::new();
-        detail::model_pages(self, &generation, &mut pages).await;
+        let current = || self.inner.responses.is_current(&generation);
+        detail::model_pages(self, &generation, current, &mut pages).await;
+        if !current() {
+            return;
+        }
+        let rendered_ms = started.elapsed().as_millis() as u64;
         generation.pin_later(pages, &installed.previous).await;
         tracing::info!(
             models = generation.rankings().rows.len(),
+            rendered_ms,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "model pages prepared"
         );

@@ -138,6 +138,24 @@ async fn a_held_copy_gets_a_304_and_only_a_changed_ranking_changes_the_etag() {
 }
 
 #[tokio::test]
+async fn a_refresh_that_fails_shows_on_the_sources_and_keeps_the_rankings_etag() {
+    let db = TestDb::new();
+    let state = app_with(&db, db.config()).await;
+    let (_, before, _) = get(&state, "/", &[]).await;
+    let broken = snapshot_dir(&[("openrouter/models.json", b"{ not json".as_slice())]);
+    refresh_dir(state.store(), broken.path()).await;
+    state.reload().await.expect("reload");
+    let (_, after, _) = get(&state, "/", &[]).await;
+    assert_eq!(header(&after, "etag"), header(&before, "etag"));
+    let (_, _, body) = get(&state, "/api/v1/sources", &[]).await;
+    let doc: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(doc["sources"][0]["source"], "openrouter");
+    assert_eq!(doc["sources"][0]["status"], "failed", "{doc}");
+    let (_, _, page) = get(&state, "/sources", &[]).await;
+    assert!(String::from_utf8_lossy(&page).contains("failed"));
+}
+
+#[tokio::test]
 async fn each_encoding_is_the_same_bytes_compressed_and_has_its_own_etag() {
     let db = TestDb::new();
     let state = app_with(&db, db.config()).await;

@@ -73,6 +73,7 @@ impl Lru {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Encoding;
     use super::super::Rendered;
     use super::super::entry::ENTRY_OVERHEAD;
     use super::*;
@@ -81,6 +82,7 @@ mod tests {
         Entry::encode(
             Rendered::new("text/plain", body.to_string()),
             DateTime::from_timestamp(1_700_000_000, 0).expect("time"),
+            &Encoding::COMPRESSED,
         )
         .expect("encodes")
     }
@@ -128,7 +130,7 @@ mod tests {
         let now = Utc::now();
         let mut rendered = Rendered::new("text/plain", "soon stale");
         rendered.valid_until = Some(now + chrono::Duration::seconds(10));
-        let e = Entry::encode(rendered, now).expect("encodes");
+        let e = Entry::encode(rendered, now, &[]).expect("encodes");
         let key = Key::new("/x", "");
         lru.insert(key.clone(), Arc::new(e));
         assert!(lru.get(&key, now).is_some());

@@ -27,7 +27,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use tracing::warn;
 
-pub use entry::{Ask, Entry, PreEncoded};
+pub use entry::{Ask, Encoding, Entry, PreEncoded};
 use lru::Lru;
 
 use super::WebError;
@@ -142,13 +142,20 @@ pub struct Generation {
     /// Rendered just after (the many model pages), set once when done.
     pinned_later: OnceLock<HashMap<Key, Arc<Entry>>>,
     on_demand: Mutex<Lru>,
+    /// Renders and encodings that may run at once (shared by generations).
+    slots: Arc<tokio::sync::Semaphore>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
 
 impl Generation {
-    fn new(rankings: Arc<Rankings>, settings: &CacheSettings) -> Self {
+    fn new(
+        rankings: Arc<Rankings>,
+        settings: &CacheSettings,
+        slots: Arc<tokio::sync::Semaphore>,
+    ) -> Self {
         Generation {
+            slots,
             page_query: QueryContext::of(&rankings, false),
             api_query: QueryContext::of(&rankings, true),
             since: rankings.generated_at,
@@ -204,7 +211,8 @@ impl Generation {
     }
 
     /// The response under `key`, rendered by `render` when it is not kept
-    /// (or no longer fresh), then kept.
+    /// (or no longer fresh), then kept; an encoding no request asked for
+    /// before is made on the first that does.
     pub async fn respond<F, Fut>(
         &self,
         key: Key,
@@ -216,20 +224,49 @@ impl Generation {
         Fut: Future<Output = Result<Rendered, WebError>>,
     {
         let now = Utc::now();
-        if let Some(entry) = self.lookup(&key, now) {
+        if let Some(entry) = self.lookup(&key, now)
+            && let Ok(response) = entry.answer(ask, &self.cache_control)
+        {
             self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(entry.respond(ask, &self.cache_control));
+            return Ok(response);
         }
-        self.misses.fetch_add(1, Ordering::Relaxed);
-        let rendered = render().await?;
-        let last_modified = self.last_modified(&rendered, now);
-        let entry = Arc::new(Entry::encode_async(rendered, last_modified).await?);
-        let response = entry.respond(ask, &self.cache_control);
-        self.on_demand
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(key, entry);
-        Ok(response)
+        // Rendering and encoding keep a core busy: no more at once than there
+        // are cores, so a burst of new queries waits instead of piling up
+        // bodies in memory, and a query asked for many times at once is
+        // rendered once.
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|e| WebError::Internal(format!("no render slot: {e}")))?;
+        let (mut entry, mut changed) = match self.lookup(&key, now) {
+            Some(entry) => (entry, false),
+            None => {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                let rendered = render().await?;
+                let last_modified = self.last_modified(&rendered, now);
+                (Arc::new(Entry::encode(rendered, last_modified, &[])?), true)
+            }
+        };
+        loop {
+            match entry.answer(ask, &self.cache_control) {
+                Ok(response) => {
+                    if changed {
+                        self.on_demand
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .insert(key, entry);
+                    } else {
+                        self.hits.fetch_add(1, Ordering::Relaxed);
+                    }
+                    return Ok(response);
+                }
+                Err(coding) => {
+                    entry = Arc::new(entry.with(coding).await?);
+                    changed = true;
+                }
+            }
+        }
     }
 
     /// Encodes `common` on every core. An entry's `Last-Modified` is the
@@ -321,7 +358,7 @@ type Job = (Key, Rendered, DateTime<Utc>, Option<Arc<Entry>>);
 fn encode_chunk(chunk: Vec<Job>, now: DateTime<Utc>) -> Vec<(Key, Arc<Entry>)> {
     let mut out = Vec::with_capacity(chunk.len());
     for (key, rendered, last_modified, old) in chunk {
-        match Entry::encode(rendered, last_modified) {
+        match Entry::encode(rendered, last_modified, &Encoding::COMPRESSED) {
             Ok(mut entry) => {
                 match old {
                     Some(old) if old.etag() == entry.etag() => entry.keep_last_modified_of(&old),
@@ -360,6 +397,7 @@ pub struct Installed {
 #[derive(Debug)]
 pub struct ResponseCache {
     settings: CacheSettings,
+    slots: Arc<tokio::sync::Semaphore>,
     current: RwLock<Arc<Generation>>,
     /// One install at a time, so an older build never replaces a newer one.
     installing: tokio::sync::Mutex<()>,
@@ -368,12 +406,20 @@ pub struct ResponseCache {
 impl ResponseCache {
     /// A cache over `rankings`, holding nothing yet.
     pub fn new(settings: CacheSettings, rankings: Rankings) -> Self {
-        let generation = Generation::new(Arc::new(rankings), &settings);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let slots = Arc::new(tokio::sync::Semaphore::new(cores));
+        let generation = Generation::new(Arc::new(rankings), &settings, slots.clone());
         ResponseCache {
             settings,
+            slots,
             current: RwLock::new(Arc::new(generation)),
             installing: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Whether `generation` is still the one requests are answered from.
+    pub fn is_current(&self, generation: &Arc<Generation>) -> bool {
+        Arc::ptr_eq(&self.current(), generation)
     }
 
     /// The generation requests are answered from.
@@ -385,26 +431,38 @@ impl ResponseCache {
     }
 
     /// Makes `rankings` current with the responses `build` renders for it,
-    /// encoded before the swap. A ranking whose figures equal the current
-    /// one's keeps the current ranking and its time, so unchanged responses
-    /// keep their bytes, ETags and `Last-Modified`.
+    /// encoded before the swap. `build` is told whether the figures changed:
+    /// a ranking whose figures equal the current one's keeps the current
+    /// ranking, its time and the responses pinned for it (those `build`
+    /// renders again replace theirs), so unchanged responses keep their
+    /// bytes, ETags and `Last-Modified`.
     pub async fn install<F, Fut>(&self, rankings: Rankings, build: F) -> Installed
     where
-        F: FnOnce(Arc<Generation>) -> Fut,
+        F: FnOnce(Arc<Generation>, bool) -> Fut,
         Fut: Future<Output = Vec<(Key, Result<Rendered, WebError>)>>,
     {
         let _one_at_a_time = self.installing.lock().await;
         let previous = self.current();
-        let rankings = if same_figures(&previous.rankings, &rankings) {
+        let unchanged = same_figures(&previous.rankings, &rankings) && !previous.pinned.is_empty();
+        let rankings = if unchanged {
             previous.rankings.clone()
         } else {
             Arc::new(rankings)
         };
-        let draft = Arc::new(Generation::new(rankings.clone(), &self.settings));
-        let common = build(draft.clone()).await;
-        let pinned = draft.encode_all(common, &previous).await;
+        let draft = Arc::new(Generation::new(
+            rankings.clone(),
+            &self.settings,
+            self.slots.clone(),
+        ));
+        let common = build(draft.clone(), !unchanged).await;
+        let mut pinned = if unchanged {
+            previous.pinned.clone()
+        } else {
+            HashMap::new()
+        };
+        pinned.extend(draft.encode_all(common, &previous).await);
         drop(draft);
-        let mut generation = Generation::new(rankings, &self.settings);
+        let mut generation = Generation::new(rankings, &self.settings, self.slots.clone());
         generation.pinned = pinned;
         let generation = Arc::new(generation);
         *self

@@ -156,9 +156,12 @@ pub(crate) fn date_utc(text: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.and_utc())
 }
 
-/// Reads a JSON document, naming the file in the error.
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
-    file: &FileBody,
+/// Reads a JSON document, naming the file in the error. The document may
+/// borrow from the file's bytes: a `&RawValue` keeps an entry as its text
+/// (no tree is built), to be read on its own so one malformed entry is
+/// skipped instead of failing the file.
+pub(crate) fn parse_json<'a, T: serde::Deserialize<'a>>(
+    file: &'a FileBody,
 ) -> Result<T, SourceError> {
     serde_json::from_slice(&file.bytes).map_err(|e| {
         if e.is_data() {
@@ -174,4 +177,11 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
             }
         }
     })
+}
+
+/// One entry kept as JSON text by [`parse_json`], read as `T` if it is one.
+pub(crate) fn entry<'a, T: serde::Deserialize<'a>>(
+    raw: &'a serde_json::value::RawValue,
+) -> Option<T> {
+    serde_json::from_str(raw.get()).ok()
 }

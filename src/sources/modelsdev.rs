@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::{FileBody, Parsed, Source, SourceError, json_number, parse_json};
+use super::{FileBody, Parsed, Source, SourceError, entry, json_number, parse_json};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The models.dev adapter.
@@ -68,15 +69,18 @@ impl Source for ModelsDev {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let body = super::file(files, FILE)?;
-        let doc: BTreeMap<String, Value> = parse_json(body)?;
+        // Each provider is read on its own from the document's text: a
+        // provider of another shape is skipped, and no tree of the whole
+        // document is built.
+        let doc: BTreeMap<String, &RawValue> = parse_json(body)?;
         let mut rows_read = 0;
         let mut records = Vec::new();
         let mut newest: Option<NaiveDate> = None;
         let providers = doc.len();
         for (provider_key, provider) in doc {
-            let Ok(Provider {
+            let Some(Provider {
                 models: Some(models),
-            }) = serde_json::from_value::<Provider>(provider)
+            }) = entry::<Provider>(provider)
             else {
                 continue;
             };

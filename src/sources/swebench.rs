@@ -33,11 +33,12 @@ const BOARDS: [(&str, &str); 3] = [
     ("Lite", "swebench_lite"),
 ];
 
+/// The newest layout: `{"leaderboards": [...]}`; the older one is the bare
+/// list. Told apart by the first character, so the document is read once,
+/// as it streams, without buffering it to try each layout in turn.
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum Document {
-    Wrapped { leaderboards: Vec<Board> },
-    Bare(Vec<Board>),
+struct Wrapped {
+    leaderboards: Vec<Board>,
 }
 
 #[derive(Deserialize)]
@@ -79,9 +80,11 @@ impl Source for SweBench {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let body = super::file(files, FILE)?;
-        let boards = match parse_json::<Document>(body)? {
-            Document::Wrapped { leaderboards } => leaderboards,
-            Document::Bare(boards) => boards,
+        let bare = body.bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+        let boards = if bare {
+            parse_json::<Vec<Board>>(body)?
+        } else {
+            parse_json::<Wrapped>(body)?.leaderboards
         };
         let mut records: BTreeMap<String, SourceRecord> = BTreeMap::new();
         let mut detail = Vec::new();

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tracing::{Instrument, info, info_span, warn};
 
@@ -119,18 +120,23 @@ impl SourceOutcome {
 pub async fn fetch_all(plan: &FetchPlan, adapters: &[Arc<dyn Source>]) -> Vec<SourceOutcome> {
     let mut outcomes = Vec::new();
     let mut tasks = JoinSet::new();
+    // Parsing holds a file's bytes and what is read from them: as many at
+    // once as there are cores (more would not be faster, only bigger).
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parsing = Arc::new(Semaphore::new(cores));
     for id in SourceId::ALL.into_iter().filter(|id| plan.selects(*id)) {
         match adapters.iter().find(|a| a.id() == id) {
             Some(adapter) => {
                 let adapter = Arc::clone(adapter);
                 let plan = plan.clone();
+                let parsing = Arc::clone(&parsing);
                 let span = info_span!("fetch", source = %id);
                 tasks.spawn(
                     async move {
                         if let Some(observer) = &plan.observer {
                             observer.started(id);
                         }
-                        let outcome = fetch_one(&plan, adapter).await;
+                        let outcome = fetch_one(&plan, adapter, &parsing).await;
                         if let Some(observer) = &plan.observer {
                             observer.finished(id, &outcome);
                         }
@@ -167,10 +173,22 @@ enum Gathered {
     Skip(String),
 }
 
-async fn fetch_one(plan: &FetchPlan, adapter: Arc<dyn Source>) -> SourceOutcome {
+async fn fetch_one(
+    plan: &FetchPlan,
+    adapter: Arc<dyn Source>,
+    parsing: &Semaphore,
+) -> SourceOutcome {
     let source = adapter.id();
     let started = std::time::Instant::now();
     let fetched_at = Utc::now();
+    // Files on disk are read only when they can be parsed at once; files
+    // from the network are downloaded side by side, then wait their turn.
+    let local = matches!(plan.origin, Origin::Directory(_));
+    let mut slot = if local {
+        parsing.acquire().await.ok()
+    } else {
+        None
+    };
     let gather = async {
         match &plan.origin {
             Origin::Directory(dir) => read_directory(dir, adapter.as_ref()).await,
@@ -218,7 +236,11 @@ async fn fetch_one(plan: &FetchPlan, adapter: Arc<dyn Source>) -> SourceOutcome 
             };
         }
     };
+    if slot.is_none() {
+        slot = parsing.acquire().await.ok();
+    }
     let parsed = tokio::task::spawn_blocking(move || adapter.parse(&files)).await;
+    drop(slot);
     match parsed {
         Ok(Ok(Parsed {
             records,

@@ -345,16 +345,25 @@ pub struct QueryResult {
 
 /// Applies a query to a ranking: re-weighs if asked, filters, sorts, pages.
 pub fn run(rankings: &Rankings, query: &RankingQuery) -> QueryResult {
-    let reweighed;
-    let rows: &[ModelRow] = match query.weights {
-        Some(weights) => {
-            let mut copy = rankings.rows.clone();
-            scoring::apply_weights(&mut copy, weights);
-            reweighed = copy;
-            &reweighed
-        }
-        None => &rankings.rows,
-    };
+    let copy = reweighed(rankings, query);
+    let (total, rows) = select(copy.as_deref().unwrap_or(&rankings.rows), query);
+    QueryResult {
+        total,
+        rows: rows.into_iter().cloned().collect(),
+    }
+}
+
+/// The ranking's rows re-weighed as the query asks, if it does.
+pub fn reweighed(rankings: &Rankings, query: &RankingQuery) -> Option<Vec<ModelRow>> {
+    let weights = query.weights?;
+    let mut copy = rankings.rows.clone();
+    scoring::apply_weights(&mut copy, weights);
+    Some(copy)
+}
+
+/// The rows a query selects from `rows` (the ranking's, or [`reweighed`]),
+/// borrowed, and how many matched before paging: [`run`] without copying.
+pub fn select<'a>(rows: &'a [ModelRow], query: &RankingQuery) -> (usize, Vec<&'a ModelRow>) {
     let needle = query.q.as_ref().map(|q| q.to_lowercase());
     let mut selected: Vec<&ModelRow> = rows
         .iter()
@@ -362,13 +371,12 @@ pub fn run(rankings: &Rankings, query: &RankingQuery) -> QueryResult {
         .collect();
     selected.sort_by(|a, b| compare(a, b, &query.sort, query.order));
     let total = selected.len();
-    let rows = selected
+    let page = selected
         .into_iter()
         .skip(query.offset)
         .take(query.limit)
-        .cloned()
         .collect();
-    QueryResult { total, rows }
+    (total, page)
 }
 
 fn keep(row: &ModelRow, query: &RankingQuery, needle: Option<&str>) -> bool {

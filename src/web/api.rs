@@ -85,18 +85,23 @@ fn render_listing(
         .collect();
     let rankings = generation.rankings();
     let query = RankingQuery::from_params(&params, generation.api_query())?;
-    let result = query::run(rankings, &query);
+    let copy = query::reweighed(rankings, &query);
+    let (total, rows) = query::select(copy.as_deref().unwrap_or(&rankings.rows), &query);
+    // About what a row takes, so the body is allocated once.
+    let capacity = 4096 + rows.len() * 1800;
     match listing {
-        Listing::Json => Rendered::json(&RankingsDocument {
-            generated_at: rankings.generated_at,
-            methodology_version: &rankings.methodology_version,
-            total: result.total,
-            models: &result.rows,
-        }),
+        Listing::Json => Rendered::json_sized(
+            &RankingsDocument {
+                generated_at: rankings.generated_at,
+                methodology_version: &rankings.methodology_version,
+                total,
+                models: &rows,
+            },
+            capacity,
+        ),
         Listing::Csv => {
-            let mut body = Vec::new();
-            export::write_csv(&result.rows, &mut body)
-                .map_err(|e| WebError::Internal(e.to_string()))?;
+            let mut body = Vec::with_capacity(capacity / 3);
+            export::write_csv(&rows, &mut body).map_err(|e| WebError::Internal(e.to_string()))?;
             Ok(Rendered::new("text/csv; charset=utf-8", body).with_header(
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"llmrank-rankings.csv\"",

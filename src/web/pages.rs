@@ -448,7 +448,8 @@ fn render_rankings(
     let auto_benchmarks = context.default_has_benchmarks;
     let query =
         RankingQuery::from_params(&params, context).map_err(|e| WebError::from(e).page())?;
-    let result = query::run(rankings, &query);
+    let copy = query::reweighed(rankings, &query);
+    let (total, selected) = query::select(copy.as_deref().unwrap_or(&rankings.rows), &query);
     let now = Utc::now();
 
     // The current view's parameters, minus sorting, for building links.
@@ -525,9 +526,9 @@ fn render_rankings(
         "No coding benchmark data yet: showing every model in the catalogue, unranked.".to_string()
     });
     let mut changes = None;
-    let rows = result
-        .rows
-        .iter()
+    let shown = selected.len();
+    let rows = selected
+        .into_iter()
         .map(|r| {
             let (view, until) = row_view(r, now);
             changes = earliest(changes, until);
@@ -538,9 +539,9 @@ fn render_rankings(
         headers,
         bench_headers,
         show_benchmarks,
-        shown: result.rows.len(),
+        shown,
         rows,
-        total: result.total,
+        total,
         catalogue: rankings.rows.len(),
         filters,
         generated_at: rankings
@@ -549,10 +550,11 @@ fn render_rankings(
         methodology_version: rankings.methodology_version.clone(),
         notice,
         csv_href: format!("/rankings.csv?{}", encode(&csv_params)),
-        complete: query.offset == 0 && result.rows.len() == result.total,
+        complete: query.offset == 0 && shown == total,
     };
-    let html = page
-        .render()
+    // About what a row takes, so the page is allocated once, not grown.
+    let mut html = String::with_capacity(16 * 1024 + shown * 1600);
+    page.render_into(&mut html)
         .map_err(|e| WebError::Internal(e.to_string()).page())?;
     Ok(Rendered::html(html).valid_until(changes))
 }

@@ -14,6 +14,7 @@
 //! body, however it made it, and says when that body would read differently
 //! without a new ranking (a day count, a source turning stale).
 
+mod encoder;
 mod entry;
 mod lru;
 
@@ -27,6 +28,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use tracing::warn;
 
+use encoder::Encoders;
 pub use entry::{Ask, Encoding, Entry, PreEncoded};
 use lru::Lru;
 
@@ -103,8 +105,17 @@ impl Rendered {
     }
 
     pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Self, WebError> {
-        serde_json::to_vec(value)
-            .map(|body| Rendered::new("application/json", body))
+        Rendered::json_sized(value, 1024)
+    }
+
+    /// JSON of about `capacity` bytes (allocated at once, not grown).
+    pub fn json_sized<T: serde::Serialize + ?Sized>(
+        value: &T,
+        capacity: usize,
+    ) -> Result<Self, WebError> {
+        let mut body = Vec::with_capacity(capacity);
+        serde_json::to_writer(&mut body, value)
+            .map(|()| Rendered::new("application/json", body))
             .map_err(|e| WebError::Internal(format!("cannot write JSON: {e}")))
     }
 
@@ -142,8 +153,9 @@ pub struct Generation {
     /// Rendered just after (the many model pages), set once when done.
     pinned_later: OnceLock<HashMap<Key, Arc<Entry>>>,
     on_demand: Mutex<Lru>,
-    /// Renders and encodings that may run at once (shared by generations).
+    /// Renders that may run at once (shared by generations).
     slots: Arc<tokio::sync::Semaphore>,
+    encoders: Encoders,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -152,10 +164,11 @@ impl Generation {
     fn new(
         rankings: Arc<Rankings>,
         settings: &CacheSettings,
-        slots: Arc<tokio::sync::Semaphore>,
+        (slots, encoders): (Arc<tokio::sync::Semaphore>, Encoders),
     ) -> Self {
         Generation {
             slots,
+            encoders,
             page_query: QueryContext::of(&rankings, false),
             api_query: QueryContext::of(&rankings, true),
             since: rankings.generated_at,
@@ -230,9 +243,9 @@ impl Generation {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(response);
         }
-        // Rendering and encoding keep a core busy: no more at once than there
-        // are cores, so a burst of new queries waits instead of piling up
-        // bodies in memory, and a query asked for many times at once is
+        // Rendering and encoding keep a core busy: no more at once than all
+        // cores but one, so a burst of new queries waits instead of piling
+        // up bodies in memory, and a query asked for many times at once is
         // rendered once.
         let _slot = self
             .slots
@@ -245,7 +258,11 @@ impl Generation {
                 self.misses.fetch_add(1, Ordering::Relaxed);
                 let rendered = render().await?;
                 let last_modified = self.last_modified(&rendered, now);
-                (Arc::new(Entry::encode(rendered, last_modified, &[])?), true)
+                let entry = self
+                    .encoders
+                    .run(move || Entry::encode(rendered, last_modified, &[]))
+                    .await??;
+                (Arc::new(entry), true)
             }
         };
         loop {
@@ -262,14 +279,15 @@ impl Generation {
                     return Ok(response);
                 }
                 Err(coding) => {
-                    entry = Arc::new(entry.with(coding).await?);
+                    let from = entry.clone();
+                    entry = Arc::new(self.encoders.run(move || from.with(coding)).await??);
                     changed = true;
                 }
             }
         }
     }
 
-    /// Encodes `common` on every core. An entry's `Last-Modified` is the
+    /// Encodes `common` on the encoder threads. An entry's `Last-Modified` is the
     /// ranking's time, or the previous generation's for the same bytes, or
     /// now when the bytes changed since then.
     async fn encode_all(
@@ -289,30 +307,21 @@ impl Generation {
                 Err(e) => warn!(key = key.as_str(), error = %e, "cannot prepare a response"),
             }
         }
-        let encoded = tokio::task::spawn_blocking(move || {
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-            let chunk = jobs.len().div_ceil(threads).max(1);
-            let mut chunks = Vec::new();
-            while !jobs.is_empty() {
-                let rest = jobs.split_off(jobs.len().saturating_sub(chunk));
-                chunks.push(rest);
+        // A few jobs per encoder thread, so they all keep busy.
+        let chunk = jobs.len().div_ceil(8).max(1);
+        let mut waiting = Vec::new();
+        while !jobs.is_empty() {
+            let part = jobs.split_off(jobs.len().saturating_sub(chunk));
+            waiting.push(self.encoders.run(move || encode_chunk(part, now)));
+        }
+        let mut encoded = HashMap::new();
+        for part in waiting {
+            match part.await {
+                Ok(entries) => encoded.extend(entries),
+                Err(e) => warn!(error = %e, "cannot prepare responses"),
             }
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = chunks
-                    .into_iter()
-                    .map(|chunk| scope.spawn(move || encode_chunk(chunk, now)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
-                    .collect::<HashMap<_, _>>()
-            })
-        })
-        .await;
-        encoded.unwrap_or_else(|e| {
-            warn!(error = %e, "cannot prepare responses");
-            HashMap::new()
-        })
+        }
+        encoded
     }
 
     /// Keeps `common` for the rest of the generation's life (once).
@@ -358,7 +367,9 @@ type Job = (Key, Rendered, DateTime<Utc>, Option<Arc<Entry>>);
 fn encode_chunk(chunk: Vec<Job>, now: DateTime<Utc>) -> Vec<(Key, Arc<Entry>)> {
     let mut out = Vec::with_capacity(chunk.len());
     for (key, rendered, last_modified, old) in chunk {
-        match Entry::encode(rendered, last_modified, &Encoding::COMPRESSED) {
+        match Entry::encode(rendered, last_modified, &Encoding::COMPRESSED)
+            .and_then(|mut entry| entry.compact().map(|()| entry))
+        {
             Ok(mut entry) => {
                 match old {
                     Some(old) if old.etag() == entry.etag() => entry.keep_last_modified_of(&old),
@@ -398,6 +409,7 @@ pub struct Installed {
 pub struct ResponseCache {
     settings: CacheSettings,
     slots: Arc<tokio::sync::Semaphore>,
+    encoders: Encoders,
     current: RwLock<Arc<Generation>>,
     /// One install at a time, so an older build never replaces a newer one.
     installing: tokio::sync::Mutex<()>,
@@ -406,15 +418,27 @@ pub struct ResponseCache {
 impl ResponseCache {
     /// A cache over `rankings`, holding nothing yet.
     pub fn new(settings: CacheSettings, rankings: Rankings) -> Self {
+        // New renders never take every core, so cached answers stay quick
+        // under a burst of new queries (and fewer bodies are in the making).
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let slots = Arc::new(tokio::sync::Semaphore::new(cores));
-        let generation = Generation::new(Arc::new(rankings), &settings, slots.clone());
+        let slots = Arc::new(tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1)));
+        let encoders = Encoders::new();
+        let generation = Generation::new(
+            Arc::new(rankings),
+            &settings,
+            (slots.clone(), encoders.clone()),
+        );
         ResponseCache {
             settings,
             slots,
+            encoders,
             current: RwLock::new(Arc::new(generation)),
             installing: tokio::sync::Mutex::new(()),
         }
+    }
+
+    fn workers(&self) -> (Arc<tokio::sync::Semaphore>, Encoders) {
+        (self.slots.clone(), self.encoders.clone())
     }
 
     /// Whether `generation` is still the one requests are answered from.
@@ -452,7 +476,7 @@ impl ResponseCache {
         let draft = Arc::new(Generation::new(
             rankings.clone(),
             &self.settings,
-            self.slots.clone(),
+            self.workers(),
         ));
         let common = build(draft.clone(), !unchanged).await;
         let mut pinned = if unchanged {
@@ -462,7 +486,7 @@ impl ResponseCache {
         };
         pinned.extend(draft.encode_all(common, &previous).await);
         drop(draft);
-        let mut generation = Generation::new(rankings, &self.settings, self.slots.clone());
+        let mut generation = Generation::new(rankings, &self.settings, self.workers());
         generation.pinned = pinned;
         let generation = Arc::new(generation);
         *self

@@ -10,7 +10,7 @@ use axum::routing::get;
 
 use super::cache::{Ask, Generation, Key, Rendered};
 use super::pages::encode;
-use super::{AppState, Common, Params, WebError, find_model, params};
+use super::{AppState, Common, Params, WebError, find_model, kept, params};
 use crate::export::{self, RankingsDocument};
 use crate::query::{self, RankingQuery};
 
@@ -79,10 +79,7 @@ fn render_listing(
     listing: Listing,
     canonical: &[(&'static str, String)],
 ) -> Result<Rendered, WebError> {
-    let params: Params = canonical
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
+    let params = super::params_of(canonical);
     let rankings = generation.rankings();
     let query = RankingQuery::from_params(&params, generation.api_query())?;
     let copy = query::reweighed(rankings, &query);
@@ -124,12 +121,7 @@ async fn model(
 }
 
 async fn sources(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
-    let responses = state.responses();
-    responses
-        .respond(Key::new("/api/v1/sources", ""), &ask, || {
-            render_sources(&state)
-        })
-        .await
+    kept(&state, "/api/v1/sources", &ask, |_| render_sources(&state)).await
 }
 
 async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
@@ -140,12 +132,10 @@ async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
 }
 
 async fn methodology(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
-    let responses = state.responses();
-    responses
-        .respond(Key::new("/api/v1/methodology", ""), &ask, || async {
-            render_methodology(&state)
-        })
-        .await
+    kept(&state, "/api/v1/methodology", &ask, |_| async {
+        render_methodology(&state)
+    })
+    .await
 }
 
 fn render_methodology(state: &AppState) -> Result<Rendered, WebError> {

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use super::cache::{Ask, Generation, Key, Rendered, earliest};
 use super::pages::{fmt_context, fmt_num};
 use super::svg::{self, Point};
-use super::{AppState, Common, Params, WebError, find_model};
+use super::{AppState, Common, Params, WebError, find_model, kept};
 use crate::domain::{BENCHMARK_KEYS, ModelRow, SourceStatus, SourceStatusKind};
 
 pub fn router() -> Router<AppState> {
@@ -366,12 +366,10 @@ struct ChartsPage {
 }
 
 async fn charts_page(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
-    let responses = state.responses();
-    responses
-        .respond(Key::new("/charts", ""), &ask, || async {
-            render_charts(&responses)
-        })
-        .await
+    kept(&state, "/charts", &ask, |generation| async move {
+        render_charts(&generation)
+    })
+    .await
 }
 
 fn render_charts(generation: &Generation) -> Result<Rendered, WebError> {
@@ -449,10 +447,7 @@ struct SourcesPage {
 }
 
 async fn sources_page(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
-    let responses = state.responses();
-    responses
-        .respond(Key::new("/sources", ""), &ask, || render_sources(&state))
-        .await
+    kept(&state, "/sources", &ask, |_| render_sources(&state)).await
 }
 
 async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {

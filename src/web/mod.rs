@@ -223,6 +223,25 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The kept response of `path` (a route without a query), rendered by
+/// `render` from the current ranking's generation when it is not kept.
+async fn kept<F, Fut>(
+    state: &AppState,
+    path: &str,
+    ask: &cache::Ask,
+    render: F,
+) -> Result<axum::response::Response, WebError>
+where
+    F: FnOnce(Arc<cache::Generation>) -> Fut,
+    Fut: std::future::Future<Output = Result<cache::Rendered, WebError>>,
+{
+    let responses = state.responses();
+    let generation = responses.clone();
+    responses
+        .respond(cache::Key::new(path, ""), ask, || render(generation))
+        .await
+}
+
 /// A list of prepared responses, each keyed by route and canonical query.
 type Common = Vec<(cache::Key, Result<cache::Rendered, WebError>)>;
 
@@ -257,6 +276,14 @@ pub async fn serve(
 }
 
 type Params = HashMap<String, String>;
+
+/// Canonical query parameters as the map handlers read.
+fn params_of(canonical: &[(&'static str, String)]) -> Params {
+    canonical
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
 
 /// A handler's query string, or a 400 that says what is wrong with it.
 fn params(

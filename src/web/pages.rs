@@ -29,12 +29,10 @@ struct MethodologyPage {
 }
 
 async fn methodology_page(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
-    let responses = state.responses();
-    responses
-        .respond(Key::new("/methodology", ""), &ask, || async {
-            render_methodology(&state)
-        })
-        .await
+    super::kept(&state, "/methodology", &ask, |_| async {
+        render_methodology(&state)
+    })
+    .await
 }
 
 fn render_methodology(state: &AppState) -> Result<Rendered, WebError> {
@@ -439,10 +437,7 @@ fn render_rankings(
     generation: &Generation,
     canonical: &[(&'static str, String)],
 ) -> Result<Rendered, WebError> {
-    let params: Params = canonical
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
+    let params = super::params_of(canonical);
     let rankings = generation.rankings();
     let context = generation.page_query();
     let auto_benchmarks = context.default_has_benchmarks;

@@ -439,18 +439,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Ask {
     }
 }
 
+/// An entry of `body` in every encoding, for tests.
+#[cfg(test)]
+pub(super) fn entry(body: &str) -> Entry {
+    Entry::encode(
+        Rendered::new("text/plain", body.to_string()),
+        DateTime::from_timestamp(1_700_000_000, 0).expect("time"),
+        &Encoding::COMPRESSED,
+    )
+    .expect("encodes")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn entry(body: &str) -> Entry {
-        Entry::encode(
-            Rendered::new("text/plain", body.to_string()),
-            DateTime::from_timestamp(1_700_000_000, 0).expect("time"),
-            &Encoding::COMPRESSED,
-        )
-        .expect("encodes")
-    }
 
     fn ask(pairs: &[(&'static str, &str)]) -> Ask {
         let mut headers = HeaderMap::new();

@@ -73,19 +73,9 @@ impl Lru {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Encoding;
     use super::super::Rendered;
-    use super::super::entry::ENTRY_OVERHEAD;
+    use super::super::entry::{ENTRY_OVERHEAD, entry};
     use super::*;
-
-    fn entry(body: &str) -> Entry {
-        Entry::encode(
-            Rendered::new("text/plain", body.to_string()),
-            DateTime::from_timestamp(1_700_000_000, 0).expect("time"),
-            &Encoding::COMPRESSED,
-        )
-        .expect("encodes")
-    }
 
     #[test]
     fn the_lru_stays_under_budget_and_drops_the_oldest() {

@@ -6,7 +6,7 @@
 # and their ratio. Needs Debian's wrk and nginx (`apt-get install wrk
 # nginx-light`). Data: ../shared/fixtures when present, else the bundled
 # snapshot. Environment: DURATION (seconds per run, default 8), THREADS,
-# CONNECTIONS.
+# CONNECTIONS, BIN (another llmrank binary to measure, e.g. an older build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${DURATION:-8}"
@@ -15,8 +15,12 @@ connections="${CONNECTIONS:-32}"
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install wrk nginx-light curl" >&2; exit 1; }
 done
-cargo build --release --quiet
-bin=$PWD/target/release/llmrank
+if [ -n "${BIN:-}" ]; then
+  bin=$(realpath "$BIN")
+else
+  cargo build --release --quiet
+  bin=$PWD/target/release/llmrank
+fi
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 pids=()

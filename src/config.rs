@@ -20,6 +20,7 @@ use crate::refresh::RefreshOptions;
 use crate::scoring::{CompositeSettings, Kind};
 use crate::sources::custom::ImportLimits;
 use crate::sources::{HttpSettings, SourceSettings};
+use crate::web::CacheSettings;
 
 /// A configuration problem, saying which setting to fix.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +68,12 @@ pub struct FileConfig {
     /// Per-source live URL overrides: `[sources.openrouter] url = "…"`.
     #[serde(default)]
     pub sources: HashMap<String, SourceOverride>,
+    /// The longest a refresh waits for one source, retries included.
+    pub source_deadline_seconds: Option<f64>,
+    /// MiB the response cache may hold for queries beyond the common ones.
+    pub response_cache_mb: Option<f64>,
+    /// `Cache-Control` of pages and API responses.
+    pub cache_control: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -206,6 +213,8 @@ pub struct Config {
     pub source_urls: SourceUrls,
     pub weights: ComponentWeights,
     pub http: HttpSettings,
+    /// Response caching: budget and `Cache-Control`.
+    pub cache: CacheSettings,
     pub sources: SourceSettings,
     /// Entity-resolution pins and forbidden pairs.
     pub overrides: NameOverrides,
@@ -406,6 +415,43 @@ impl Config {
             }
             composite.benchmark_weights.insert(name.clone(), *weight);
         }
+        let deadline = bounded(
+            "LLMRANK_SOURCE_DEADLINE_SECS / source_deadline_seconds",
+            "LLMRANK_SOURCE_DEADLINE_SECS",
+            file.source_deadline_seconds,
+            HttpSettings::default().source_deadline.as_secs_f64(),
+            0.1..=3600.0,
+            "a number of seconds",
+        )?;
+        let http = HttpSettings {
+            source_deadline: Duration::from_secs_f64(deadline),
+            ..HttpSettings::default()
+        };
+        let mut cache = CacheSettings::default();
+        let mb = bounded(
+            "LLMRANK_RESPONSE_CACHE_MB / response_cache_mb",
+            "LLMRANK_RESPONSE_CACHE_MB",
+            file.response_cache_mb,
+            cache.budget_bytes as f64 / (1024.0 * 1024.0),
+            0.0..=4096.0,
+            "a number of MiB (0 keeps only the common responses)",
+        )?;
+        cache.budget_bytes = (mb * 1024.0 * 1024.0) as usize;
+        if let Some(value) = std::env::var("LLMRANK_CACHE_CONTROL")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or(file.cache_control)
+        {
+            if axum::http::HeaderValue::from_str(&value).is_err() {
+                return Err(ConfigError::Invalid {
+                    setting: "LLMRANK_CACHE_CONTROL / cache_control".into(),
+                    detail: format!(
+                        "`{value}` is not a header value (printable ASCII, e.g. `public, max-age=60`)"
+                    ),
+                });
+            }
+            cache.cache_control = value;
+        }
         Ok(Config {
             database_url: DatabaseUrl(database_url),
             default_data_dir,
@@ -420,7 +466,8 @@ impl Config {
             api_keys,
             source_urls: SourceUrls(source_urls),
             weights,
-            http: HttpSettings::default(),
+            http,
+            cache,
             sources,
             overrides,
             composite,
@@ -567,6 +614,35 @@ mod tests {
         )
         .expect_err("unknown source");
         assert!(err.to_string().contains("sources.nope"));
+    }
+
+    #[test]
+    fn cache_and_deadline_settings_come_from_the_file_and_are_checked() {
+        let flags = || Overrides {
+            database_url: Some("sqlite://x.db".into()),
+            ..Overrides::default()
+        };
+        let defaults = Config::resolve(flags(), FileConfig::default()).expect("valid");
+        assert_eq!(defaults.http.source_deadline, Duration::from_secs(30));
+        assert_eq!(defaults.cache, CacheSettings::default());
+        let file: FileConfig = toml::from_str(
+            "source_deadline_seconds = 2.5\nresponse_cache_mb = 1\ncache_control = \"no-cache\"\n",
+        )
+        .expect("valid toml");
+        let config = Config::resolve(flags(), file).expect("valid");
+        assert_eq!(config.http.source_deadline, Duration::from_millis(2500));
+        assert_eq!(config.cache.budget_bytes, 1024 * 1024);
+        assert_eq!(config.cache.cache_control, "no-cache");
+        for bad in [
+            "source_deadline_seconds = 0",
+            "response_cache_mb = -1",
+            "cache_control = \"a\\nb\"",
+        ] {
+            let file: FileConfig = toml::from_str(bad).expect("valid toml");
+            let err = Config::resolve(flags(), file).expect_err(bad);
+            let key = bad.split(' ').next().unwrap_or_default();
+            assert!(err.to_string().contains(key), "{bad}: {err}");
+        }
     }
 
     #[test]

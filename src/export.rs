@@ -2,18 +2,21 @@
 //! API and the CSV of `/rankings.csv`, `llmrank top --format csv` and
 //! `llmrank export --format csv`. One implementation serves all of them.
 
+use std::borrow::Borrow;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::{BENCHMARK_KEYS, ModelRow};
 
-/// The JSON answer of a ranking list (`/api/v1/rankings`, `top --format json`).
+/// The JSON answer of a ranking list (`/api/v1/rankings`, `top --format json`);
+/// `models` are rows or references to them.
 #[derive(Debug, Serialize)]
-pub struct RankingsDocument<'a> {
+pub struct RankingsDocument<'a, R: Serialize = ModelRow> {
     pub generated_at: DateTime<Utc>,
     pub methodology_version: &'a str,
     pub total: usize,
-    pub models: &'a [ModelRow],
+    pub models: &'a [R],
 }
 
 /// Why CSV could not be written.
@@ -110,9 +113,12 @@ fn time(t: Option<DateTime<Utc>>) -> String {
 
 /// Writes rows as CSV: the contract's columns, benchmarks flattened to their
 /// keys (custom benchmarks after the built-in ones), unknowns empty.
-pub fn write_csv<W: std::io::Write>(rows: &[ModelRow], out: W) -> Result<(), ExportError> {
+pub fn write_csv<W: std::io::Write, R: Borrow<ModelRow>>(
+    rows: &[R],
+    out: W,
+) -> Result<(), ExportError> {
     let mut benchmark_columns: Vec<String> = BENCHMARK_KEYS.iter().map(|k| k.to_string()).collect();
-    for row in rows {
+    for row in rows.iter().map(Borrow::borrow) {
         for (key, _) in &row.benchmarks.0 {
             if !benchmark_columns.contains(key) {
                 benchmark_columns.push(key.clone());
@@ -128,7 +134,7 @@ pub fn write_csv<W: std::io::Write>(rows: &[ModelRow], out: W) -> Result<(), Exp
         .chain(TAIL.iter().map(|h| h.to_string()))
         .collect();
     writer.write_record(&header)?;
-    for row in rows {
+    for row in rows.iter().map(Borrow::borrow) {
         let mut record: Vec<String> = vec![
             neutralise(&row.id),
             neutralise(&row.name),

@@ -249,6 +249,79 @@ impl RankingQuery {
     }
 }
 
+impl RankingQuery {
+    /// The query as parameters in name order, leaving out those at their
+    /// default under `context`: every spelling of one query (any order,
+    /// defaults written out, `1` for `true`, `1.50` for `1.5`) gives the same
+    /// list, which reads back as the same query. Weights are written to six
+    /// decimals. Responses are cached under this form.
+    pub fn canonical(&self, context: &QueryContext) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let mut put = |name: &'static str, value: Option<String>| {
+            if let Some(value) = value {
+                out.push((name, value));
+            }
+        };
+        put("free", self.free.then(|| "true".to_string()));
+        put(
+            "has_benchmarks",
+            (self.has_benchmarks != context.default_has_benchmarks)
+                .then(|| self.has_benchmarks.to_string()),
+        );
+        put(
+            "limit",
+            (self.limit != DEFAULT_LIMIT).then(|| self.limit.to_string()),
+        );
+        put("max_price", self.max_price.map(|v| v.to_string()));
+        put("min_context", self.min_context.map(|v| v.to_string()));
+        put("min_quality", self.min_quality.map(|v| v.to_string()));
+        put(
+            "offset",
+            (self.offset != 0).then(|| self.offset.to_string()),
+        );
+        put("open_weights", self.open_weights.map(|v| v.to_string()));
+        put(
+            "order",
+            (self.order != default_order(&self.sort)).then(|| {
+                match self.order {
+                    Order::Asc => "asc",
+                    Order::Desc => "desc",
+                }
+                .to_string()
+            }),
+        );
+        put("q", self.q.clone());
+        put(
+            "sort",
+            (self.sort != RankingQuery::default().sort).then(|| self.sort.clone()),
+        );
+        put("tier", self.tier.map(|t| t.as_str().to_string()));
+        put("weights", self.weights.map(canonical_weights));
+        out
+    }
+}
+
+/// Weights in millionths that sum to exactly one (the value weight takes
+/// what rounding leaves), so they read back as themselves:
+/// `coding:0.083333,performance:0.583333,value:0.333334`.
+fn canonical_weights(w: ComponentWeights) -> String {
+    const ONE: i64 = 1_000_000;
+    let micros = |v: f64| ((v * ONE as f64).round() as i64).clamp(0, ONE);
+    let coding = micros(w.coding);
+    let performance = micros(w.performance).min(ONE - coding);
+    let value = ONE - coding - performance;
+    let decimal = |m: i64| {
+        let text = format!("{}.{:06}", m / ONE, m % ONE);
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    format!(
+        "coding:{},performance:{},value:{}",
+        decimal(coding),
+        decimal(performance),
+        decimal(value)
+    )
+}
+
 /// The direction a field sorts in unless asked: best first.
 pub fn default_order(field: &str) -> Order {
     if ASCENDING_BY_DEFAULT.contains(&field) {
@@ -272,16 +345,25 @@ pub struct QueryResult {
 
 /// Applies a query to a ranking: re-weighs if asked, filters, sorts, pages.
 pub fn run(rankings: &Rankings, query: &RankingQuery) -> QueryResult {
-    let reweighed;
-    let rows: &[ModelRow] = match query.weights {
-        Some(weights) => {
-            let mut copy = rankings.rows.clone();
-            scoring::apply_weights(&mut copy, weights);
-            reweighed = copy;
-            &reweighed
-        }
-        None => &rankings.rows,
-    };
+    let copy = reweighed(rankings, query);
+    let (total, rows) = select(copy.as_deref().unwrap_or(&rankings.rows), query);
+    QueryResult {
+        total,
+        rows: rows.into_iter().cloned().collect(),
+    }
+}
+
+/// The ranking's rows re-weighed as the query asks, if it does.
+pub fn reweighed(rankings: &Rankings, query: &RankingQuery) -> Option<Vec<ModelRow>> {
+    let weights = query.weights?;
+    let mut copy = rankings.rows.clone();
+    scoring::apply_weights(&mut copy, weights);
+    Some(copy)
+}
+
+/// The rows a query selects from `rows` (the ranking's, or [`reweighed`]),
+/// borrowed, and how many matched before paging: [`run`] without copying.
+pub fn select<'a>(rows: &'a [ModelRow], query: &RankingQuery) -> (usize, Vec<&'a ModelRow>) {
     let needle = query.q.as_ref().map(|q| q.to_lowercase());
     let mut selected: Vec<&ModelRow> = rows
         .iter()
@@ -289,13 +371,12 @@ pub fn run(rankings: &Rankings, query: &RankingQuery) -> QueryResult {
         .collect();
     selected.sort_by(|a, b| compare(a, b, &query.sort, query.order));
     let total = selected.len();
-    let rows = selected
+    let page = selected
         .into_iter()
         .skip(query.offset)
         .take(query.limit)
-        .cloned()
         .collect();
-    QueryResult { total, rows }
+    (total, page)
 }
 
 fn keep(row: &ModelRow, query: &RankingQuery, needle: Option<&str>) -> bool {
@@ -470,5 +551,89 @@ mod tests {
         assert_eq!(q.order, Order::Asc);
         let q = RankingQuery::from_params(&params(&[("q", "  ")]), &api()).expect("valid");
         assert_eq!(q.q, None);
+    }
+
+    fn canonical_of(pairs: &[(&str, &str)]) -> Vec<(&'static str, String)> {
+        RankingQuery::from_params(&params(pairs), &api())
+            .expect("valid")
+            .canonical(&api())
+    }
+
+    #[test]
+    fn one_query_has_one_canonical_form_whatever_its_spelling() {
+        let plain = canonical_of(&[("free", "true"), ("max_price", "1.5")]);
+        assert_eq!(
+            plain,
+            vec![
+                ("free", "true".to_string()),
+                ("max_price", "1.5".to_string())
+            ]
+        );
+        let spelled_out = canonical_of(&[
+            ("max_price", "1.50"),
+            ("limit", "100"),
+            ("order", "desc"),
+            ("sort", "overall_score"),
+            ("offset", "0"),
+            ("has_benchmarks", "yes"),
+            ("free", "1"),
+            ("q", " "),
+        ]);
+        assert_eq!(spelled_out, plain);
+        assert!(
+            canonical_of(&[]).is_empty(),
+            "the default query has no parameters"
+        );
+        assert_eq!(
+            canonical_of(&[("sort", "ttft_median"), ("order", "asc")]),
+            vec![("sort", "ttft_median".to_string())],
+            "ascending is ttft's own default"
+        );
+        assert_eq!(
+            canonical_of(&[("weights", "coding:2,performance:1,value:1")]),
+            canonical_of(&[("weights", "value:0.25,coding:0.5,performance:0.25")]),
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_canonical_form_reads_back_as_the_same_query(
+            sort in proptest::sample::select(vec!["overall_score", "name", "ttft_median", "swebench_verified", "my-evals"]),
+            order in proptest::option::of(proptest::bool::ANY),
+            limit in proptest::option::of(1usize..=MAX_LIMIT),
+            offset in proptest::option::of(0usize..500),
+            q in proptest::option::of("[a-z ]{0,6}"),
+            max_price in proptest::option::of(0.0f64..100.0),
+            min_context in proptest::option::of(0u64..2_000_000),
+            flags in proptest::array::uniform4(proptest::option::of(proptest::bool::ANY)),
+            weights in proptest::option::of((0u32..10, 0u32..10, 1u32..10)),
+        ) {
+            let mut raw = vec![("sort", sort.to_string())];
+            if let Some(asc) = order { raw.push(("order", if asc { "asc" } else { "desc" }.to_string())); }
+            if let Some(v) = limit { raw.push(("limit", v.to_string())); }
+            if let Some(v) = offset { raw.push(("offset", v.to_string())); }
+            if let Some(v) = q { raw.push(("q", v)); }
+            if let Some(v) = max_price { raw.push(("max_price", v.to_string())); }
+            if let Some(v) = min_context { raw.push(("min_context", v.to_string())); }
+            for (name, flag) in ["free", "has_benchmarks", "open_weights", "free"].into_iter().zip(flags) {
+                if let Some(v) = flag { raw.push((name, v.to_string())); }
+            }
+            if let Some((c, p, v)) = weights {
+                raw.push(("weights", format!("coding:{c},performance:{p},value:{v}")));
+            }
+            let pairs: Vec<(&str, &str)> = raw.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let query = RankingQuery::from_params(&params(&pairs), &api()).expect("valid");
+            let canonical = query.canonical(&api());
+            let back: Vec<(&str, &str)> = canonical.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let again = RankingQuery::from_params(&params(&back), &api()).expect("canonical is valid");
+            proptest::prop_assert_eq!(again.canonical(&api()), canonical.clone());
+            let mut names: Vec<&str> = canonical.iter().map(|(k, _)| *k).collect();
+            names.sort();
+            names.dedup();
+            proptest::prop_assert_eq!(names.len(), canonical.len());
+            if query.weights.is_none() {
+                proptest::prop_assert_eq!(again, query);
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use tracing::info;
+use tracing::{debug, info};
 
 use crate::domain::{
     ComponentWeights, CustomBenchmark, FetchOrigin, Metric, Observation, SourceBatch, SourceId,
@@ -172,6 +172,8 @@ fn custom_batch(
 
 /// Applies fetched outcomes: keeps the last good batch of every source that
 /// did not succeed, resolves and scores the union, writes it all at once.
+/// Each batch is held once: a new one moves from its outcome into the union
+/// and from there into the write.
 pub async fn apply(
     store: &dyn Store,
     outcomes: Vec<SourceOutcome>,
@@ -189,72 +191,62 @@ pub async fn apply(
         .collect();
     let custom = store.custom_benchmarks().await?;
 
-    // Each outcome, with the batch it stores (new, or re-confirmed).
-    let mut runs: Vec<(SourceOutcome, Option<SourceBatch>)> = Vec::new();
+    // Each outcome as the write it becomes; the batch of each source that
+    // stores one (new, or re-confirmed) stays in `current` until then.
+    let mut writes = Vec::with_capacity(outcomes.len());
+    let mut stored = Vec::new();
     for outcome in outcomes {
-        let stored = match &outcome {
-            SourceOutcome::Ok(fresh) => Some(fresh.batch.clone()),
-            SourceOutcome::Unchanged { source } => current.get(source).map(|old| {
-                // A 304 confirms the data: it is as current as the fetch.
-                let now = Utc::now();
-                SourceBatch {
-                    fetched_at: now,
-                    as_of: if live { now } else { old.as_of },
-                    ..old.clone()
+        let write = match outcome {
+            SourceOutcome::Ok(fresh) => {
+                let Fresh {
+                    batch,
+                    rows_detail,
+                    validators,
+                } = *fresh;
+                let write = SourceRunWrite {
+                    source: batch.source,
+                    status: SourceStatusKind::Ok,
+                    rows_read: Some(batch.rows_read as u64),
+                    rows_matched: None,
+                    rows_detail,
+                    error: None,
+                    validators,
+                    batch: None,
+                };
+                stored.push(batch.source);
+                current.insert(batch.source, batch);
+                write
+            }
+            SourceOutcome::Unchanged { source } => {
+                let old = current.get_mut(&source);
+                let known = old.is_some();
+                if let Some(old) = old {
+                    // A 304 confirms the data: it is as current as the fetch.
+                    let now = Utc::now();
+                    old.fetched_at = now;
+                    if live {
+                        old.as_of = now;
+                    }
+                    stored.push(source);
                 }
-            }),
-            _ => None,
-        };
-        if let Some(batch) = &stored {
-            current.insert(batch.source, batch.clone());
-        }
-        runs.push((outcome, stored));
-    }
-    let changed = runs.iter().any(|(_, batch)| batch.is_some());
-
-    let mut batches: Vec<SourceBatch> = current.into_values().collect();
-    if let Some(batch) = custom_batch(&custom) {
-        batches.push(batch);
-    }
-    let resolution = identity::resolve_with(&batches, &options.overrides);
-    let matched = |batch: &SourceBatch| {
-        batch
-            .records
-            .iter()
-            .filter(|r| resolution.model_of(batch.source, &r.name).is_some())
-            .count() as u64
-    };
-
-    let mut writes = Vec::with_capacity(runs.len());
-    for (outcome, batch) in runs {
-        writes.push(match outcome {
-            SourceOutcome::Ok(fresh) => SourceRunWrite {
-                source: fresh.batch.source,
-                status: SourceStatusKind::Ok,
-                rows_read: Some(fresh.batch.rows_read as u64),
-                rows_matched: Some(matched(&fresh.batch)),
-                rows_detail: fresh.rows_detail,
-                error: None,
-                validators: fresh.validators,
-                batch,
-            },
-            SourceOutcome::Unchanged { source } => SourceRunWrite {
-                source,
-                status: if batch.is_some() {
-                    SourceStatusKind::Ok
-                } else {
-                    SourceStatusKind::Failed
-                },
-                rows_read: batch.as_ref().map(|b| b.rows_read as u64),
-                rows_matched: batch.as_ref().map(matched),
-                rows_detail: Some("unchanged since the last fetch (HTTP 304)".to_string()),
-                error: batch.is_none().then(|| {
-                    "the server says nothing changed but no data is stored; run `llmrank refresh --force`"
-                        .to_string()
-                }),
-                validators: Vec::new(),
-                batch,
-            },
+                SourceRunWrite {
+                    source,
+                    status: if known {
+                        SourceStatusKind::Ok
+                    } else {
+                        SourceStatusKind::Failed
+                    },
+                    rows_read: current.get(&source).map(|b| b.rows_read as u64),
+                    rows_matched: None,
+                    rows_detail: Some("unchanged since the last fetch (HTTP 304)".to_string()),
+                    error: (!known).then(|| {
+                        "the server says nothing changed but no data is stored; run `llmrank refresh --force`"
+                            .to_string()
+                    }),
+                    validators: Vec::new(),
+                    batch: None,
+                }
+            }
             SourceOutcome::Failed { source, error } => SourceRunWrite {
                 source,
                 status: SourceStatusKind::Failed,
@@ -275,7 +267,31 @@ pub async fn apply(
                 validators: Vec::new(),
                 batch: None,
             },
-        });
+        };
+        writes.push(write);
+    }
+    let changed = !stored.is_empty();
+
+    let mut batches: Vec<SourceBatch> = current.into_values().collect();
+    if let Some(batch) = custom_batch(&custom) {
+        batches.push(batch);
+    }
+    let clock = std::time::Instant::now();
+    let resolution = identity::resolve_with(&batches, &options.overrides);
+    debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "resolved");
+    for write in &mut writes {
+        if let Some(batch) = batches
+            .iter()
+            .find(|b| b.source == write.source && stored.contains(&b.source))
+        {
+            write.rows_matched = Some(
+                batch
+                    .records
+                    .iter()
+                    .filter(|r| resolution.model_of(batch.source, &r.name).is_some())
+                    .count() as u64,
+            );
+        }
     }
 
     let definitions: Vec<CustomBenchmark> = custom.into_iter().map(|(d, _)| d).collect();
@@ -288,14 +304,29 @@ pub async fn apply(
             &options.composite,
             Utc::now(),
         );
+        let identity::Resolution {
+            models,
+            unmatched,
+            systems,
+            ..
+        } = resolution;
         Catalogue {
-            models: resolution.models.clone(),
-            unmatched: resolution.unmatched.clone(),
-            systems: resolution.systems.clone(),
+            models,
+            unmatched,
+            systems,
             rankings,
         }
     });
+    debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "scored");
     let models = catalogue.as_ref().map(|c| c.models.len());
+    // The batches to store move into their writes; the others are dropped.
+    for batch in batches {
+        if stored.contains(&batch.source)
+            && let Some(write) = writes.iter_mut().find(|w| w.source == batch.source)
+        {
+            write.batch = Some(batch);
+        }
+    }
     let write = RefreshWrite {
         started_at,
         finished_at: Utc::now(),
@@ -304,6 +335,7 @@ pub async fn apply(
         catalogue,
     };
     let run_id = store.commit_refresh(&write).await?;
+    debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "stored");
     let models = match models {
         Some(n) => n,
         None => store.latest_rankings().await?.map_or(0, |r| r.rows.len()),

@@ -6,7 +6,6 @@
 //! Each adapter states what it expects once ([`Expect`]); the checks and the
 //! wording live here, so every source fails the same way.
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{FileBody, SourceError};
@@ -132,8 +131,13 @@ fn looks_like_html(body: &[u8]) -> bool {
 /// Reads a JSON document of type `T`. Typed parsing runs straight from the
 /// bytes (large files are not held twice); the document is read as a plain
 /// value only to describe what came when it does not fit.
-pub(crate) fn json<T: DeserializeOwned>(
-    file: &FileBody,
+///
+/// The document may borrow from the file's bytes: a `&RawValue` keeps an
+/// entry as its text (no tree is built), to be read on its own with
+/// [`entry`](super::entry) so one malformed entry is skipped instead of
+/// failing the file.
+pub(crate) fn json<'a, T: serde::Deserialize<'a>>(
+    file: &'a FileBody,
     expect: &Expect,
 ) -> Result<T, SourceError> {
     check_text(file, "JSON", expect)?;

@@ -46,6 +46,10 @@ pub enum SourceError {
     MissingKey { variable: &'static str },
     #[error("could not build the HTTP client: {0}")]
     Client(String),
+    #[error(
+        "no complete answer within {seconds} s, retries included; the source may be down (try again later, or raise LLMRANK_SOURCE_DEADLINE_SECS)"
+    )]
+    Deadline { seconds: f64 },
     #[error("{last} (gave up after {tries} tries)")]
     GaveUp { tries: u32, last: Box<SourceError> },
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tracing::{Instrument, info, info_span, warn};
 
@@ -120,18 +121,23 @@ impl SourceOutcome {
 pub async fn fetch_all(plan: &FetchPlan, adapters: &[Arc<dyn Source>]) -> Vec<SourceOutcome> {
     let mut outcomes = Vec::new();
     let mut tasks = JoinSet::new();
+    // Parsing holds a file's bytes and what is read from them: as many at
+    // once as there are cores (more would not be faster, only bigger).
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parsing = Arc::new(Semaphore::new(cores));
     for id in SourceId::ALL.into_iter().filter(|id| plan.selects(*id)) {
         match adapters.iter().find(|a| a.id() == id) {
             Some(adapter) => {
                 let adapter = Arc::clone(adapter);
                 let plan = plan.clone();
+                let parsing = Arc::clone(&parsing);
                 let span = info_span!("fetch", source = %id);
                 tasks.spawn(
                     async move {
                         if let Some(observer) = &plan.observer {
                             observer.started(id);
                         }
-                        let outcome = fetch_one(&plan, adapter).await;
+                        let outcome = fetch_one(&plan, adapter, &parsing).await;
                         if let Some(observer) = &plan.observer {
                             observer.finished(id, &outcome);
                         }
@@ -168,25 +174,47 @@ enum Gathered {
     Skip(String),
 }
 
-async fn fetch_one(plan: &FetchPlan, adapter: Arc<dyn Source>) -> SourceOutcome {
+async fn fetch_one(
+    plan: &FetchPlan,
+    adapter: Arc<dyn Source>,
+    parsing: &Semaphore,
+) -> SourceOutcome {
     let source = adapter.id();
     let started = std::time::Instant::now();
     let fetched_at = Utc::now();
-    let gathered = match &plan.origin {
-        Origin::Directory(dir) => read_directory(dir, adapter.as_ref()).await,
-        Origin::Mirror(base) => {
-            let base = base.trim_end_matches('/');
-            let urls = adapter
-                .files()
-                .into_iter()
-                .map(|f| (format!("{base}/{source}/{f}"), f))
-                .collect();
-            read_http(plan, adapter.as_ref(), urls, &[], true).await
-        }
-        Origin::Live { overrides, keys } => {
-            read_live(plan, overrides, keys, adapter.as_ref()).await
+    // Files on disk are read only when they can be parsed at once; files
+    // from the network are downloaded side by side, then wait their turn.
+    let local = matches!(plan.origin, Origin::Directory(_));
+    let mut slot = if local {
+        parsing.acquire().await.ok()
+    } else {
+        None
+    };
+    let gather = async {
+        match &plan.origin {
+            Origin::Directory(dir) => read_directory(dir, adapter.as_ref()).await,
+            Origin::Mirror(base) => {
+                let base = base.trim_end_matches('/');
+                let urls = adapter
+                    .files()
+                    .into_iter()
+                    .map(|f| (format!("{base}/{source}/{f}"), f))
+                    .collect();
+                read_http(plan, adapter.as_ref(), urls, &[], true).await
+            }
+            Origin::Live { overrides, keys } => {
+                read_live(plan, overrides, keys, adapter.as_ref()).await
+            }
         }
     };
+    // One deadline on the whole fetch, retries and backoff included.
+    let deadline = plan.client.settings().source_deadline;
+    let gathered =
+        tokio::time::timeout(deadline, gather)
+            .await
+            .unwrap_or(Err(SourceError::Deadline {
+                seconds: deadline.as_secs_f64(),
+            }));
     let (files, fallback_date, validators) = match gathered {
         Ok(Gathered::Files {
             files,
@@ -208,7 +236,11 @@ async fn fetch_one(plan: &FetchPlan, adapter: Arc<dyn Source>) -> SourceOutcome 
             return SourceOutcome::Failed { source, error };
         }
     };
+    if slot.is_none() {
+        slot = parsing.acquire().await.ok();
+    }
     let parsed = tokio::task::spawn_blocking(move || adapter.parse(&files)).await;
+    drop(slot);
     match parsed {
         Ok(Ok(Parsed {
             records,

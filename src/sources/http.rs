@@ -35,6 +35,8 @@ pub struct HttpSettings {
     pub base_backoff: Duration,
     /// The longest `Retry-After` worth waiting for; longer ones fail at once.
     pub max_retry_after: Duration,
+    /// The longest one source's whole fetch may take, retries included.
+    pub source_deadline: Duration,
 }
 
 impl Default for HttpSettings {
@@ -46,6 +48,7 @@ impl Default for HttpSettings {
             max_tries: 3,
             base_backoff: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(30),
+            source_deadline: Duration::from_secs(30),
         }
     }
 }
@@ -101,6 +104,10 @@ impl HttpClient {
             .build()
             .map_err(|e| SourceError::Client(e.to_string()))?;
         Ok(HttpClient { inner, settings })
+    }
+
+    pub fn settings(&self) -> &HttpSettings {
+        &self.settings
     }
 
     /// GETs `url`, retrying what may pass (timeouts, connection errors, 5xx,

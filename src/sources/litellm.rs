@@ -8,9 +8,13 @@
 //! float on some. Only text-generation modes (chat, completion, responses)
 //! become records.
 
-use serde_json::Value;
+use std::collections::BTreeMap;
 
-use super::{Expect, FileBody, Parsed, Source, SourceError, decode, json_number};
+use serde::Deserialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::{Expect, FileBody, Parsed, Source, SourceError, decode, entry, json_number};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The LiteLLM adapter.
@@ -18,6 +22,24 @@ use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 pub struct LiteLlm;
 
 const FILE: &str = "model_prices_and_context_window.json";
+
+/// The fields read from an entry (any JSON type, judged as the adapter
+/// reads them); the rest is skipped without being kept.
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(default)]
+    litellm_provider: Option<Value>,
+    #[serde(default)]
+    mode: Option<Value>,
+    #[serde(default)]
+    input_cost_per_token: Option<Value>,
+    #[serde(default)]
+    output_cost_per_token: Option<Value>,
+    #[serde(default)]
+    max_input_tokens: Option<Value>,
+    #[serde(default)]
+    source: Option<Value>,
+}
 
 impl Source for LiteLlm {
     fn id(&self) -> SourceId {
@@ -35,48 +57,62 @@ impl Source for LiteLlm {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let body = super::file(files, FILE)?;
-        let doc: serde_json::Map<String, Value> = decode::json(
+        // Each entry is read on its own from the document's text: an entry
+        // of another shape is skipped, and no tree of the whole list is built.
+        let doc: BTreeMap<String, &RawValue> = decode::json(
             body,
             &Expect::object("a JSON object of model names to their prices and limits"),
         )?;
         let mut rows_read = 0;
         let mut records = Vec::new();
-        for (key, entry) in &doc {
-            let Some(entry) = entry.as_object() else {
+        for (key, raw) in &doc {
+            if key == "sample_spec" || !raw.get().starts_with('{') {
+                continue;
+            }
+            let Some(entry) = entry::<Entry>(raw) else {
                 continue;
             };
-            if key == "sample_spec" || !entry.get("litellm_provider").is_some_and(Value::is_string)
+            if !entry
+                .litellm_provider
+                .as_ref()
+                .is_some_and(Value::is_string)
             {
                 continue;
             }
             rows_read += 1;
-            let mode = entry.get("mode").and_then(Value::as_str).unwrap_or("chat");
+            let mode = entry
+                .mode
+                .as_ref()
+                .and_then(Value::as_str)
+                .unwrap_or("chat");
             if !matches!(mode, "chat" | "completion" | "responses") {
                 continue;
             }
             let mut record = SourceRecord::named(key.clone());
-            let per_million = |field: &str| {
-                entry
-                    .get(field)
+            let per_million = |field: &Option<Value>| {
+                field
+                    .as_ref()
                     .and_then(json_number)
                     .filter(|v| *v >= 0.0)
                     .map(|v| (v * 1e6 * 1e6).round() / 1e6)
             };
-            if let Some(price) = per_million("input_cost_per_token") {
+            if let Some(price) = per_million(&entry.input_cost_per_token) {
                 record.observe(Observation::new(Metric::PriceInput, price));
             }
-            if let Some(price) = per_million("output_cost_per_token") {
+            if let Some(price) = per_million(&entry.output_cost_per_token) {
                 record.observe(Observation::new(Metric::PriceOutput, price));
             }
             if let Some(context) = entry
-                .get("max_input_tokens")
+                .max_input_tokens
+                .as_ref()
                 .and_then(json_number)
                 .filter(|c| *c > 0.0)
             {
                 record.observe(Observation::new(Metric::ContextLength, context.round()));
             }
             record.url = entry
-                .get("source")
+                .source
+                .as_ref()
                 .and_then(Value::as_str)
                 .map(str::to_string);
             // Kept without prices too: the name is still an alias of a model.
@@ -90,8 +126,8 @@ impl Source for LiteLlm {
         }
         let data_date = doc
             .get("last_updated")
-            .and_then(Value::as_str)
-            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .and_then(|raw| entry::<String>(raw))
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s).ok())
             .map(|d| d.with_timezone(&chrono::Utc));
         Ok(Parsed {
             records,

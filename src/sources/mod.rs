@@ -160,3 +160,11 @@ pub(crate) fn date_utc(text: &str) -> Option<DateTime<Utc>> {
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc())
 }
+
+/// One entry kept as JSON text by [`decode::json`] (a `&RawValue`), read
+/// as `T` if it is one.
+pub(crate) fn entry<'a, T: serde::Deserialize<'a>>(
+    raw: &'a serde_json::value::RawValue,
+) -> Option<T> {
+    serde_json::from_str(raw.get()).ok()
+}

@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::{Expect, FileBody, Parsed, Source, SourceError, decode, json_number};
+use super::{Expect, FileBody, Parsed, Source, SourceError, decode, entry, json_number};
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
 
 /// The models.dev adapter.
@@ -68,7 +69,10 @@ impl Source for ModelsDev {
 
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError> {
         let body = super::file(files, FILE)?;
-        let doc: BTreeMap<String, Value> = decode::json(
+        // Each provider is read on its own from the document's text: a
+        // provider of another shape is skipped, and no tree of the whole
+        // document is built.
+        let doc: BTreeMap<String, &RawValue> = decode::json(
             body,
             &Expect::object("a JSON object of providers, each with its `models`"),
         )?;
@@ -77,9 +81,9 @@ impl Source for ModelsDev {
         let mut newest: Option<NaiveDate> = None;
         let providers = doc.len();
         for (provider_key, provider) in doc {
-            let Ok(Provider {
+            let Some(Provider {
                 models: Some(models),
-            }) = serde_json::from_value::<Provider>(provider)
+            }) = entry::<Provider>(provider)
             else {
                 continue;
             };

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tracing::warn;
 
 use super::{Expect, FileBody, Parsed, Source, SourceError, decode, unexpected};
@@ -24,9 +25,11 @@ pub struct OpenRouter;
 const FILE: &str = "models.json";
 const EXPECT: Expect = Expect::object("a JSON object with a `data` list of models");
 
+/// The catalogue, each entry kept as its text until read as a [`Row`].
 #[derive(Deserialize)]
-struct Catalogue {
-    data: Vec<Value>,
+struct Catalogue<'a> {
+    #[serde(borrow)]
+    data: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -94,9 +97,9 @@ impl Source for OpenRouter {
         let rows_read = catalogue.data.len();
         let mut rows = Vec::with_capacity(rows_read);
         let mut skipped = 0usize;
-        for value in catalogue.data {
-            match serde_json::from_value::<Row>(value) {
-                Ok(row) if !row.id.trim().is_empty() => rows.push(row),
+        for raw in catalogue.data {
+            match super::entry::<Row>(raw) {
+                Some(row) if !row.id.trim().is_empty() => rows.push(row),
                 _ => skipped += 1,
             }
         }

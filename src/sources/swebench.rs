@@ -33,11 +33,12 @@ const BOARDS: [(&str, &str); 3] = [
     ("Lite", "swebench_lite"),
 ];
 
+/// The newest layout: `{"leaderboards": [...]}`; the older one is the bare
+/// list. Told apart by the first character, so the document is read once,
+/// as it streams, without buffering it to try each layout in turn.
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum Document {
-    Wrapped { leaderboards: Vec<Board> },
-    Bare(Vec<Board>),
+struct Wrapped {
+    leaderboards: Vec<Board>,
 }
 
 #[derive(Deserialize)]
@@ -82,9 +83,11 @@ impl Source for SweBench {
         let expect = Expect::either(
             "a JSON object with a `leaderboards` list (or a bare list) of boards, each with `name` and `results`",
         );
-        let boards = match decode::json::<Document>(body, &expect)? {
-            Document::Wrapped { leaderboards } => leaderboards,
-            Document::Bare(boards) => boards,
+        let bare = body.bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+        let boards = if bare {
+            decode::json::<Vec<Board>>(body, &expect)?
+        } else {
+            decode::json::<Wrapped>(body, &expect)?.leaderboards
         };
         let mut records: BTreeMap<String, SourceRecord> = BTreeMap::new();
         let mut detail = Vec::new();

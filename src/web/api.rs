@@ -1,15 +1,18 @@
 //! The JSON API (`/api/v1/…`) and the CSV download, on the same query.
+//! Every answer is a cached value of the ranking (see [`super::cache`]).
 
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
 
-use super::{AppState, Params, WebError, params};
+use super::cache::{Ask, Generation, Key, Rendered};
+use super::pages::encode;
+use super::{AppState, Common, Params, WebError, find_model, kept, params};
 use crate::export::{self, RankingsDocument};
-use crate::query::{self, QueryContext, RankingQuery};
+use crate::query::{self, RankingQuery};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -20,61 +23,146 @@ pub fn router() -> Router<AppState> {
         .route("/rankings.csv", get(rankings_csv))
 }
 
+/// The two listings of the ranking on the same query.
+#[derive(Debug, Clone, Copy)]
+enum Listing {
+    Json,
+    Csv,
+}
+
+impl Listing {
+    fn route(self) -> &'static str {
+        match self {
+            Listing::Json => "/api/v1/rankings",
+            Listing::Csv => "/rankings.csv",
+        }
+    }
+}
+
 async fn rankings(
     State(state): State<AppState>,
+    ask: Ask,
     raw: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let rankings = state.rankings();
-    let query = RankingQuery::from_params(&params(raw)?, &QueryContext::of(&rankings, true))?;
-    let result = query::run(&rankings, &query);
-    Ok(Json(RankingsDocument {
-        generated_at: rankings.generated_at,
-        methodology_version: &rankings.methodology_version,
-        total: result.total,
-        models: &result.rows,
-    })
-    .into_response())
+    listing(&state, Listing::Json, &ask, raw).await
 }
 
 async fn rankings_csv(
     State(state): State<AppState>,
+    ask: Ask,
     raw: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let rankings = state.rankings();
-    let query = RankingQuery::from_params(&params(raw)?, &QueryContext::of(&rankings, true))?;
-    let result = query::run(&rankings, &query);
-    let mut body = Vec::new();
-    export::write_csv(&result.rows, &mut body).map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
+    listing(&state, Listing::Csv, &ask, raw).await
+}
+
+async fn listing(
+    state: &AppState,
+    listing: Listing,
+    ask: &Ask,
+    raw: Result<Query<Params>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let responses = state.responses();
+    let query = RankingQuery::from_params(&params(raw)?, responses.api_query())?;
+    let canonical = query.canonical(responses.api_query());
+    let key = Key::new(listing.route(), &encode(&canonical));
+    responses
+        .respond(key, ask, || async {
+            render_listing(&responses, listing, &canonical)
+        })
+        .await
+}
+
+/// The listing of a canonical query, read back so the body is a function of
+/// its cache key.
+fn render_listing(
+    generation: &Generation,
+    listing: Listing,
+    canonical: &[(&'static str, String)],
+) -> Result<Rendered, WebError> {
+    let params = super::params_of(canonical);
+    let rankings = generation.rankings();
+    let query = RankingQuery::from_params(&params, generation.api_query())?;
+    let copy = query::reweighed(rankings, &query);
+    let (total, rows) = query::select(copy.as_deref().unwrap_or(&rankings.rows), &query);
+    // About what a row takes, so the body is allocated once.
+    let capacity = 4096 + rows.len() * 1800;
+    match listing {
+        Listing::Json => Rendered::json_sized(
+            &RankingsDocument {
+                generated_at: rankings.generated_at,
+                methodology_version: &rankings.methodology_version,
+                total,
+                models: &rows,
+            },
+            capacity,
+        ),
+        Listing::Csv => {
+            let mut body = Vec::with_capacity(capacity / 3);
+            export::write_csv(&rows, &mut body).map_err(|e| WebError::Internal(e.to_string()))?;
+            Ok(Rendered::new("text/csv; charset=utf-8", body).with_header(
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"llmrank-rankings.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+            ))
+        }
+    }
 }
 
 async fn model(
     State(state): State<AppState>,
+    ask: Ask,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    Ok(Json(state.model(&id)?).into_response())
+    let responses = state.responses();
+    let row = find_model(responses.rankings(), &id)?;
+    let key = Key::new(&format!("/api/v1/models/{id}"), "");
+    responses
+        .respond(key, &ask, || async { Rendered::json(row) })
+        .await
 }
 
-async fn sources(State(state): State<AppState>) -> Result<Response, WebError> {
-    let sources = crate::store::statuses(state.store(), state.config().stale_after()).await?;
-    Ok(Json(serde_json::json!({ "sources": sources })).into_response())
+async fn sources(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
+    kept(&state, "/api/v1/sources", &ask, |_| render_sources(&state)).await
 }
 
-async fn methodology(State(state): State<AppState>) -> Response {
+async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
+    let stale_after = state.config().stale_after();
+    let sources = crate::store::statuses(state.store(), stale_after).await?;
+    let until = super::detail::stale_from(&sources, stale_after);
+    Ok(Rendered::json(&serde_json::json!({ "sources": sources }))?.valid_until(until))
+}
+
+async fn methodology(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
+    kept(&state, "/api/v1/methodology", &ask, |_| async {
+        render_methodology(&state)
+    })
+    .await
+}
+
+fn render_methodology(state: &AppState) -> Result<Rendered, WebError> {
     let config = state.config();
-    Json(crate::scoring::methodology(
+    Rendered::json(&crate::scoring::methodology(
         config.weights,
         &config.composite,
     ))
-    .into_response()
+}
+
+/// The API's common answers from the ranking: the listing and CSV with
+/// default parameters, and the methodology.
+pub(super) fn common(state: &AppState, generation: &Generation, out: &mut Common) {
+    for listing in [Listing::Json, Listing::Csv] {
+        let canonical = RankingQuery::default().canonical(generation.api_query());
+        out.push((
+            Key::new(listing.route(), &encode(&canonical)),
+            render_listing(generation, listing, &canonical),
+        ));
+    }
+    out.push((
+        Key::new("/api/v1/methodology", ""),
+        render_methodology(state),
+    ));
+}
+
+/// The sources' statuses, which change with every refresh.
+pub(super) async fn sources_common(state: &AppState, out: &mut Common) {
+    out.push((Key::new("/api/v1/sources", ""), render_sources(state).await));
 }

@@ -6,13 +6,15 @@ use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
+use chrono::{DateTime, Utc};
 
+use super::cache::{Ask, Generation, Key, Rendered, earliest};
 use super::pages::{fmt_context, fmt_num};
 use super::svg::{self, Point};
-use super::{AppState, Params, WebError};
-use crate::domain::{BENCHMARK_KEYS, ModelRow};
+use super::{AppState, Common, Params, WebError, find_model, kept};
+use crate::domain::{BENCHMARK_KEYS, ModelRow, SourceStatus, SourceStatusKind};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,11 +24,53 @@ pub fn router() -> Router<AppState> {
         .route("/sources", get(sources_page))
 }
 
-fn render(template: impl Template) -> Result<Response, WebError> {
+fn render(template: impl Template) -> Result<Rendered, WebError> {
     template
         .render()
-        .map(|html| Html(html).into_response())
+        .map(Rendered::html)
         .map_err(|e| WebError::Internal(e.to_string()).page())
+}
+
+/// The charts, kept for the ranking's whole life.
+pub(super) fn common(generation: &Generation, out: &mut Common) {
+    out.push((Key::new("/charts", ""), render_charts(generation)));
+}
+
+/// The sources page, which changes with every refresh.
+pub(super) async fn sources_common(state: &AppState, out: &mut Common) {
+    out.push((Key::new("/sources", ""), render_sources(state).await));
+}
+
+/// Every model's page, while `go_on` says so.
+pub(super) async fn model_pages(
+    state: &AppState,
+    generation: &Generation,
+    go_on: impl Fn() -> bool,
+    out: &mut Common,
+) {
+    for row in &generation.rankings().rows {
+        if !go_on() {
+            return;
+        }
+        out.push((
+            Key::new(&format!("/models/{}", row.id), ""),
+            render_model(state, row.clone()).await,
+        ));
+    }
+}
+
+/// When the first `ok` source among `statuses` turns `stale` (what
+/// [`SourceStatus::mark_stale`] decides), if one will.
+pub(super) fn stale_from(
+    statuses: &[SourceStatus],
+    stale_after: chrono::Duration,
+) -> Option<DateTime<Utc>> {
+    statuses
+        .iter()
+        .filter(|s| s.status == SourceStatusKind::Ok)
+        .filter_map(|s| s.last_attempt_at)
+        .map(|at| at + stale_after + chrono::Duration::seconds(1))
+        .fold(None, |first, at| earliest(first, Some(at)))
 }
 
 fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
@@ -57,9 +101,20 @@ struct ModelPage {
 
 async fn model_page(
     State(state): State<AppState>,
+    ask: Ask,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let row = state.model(&id).map_err(WebError::page)?;
+    let responses = state.responses();
+    let row = find_model(responses.rankings(), &id).map_err(WebError::page)?;
+    responses
+        .respond(Key::new(&format!("/models/{id}"), ""), &ask, || {
+            render_model(&state, row.clone())
+        })
+        .await
+}
+
+async fn render_model(state: &AppState, row: ModelRow) -> Result<Rendered, WebError> {
+    let id = row.id.clone();
     let provenance = state
         .store()
         .provenance(&id)
@@ -157,9 +212,11 @@ struct ComparePage {
 
 async fn compare_page(
     State(state): State<AppState>,
+    ask: Ask,
     raw: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, WebError> {
     let params = super::params(raw).map_err(WebError::page)?;
+    let responses = state.responses();
     let ids: Vec<String> = params
         .get("ids")
         .map(|s| {
@@ -177,8 +234,15 @@ async fn compare_page(
     }
     let models = ids
         .iter()
-        .map(|id| state.model(id).map_err(WebError::page))
+        .map(|id| find_model(responses.rankings(), id).map_err(WebError::page))
         .collect::<Result<Vec<_>, _>>()?;
+    let key = Key::new("/compare", &super::pages::encode(&[("ids", ids.join(","))]));
+    responses
+        .respond(key, &ask, || async { render_compare(&models) })
+        .await
+}
+
+fn render_compare(models: &[&ModelRow]) -> Result<Rendered, WebError> {
     // (label, value, higher is better, decimals)
     type Getter = fn(&ModelRow) -> Option<f64>;
     type Value = Box<dyn Fn(&ModelRow) -> Option<f64>>;
@@ -259,7 +323,7 @@ async fn compare_page(
     let rows = specs
         .into_iter()
         .map(|(label, get, higher, decimals)| {
-            let values: Vec<Option<f64>> = models.iter().map(&get).collect();
+            let values: Vec<Option<f64>> = models.iter().map(|m| get(m)).collect();
             let known: Vec<f64> = values.iter().flatten().copied().collect();
             let best = if higher {
                 known
@@ -287,7 +351,10 @@ async fn compare_page(
         })
         .filter(|r| r.cells.iter().any(|(t, _)| t != "—"))
         .collect();
-    render(ComparePage { models, rows })
+    render(ComparePage {
+        models: models.iter().map(|m| (*m).clone()).collect(),
+        rows,
+    })
 }
 
 #[derive(Template)]
@@ -298,8 +365,15 @@ struct ChartsPage {
     frontier: Vec<(String, String, String, String)>,
 }
 
-async fn charts_page(State(state): State<AppState>) -> Result<Response, WebError> {
-    let rankings = state.rankings();
+async fn charts_page(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
+    kept(&state, "/charts", &ask, |generation| async move {
+        render_charts(&generation)
+    })
+    .await
+}
+
+fn render_charts(generation: &Generation) -> Result<Rendered, WebError> {
+    let rankings = generation.rankings();
     let point = |r: &ModelRow, x: f64| Point {
         x,
         y: r.composite_score.unwrap_or_default(),
@@ -372,11 +446,17 @@ struct SourcesPage {
     systems: Vec<(String, String)>,
 }
 
-async fn sources_page(State(state): State<AppState>) -> Result<Response, WebError> {
+async fn sources_page(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
+    kept(&state, "/sources", &ask, |_| render_sources(&state)).await
+}
+
+async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
     let store = state.store();
-    let statuses = crate::store::statuses(store, state.config().stale_after())
+    let stale_after = state.config().stale_after();
+    let statuses = crate::store::statuses(store, stale_after)
         .await
         .map_err(|e| WebError::from(e).page())?;
+    let until = stale_from(&statuses, stale_after);
     let unmatched = store
         .unmatched()
         .await
@@ -406,11 +486,12 @@ async fn sources_page(State(state): State<AppState>) -> Result<Response, WebErro
                 .collect(),
         })
         .collect();
-    render(SourcesPage {
+    Ok(render(SourcesPage {
         sources,
         systems: systems
             .into_iter()
             .map(|a| (a.source.to_string(), a.name))
             .collect(),
-    })
+    })?
+    .valid_until(until))
 }

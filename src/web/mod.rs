@@ -1,11 +1,14 @@
 //! The HTTP face of llmrank: the rankings page, the JSON API, CSV and health.
 //!
 //! Handlers read an in-memory copy of the current ranking, so a request
-//! never waits for the database. [`AppState::reload`] is the one place a
-//! newly stored ranking becomes current: after this server's own refresh,
-//! and whenever it notices a run another process committed.
+//! never waits for the database; the responses themselves are values of
+//! that ranking, rendered and compressed once ([`cache`]).
+//! [`AppState::reload`] is the one place a newly stored ranking becomes
+//! current: after this server's own refresh, and whenever it notices a run
+//! another process committed.
 
 mod api;
+mod cache;
 mod conn;
 mod detail;
 mod error;
@@ -16,14 +19,17 @@ mod svg;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use chrono::Utc;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 
+pub use cache::{CacheSettings, CacheStats};
 pub use error::WebError;
 
 use crate::config::Config;
@@ -40,21 +46,25 @@ pub struct AppState {
 struct Inner {
     store: Arc<dyn Store>,
     config: Config,
-    /// The ranking served and the run that computed it, swapped as one.
-    current: RwLock<Served>,
+    /// The current ranking with its responses.
+    responses: cache::ResponseCache,
     metrics: Mutex<ops::Metrics>,
+    /// The run whose ranking is served; `None` for an empty database (or a
+    /// ranking set by hand).
+    served_run: Mutex<Option<i64>>,
+    /// One reload at a time, so an older run never replaces a newer one.
+    reloading: tokio::sync::Mutex<()>,
     /// This server holds the refresh lease.
     refresher: AtomicBool,
 }
 
-struct Served {
-    /// `None` for an empty database (or a ranking set by hand).
-    run_id: Option<i64>,
-    rankings: Arc<Rankings>,
-}
-
-/// Cache-busting version of the static assets' URLs.
-pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The static assets' fingerprint in their URLs: a digest of their bytes,
+/// worked out at compile time, so a changed asset gets a new URL and an
+/// unchanged one stays cached (`immutable`).
+pub const ASSET_VERSION: &str = match std::str::from_utf8(&ops::ASSET_FINGERPRINT) {
+    Ok(text) => text,
+    Err(_) => panic!("the fingerprint is hex"),
+};
 
 impl AppState {
     /// State over `store`, with the current ranking loaded.
@@ -62,16 +72,21 @@ impl AppState {
         let state = AppState {
             inner: Arc::new(Inner {
                 store,
+                responses: cache::ResponseCache::new(config.cache.clone(), empty_rankings()),
                 config,
-                current: RwLock::new(Served {
-                    run_id: None,
-                    rankings: Arc::new(empty_rankings()),
-                }),
                 metrics: Mutex::new(ops::Metrics::default()),
+                served_run: Mutex::new(None),
+                reloading: tokio::sync::Mutex::new(()),
                 refresher: AtomicBool::new(false),
             }),
         };
-        state.reload().await?;
+        // Serve as soon as the common responses are ready; the model pages
+        // follow in the background (rendered on request until then).
+        let (run_id, rankings) = state.latest().await?;
+        let installed = state.install(rankings).await;
+        *lock(&state.inner.served_run) = run_id;
+        let background = state.clone();
+        tokio::spawn(async move { background.prepare_models(installed).await });
         Ok(state)
     }
 
@@ -80,41 +95,27 @@ impl AppState {
     /// see the old ranking or the new one. A ranking older than the one
     /// served (two reloads racing) is not installed. Returns the run served.
     pub async fn reload(&self) -> Result<Option<i64>, StoreError> {
-        let (run_id, rankings) = match self.inner.store.current_ranking().await? {
-            Some(current) => (Some(current.run_id), current.rankings),
-            None => (None, empty_rankings()),
-        };
-        let mut slot = self
-            .inner
-            .current
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if run_id >= slot.run_id {
-            *slot = Served {
-                run_id,
-                rankings: Arc::new(rankings),
-            };
+        let _one_at_a_time = self.inner.reloading.lock().await;
+        let (run_id, rankings) = self.latest().await?;
+        let served = self.served_run();
+        if run_id < served {
+            return Ok(served);
         }
-        Ok(slot.run_id)
+        self.set_rankings(rankings).await;
+        *lock(&self.inner.served_run) = run_id;
+        Ok(run_id)
     }
 
-    /// Replaces the in-memory ranking (benchmarks and tests).
-    pub fn set_rankings(&self, rankings: Rankings) {
-        let mut slot = self
-            .inner
-            .current
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        slot.rankings = Arc::new(rankings);
+    async fn latest(&self) -> Result<(Option<i64>, Rankings), StoreError> {
+        Ok(match self.inner.store.current_ranking().await? {
+            Some(current) => (Some(current.run_id), current.rankings),
+            None => (None, empty_rankings()),
+        })
     }
 
     /// The run whose ranking is served, if any.
     pub fn served_run(&self) -> Option<i64> {
-        self.inner
-            .current
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .run_id
+        *lock(&self.inner.served_run)
     }
 
     /// Whether this server holds the refresh lease (for `/metrics`).
@@ -126,24 +127,81 @@ impl AppState {
         self.inner.refresher.store(holds_lease, Ordering::Relaxed);
     }
 
-    /// The current row of model `id`, or a not-found error naming it.
-    pub fn model(&self, id: &str) -> Result<crate::domain::ModelRow, WebError> {
-        self.rankings()
-            .rows
-            .iter()
-            .find(|r| r.id == id)
-            .cloned()
-            .ok_or_else(|| WebError::NotFound(format!("no model with id `{id}`")))
+    /// Makes `rankings` current: the one place a new ranking is installed.
+    /// Its common responses are rendered and compressed first, then the
+    /// ranking and those responses replace the old ones at once; each model's
+    /// page follows before this returns. A ranking with the same figures as
+    /// the current one keeps the current one's time, so its responses keep
+    /// their ETags.
+    pub async fn set_rankings(&self, rankings: Rankings) {
+        let installed = self.install(rankings).await;
+        self.prepare_models(installed).await;
+    }
+
+    async fn install(&self, rankings: Rankings) -> cache::Installed {
+        let started = std::time::Instant::now();
+        let installed = self
+            .inner
+            .responses
+            .install(rankings, |generation, figures_changed| async move {
+                let mut common = Vec::new();
+                if figures_changed {
+                    pages::common(self, &generation, &mut common);
+                    api::common(self, &generation, &mut common);
+                    detail::common(&generation, &mut common);
+                }
+                // The sources' statuses change with every refresh, even one
+                // that changes no figure.
+                api::sources_common(self, &mut common).await;
+                detail::sources_common(self, &mut common).await;
+                common
+            })
+            .await;
+        let stats = installed.generation.stats();
+        tracing::info!(
+            responses = stats.pinned_entries,
+            bytes = stats.pinned_bytes,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "ranking installed"
+        );
+        installed
+    }
+
+    /// Renders every model's page of a ranking just installed (they show
+    /// when each figure was fetched, so they are rendered after every
+    /// refresh); stops if a newer ranking is installed meanwhile.
+    async fn prepare_models(&self, installed: cache::Installed) {
+        let started = std::time::Instant::now();
+        let generation = installed.generation;
+        let mut pages = Vec::new();
+        let current = || self.inner.responses.is_current(&generation);
+        detail::model_pages(self, &generation, current, &mut pages).await;
+        if !current() {
+            return;
+        }
+        let rendered_ms = started.elapsed().as_millis() as u64;
+        generation.pin_later(pages, &installed.previous).await;
+        tracing::info!(
+            models = generation.rankings().rows.len(),
+            rendered_ms,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "model pages prepared"
+        );
+    }
+
+    /// The current ranking's responses.
+    fn responses(&self) -> Arc<cache::Generation> {
+        self.inner.responses.current()
+    }
+
+    /// What the response cache holds (for `/metrics` and tests).
+    pub fn cache_stats(&self) -> CacheStats {
+        self.responses().stats()
     }
 
     /// The current ranking.
     pub fn rankings(&self) -> Arc<Rankings> {
-        self.inner
-            .current
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .rankings
-            .clone()
+        self.responses().rankings().clone()
     }
 
     pub fn store(&self) -> &dyn Store {
@@ -153,6 +211,24 @@ impl AppState {
     pub fn config(&self) -> &Config {
         &self.inner.config
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The row of model `id` in `rankings`, or a not-found error naming it.
+fn find_model<'a>(
+    rankings: &'a Rankings,
+    id: &str,
+) -> Result<&'a crate::domain::ModelRow, WebError> {
+    rankings
+        .rows
+        .iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| WebError::NotFound(format!("no model with id `{id}`")))
 }
 
 fn empty_rankings() -> Rankings {
@@ -178,9 +254,38 @@ pub fn router(state: AppState) -> Router {
             ops::track,
         ))
         .layer(security::layer())
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(
+            // Cached responses come encoded already; the rest is encoded here.
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                |_, _, _: &axum::http::HeaderMap, extensions: &axum::http::Extensions| {
+                    extensions.get::<cache::PreEncoded>().is_none()
+                },
+            )),
+        )
         .with_state(state)
 }
+
+/// The kept response of `path` (a route without a query), rendered by
+/// `render` from the current ranking's generation when it is not kept.
+async fn kept<F, Fut>(
+    state: &AppState,
+    path: &str,
+    ask: &cache::Ask,
+    render: F,
+) -> Result<axum::response::Response, WebError>
+where
+    F: FnOnce(Arc<cache::Generation>) -> Fut,
+    Fut: std::future::Future<Output = Result<cache::Rendered, WebError>>,
+{
+    let responses = state.responses();
+    let generation = responses.clone();
+    responses
+        .respond(cache::Key::new(path, ""), ask, || render(generation))
+        .await
+}
+
+/// A list of prepared responses, each keyed by route and canonical query.
+type Common = Vec<(cache::Key, Result<cache::Rendered, WebError>)>;
 
 async fn healthz(State(state): State<AppState>) -> axum::Json<serde_json::Value> {
     let rankings = state.rankings();
@@ -213,6 +318,9 @@ pub async fn serve(
     let limits = state.config().server.clone();
     conn::serve(listener, router(state), limits, shutdown).await
 }
+
+/// Query parameters by name.
+type ParamMap = HashMap<String, String>;
 
 /// A query string's parameters. A parameter given twice
 /// (`limit=abc&limit=1`) is refused rather than read as "the last wins",
@@ -249,10 +357,18 @@ impl<'de> serde::Deserialize<'de> for Params {
     }
 }
 
+/// Canonical query parameters as the map handlers read.
+fn params_of(canonical: &[(&'static str, String)]) -> ParamMap {
+    canonical
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
 /// A handler's query string, or a 400 that says what is wrong with it.
 fn params(
     raw: Result<axum::extract::Query<Params>, axum::extract::rejection::QueryRejection>,
-) -> Result<HashMap<String, String>, WebError> {
+) -> Result<ParamMap, WebError> {
     raw.map(|axum::extract::Query(Params(p))| p).map_err(|e| {
         let detail = e.body_text();
         let detail = detail

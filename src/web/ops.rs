@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -26,29 +26,60 @@ pub fn router() -> Router<AppState> {
 
 const CSS: &str = include_str!("../../static/app.css");
 const JS: &str = include_str!("../../static/app.js");
-/// Assets are versioned in their URL, so they can be cached for long.
-const CACHE: &str = "public, max-age=604800, immutable";
+/// An asset asked for by its fingerprint never changes under that URL.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Asked for without it (or by an old one), it may change at the next release.
+const REVALIDATE: &str = "public, max-age=60";
 
-async fn css() -> Response {
+/// FNV-1a (64 bits) of the assets' bytes, as 16 hex digits: the `v=` of
+/// their URLs ([`super::ASSET_VERSION`]).
+pub(super) const ASSET_FINGERPRINT: [u8; 16] = {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let parts = [CSS.as_bytes(), JS.as_bytes()];
+    let mut p = 0;
+    while p < parts.len() {
+        let mut i = 0;
+        while i < parts[p].len() {
+            hash ^= parts[p][i] as u64;
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+            i += 1;
+        }
+        p += 1;
+    }
+    let digits = b"0123456789abcdef";
+    let mut out = [0u8; 16];
+    let mut i = 0;
+    while i < 16 {
+        out[i] = digits[((hash >> (60 - 4 * i)) & 0xf) as usize];
+        i += 1;
+    }
+    out
+};
+
+fn asset(content_type: &'static str, body: &'static str, query: Option<String>) -> Response {
+    let fingerprinted = query.as_deref().is_some_and(|q| {
+        q.split('&')
+            .any(|p| p.strip_prefix("v=") == Some(super::ASSET_VERSION))
+    });
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, CACHE),
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CACHE_CONTROL,
+                if fingerprinted { IMMUTABLE } else { REVALIDATE },
+            ),
         ],
-        CSS,
+        body,
     )
         .into_response()
 }
 
-async fn js() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, CACHE),
-        ],
-        JS,
-    )
-        .into_response()
+async fn css(RawQuery(query): RawQuery) -> Response {
+    asset("text/css; charset=utf-8", CSS, query)
+}
+
+async fn js(RawQuery(query): RawQuery) -> Response {
+    asset("text/javascript; charset=utf-8", JS, query)
 }
 
 /// Request counts and latencies by route, for `/metrics`.
@@ -223,6 +254,18 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, WebError> {
         out,
         "# HELP llmrank_refresher Whether this server holds the refresh lease.\n# TYPE llmrank_refresher gauge\nllmrank_refresher {}",
         u8::from(state.is_refresher())
+    );
+    let cache = state.cache_stats();
+    let _ = writeln!(
+        out,
+        "# HELP llmrank_response_cache_bytes Bytes held by cached responses, every encoding counted.\n# TYPE llmrank_response_cache_bytes gauge\nllmrank_response_cache_bytes{{kind=\"pinned\"}} {}\nllmrank_response_cache_bytes{{kind=\"on_demand\"}} {}\n# TYPE llmrank_response_cache_budget_bytes gauge\nllmrank_response_cache_budget_bytes {}\n# TYPE llmrank_response_cache_entries gauge\nllmrank_response_cache_entries{{kind=\"pinned\"}} {}\nllmrank_response_cache_entries{{kind=\"on_demand\"}} {}\n# HELP llmrank_response_cache_lookups_total Lookups since the ranking was installed.\n# TYPE llmrank_response_cache_lookups_total counter\nllmrank_response_cache_lookups_total{{result=\"hit\"}} {}\nllmrank_response_cache_lookups_total{{result=\"miss\"}} {}",
+        cache.pinned_bytes,
+        cache.on_demand_bytes,
+        cache.budget_bytes,
+        cache.pinned_entries,
+        cache.on_demand_entries,
+        cache.hits,
+        cache.misses
     );
     if let Some(at) = store.last_live_refresh_at().await? {
         let _ = writeln!(

@@ -5,13 +5,14 @@ use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 
-use super::{AppState, Params, WebError};
+use super::cache::{Ask, Generation, Key, Rendered, earliest};
+use super::{AppState, Common, Params, WebError};
 use crate::domain::ModelRow;
-use crate::query::{self, Order, QueryContext, RankingQuery};
+use crate::query::{self, Order, RankingQuery};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,7 +28,14 @@ struct MethodologyPage {
     benchmarks: Vec<(String, String, String, String)>,
 }
 
-async fn methodology_page(State(state): State<AppState>) -> Result<Response, WebError> {
+async fn methodology_page(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
+    super::kept(&state, "/methodology", &ask, |_| async {
+        render_methodology(&state)
+    })
+    .await
+}
+
+fn render_methodology(state: &AppState) -> Result<Rendered, WebError> {
     let config = state.config();
     let m = crate::scoring::methodology(config.weights, &config.composite);
     let kinds = m
@@ -56,7 +64,36 @@ async fn methodology_page(State(state): State<AppState>) -> Result<Response, Web
     }
     .render()
     .map_err(|e| WebError::Internal(e.to_string()).page())?;
-    Ok(Html(html).into_response())
+    Ok(Rendered::html(html))
+}
+
+/// The responses kept for a ranking's whole life: the methodology, and the
+/// rankings page with default parameters and the first page of each sort its
+/// headers link to.
+pub(super) fn common(state: &AppState, generation: &Generation, out: &mut Common) {
+    out.push((Key::new("/methodology", ""), render_methodology(state)));
+    let default = RankingQuery::default();
+    let mut sorts: Vec<(String, Option<&str>)> = COLUMNS
+        .iter()
+        .map(|(field, ..)| (field.to_string(), None))
+        .chain(bench_keys(generation).into_iter().map(|k| (k, None)))
+        .collect();
+    sorts.push((default.sort.clone(), Some("asc")));
+    for (sort, order) in sorts {
+        let mut params = super::ParamMap::new();
+        params.insert("sort".into(), sort);
+        if let Some(order) = order {
+            params.insert("order".into(), order.into());
+        }
+        let Ok(query) = RankingQuery::from_params(&params, generation.page_query()) else {
+            continue;
+        };
+        let canonical = query.canonical(generation.page_query());
+        out.push((
+            Key::new("/", &encode(&canonical)),
+            render_rankings(state, generation, &canonical),
+        ));
+    }
 }
 
 /// A sortable column header.
@@ -200,11 +237,12 @@ const COLUMNS: &[(&str, &str, &str, bool)] = &[
     ),
 ];
 
-fn encode(params: &[(String, String)]) -> String {
+/// `a=1&b=x%20y`: parameters as a query string, empty values left out.
+pub(super) fn encode<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
     params
         .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .filter(|(_, v)| !v.as_ref().is_empty())
+        .map(|(k, v)| format!("{}={}", urlencode(k.as_ref()), urlencode(v.as_ref())))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -236,8 +274,23 @@ pub(super) fn fmt_context(tokens: Option<u64>) -> String {
     }
 }
 
-fn badge(short: &'static str, what: &str, at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Badge {
-    match at {
+/// The badge of data dated `at`, seen at `now`, and when it next reads
+/// differently (its next whole day of age).
+fn badge_until(
+    short: &'static str,
+    what: &str,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> (Badge, Option<DateTime<Utc>>) {
+    let changes = at.map(|at| {
+        let days = (now - at).num_days().max(0);
+        if now < at {
+            at + chrono::Duration::days(1)
+        } else {
+            at + chrono::Duration::days(days + 1)
+        }
+    });
+    let badge = match at {
         None => Badge {
             short,
             class: "none",
@@ -268,10 +321,12 @@ fn badge(short: &'static str, what: &str, at: Option<DateTime<Utc>>, now: DateTi
                 label,
             }
         }
-    }
+    };
+    (badge, changes)
 }
 
-fn row_view(row: &ModelRow, now: DateTime<Utc>) -> RowView {
+/// A row's cells, and when its badges next read differently.
+fn row_view(row: &ModelRow, now: DateTime<Utc>) -> (RowView, Option<DateTime<Utc>>) {
     let coding_title = match (row.composite_ci_low, row.composite_ci_high) {
         (Some(lo), Some(hi)) => format!(
             "{} benchmark(s); interval {lo:.1}–{hi:.1}",
@@ -304,7 +359,18 @@ fn row_view(row: &ModelRow, now: DateTime<Utc>) -> RowView {
         .iter()
         .map(|(_, v)| (fmt_num(*v, 1), raw_num(*v)))
         .collect();
-    RowView {
+    let mut changes = None;
+    let mut badge = |short, what, at| {
+        let (badge, until) = badge_until(short, what, at, now);
+        changes = earliest(changes, until);
+        badge
+    };
+    let badges = vec![
+        badge("B", "Benchmark", f.benchmark_data_updated_at),
+        badge("P", "Performance", f.performance_data_updated_at),
+        badge("$", "Pricing", f.pricing_data_updated_at),
+    ];
+    let view = RowView {
         raw,
         bench,
         rank: row
@@ -327,34 +393,66 @@ fn row_view(row: &ModelRow, now: DateTime<Utc>) -> RowView {
         context: fmt_context(row.context_length),
         is_free: row.is_free,
         open_weights: row.open_weights == Some(true),
-        badges: vec![
-            badge("B", "Benchmark", f.benchmark_data_updated_at, now),
-            badge("P", "Performance", f.performance_data_updated_at, now),
-            badge("$", "Pricing", f.pricing_data_updated_at, now),
-        ],
-    }
+        badges,
+    };
+    (view, changes)
+}
+
+/// The coding benchmarks the ranking has columns for.
+fn bench_keys(generation: &Generation) -> Vec<String> {
+    generation
+        .rankings()
+        .rows
+        .first()
+        .map(|r| r.benchmarks.0.iter().map(|(k, _)| k.clone()).collect())
+        .unwrap_or_else(|| {
+            crate::domain::BENCHMARK_KEYS
+                .iter()
+                .map(|k| k.to_string())
+                .collect()
+        })
 }
 
 async fn rankings_page(
     State(state): State<AppState>,
+    ask: Ask,
     raw: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, WebError> {
     let params = super::params(raw).map_err(WebError::page)?;
-    let rankings = state.rankings();
-    let context = QueryContext::of(&rankings, false);
+    let responses = state.responses();
+    let query = RankingQuery::from_params(&params, responses.page_query())
+        .map_err(|e| WebError::from(e).page())?;
+    let canonical = query.canonical(responses.page_query());
+    responses
+        .respond(Key::new("/", &encode(&canonical)), &ask, || async {
+            render_rankings(&state, &responses, &canonical)
+        })
+        .await
+}
+
+/// The rankings page of a canonical query (so the page is a function of its
+/// cache key: the form and links show the canonical spelling).
+fn render_rankings(
+    state: &AppState,
+    generation: &Generation,
+    canonical: &[(&'static str, String)],
+) -> Result<Rendered, WebError> {
+    let params = super::params_of(canonical);
+    let rankings = generation.rankings();
+    let context = generation.page_query();
     let auto_benchmarks = context.default_has_benchmarks;
     let query =
-        RankingQuery::from_params(&params, &context).map_err(|e| WebError::from(e).page())?;
-    let result = query::run(&rankings, &query);
+        RankingQuery::from_params(&params, context).map_err(|e| WebError::from(e).page())?;
+    let copy = query::reweighed(rankings, &query);
+    let (total, selected) = query::select(copy.as_deref().unwrap_or(&rankings.rows), &query);
     let now = Utc::now();
 
     // The current view's parameters, minus sorting, for building links.
-    let mut kept: Vec<(String, String)> = params
+    let kept: Vec<(String, String)> = canonical
         .iter()
-        .filter(|(k, v)| !matches!(k.as_str(), "sort" | "order" | "offset") && !v.is_empty())
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .filter(|(k, _)| !matches!(*k, "sort" | "order" | "offset"))
+        .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
-    kept.sort();
     let header = |field: &str, label: String, title: String, numeric: bool| {
         let active = query.sort == field;
         let next_order = match (active, query.order) {
@@ -380,16 +478,7 @@ async fn rankings_page(
             numeric,
         }
     };
-    let bench_keys: Vec<String> = rankings
-        .rows
-        .first()
-        .map(|r| r.benchmarks.0.iter().map(|(k, _)| k.clone()).collect())
-        .unwrap_or_else(|| {
-            crate::domain::BENCHMARK_KEYS
-                .iter()
-                .map(|k| k.to_string())
-                .collect()
-        });
+    let bench_keys = bench_keys(generation);
     let show_benchmarks = bench_keys.contains(&query.sort);
     let bench_headers: Vec<Header> = bench_keys
         .iter()
@@ -431,13 +520,23 @@ async fn rankings_page(
     let notice = (!auto_benchmarks && !rankings.rows.is_empty()).then(|| {
         "No coding benchmark data yet: showing every model in the catalogue, unranked.".to_string()
     });
+    let mut changes = None;
+    let shown = selected.len();
+    let rows = selected
+        .into_iter()
+        .map(|r| {
+            let (view, until) = row_view(r, now);
+            changes = earliest(changes, until);
+            view
+        })
+        .collect();
     let page = RankingsPage {
         headers,
         bench_headers,
         show_benchmarks,
-        shown: result.rows.len(),
-        rows: result.rows.iter().map(|r| row_view(r, now)).collect(),
-        total: result.total,
+        shown,
+        rows,
+        total,
         catalogue: rankings.rows.len(),
         filters,
         generated_at: rankings
@@ -446,12 +545,13 @@ async fn rankings_page(
         methodology_version: rankings.methodology_version.clone(),
         notice,
         csv_href: format!("/rankings.csv?{}", encode(&csv_params)),
-        complete: query.offset == 0 && result.rows.len() == result.total,
+        complete: query.offset == 0 && shown == total,
     };
-    let html = page
-        .render()
+    // About what a row takes, so the page is allocated once, not grown.
+    let mut html = String::with_capacity(16 * 1024 + shown * 1600);
+    page.render_into(&mut html)
         .map_err(|e| WebError::Internal(e.to_string()).page())?;
-    Ok(Html(html).into_response())
+    Ok(Rendered::html(html).valid_until(changes))
 }
 
 #[cfg(test)]
@@ -460,10 +560,16 @@ mod tests {
 
     #[test]
     fn links_are_percent_encoded() {
-        assert_eq!(
-            encode(&[("q".into(), "a b&c".into()), ("x".into(), String::new())]),
-            "q=a%20b%26c"
-        );
+        assert_eq!(encode(&[("q", "a b&c"), ("x", "")]), "q=a%20b%26c");
+    }
+
+    fn badge(
+        short: &'static str,
+        what: &str,
+        at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Badge {
+        badge_until(short, what, at, now).0
     }
 
     #[test]
@@ -476,5 +582,26 @@ mod tests {
         assert_eq!(badge("B", "x", days(30), now).class, "stale");
         assert_eq!(badge("B", "x", days(3), now).label, "updated 3 days ago");
         assert_eq!(badge("B", "x", None, now).class, "none");
+    }
+
+    #[test]
+    fn a_badge_says_when_it_next_reads_differently() {
+        let now = Utc::now();
+        let at = now - chrono::Duration::hours(30);
+        let (badge, changes) = badge_until("B", "x", Some(at), now);
+        assert_eq!(badge.label, "updated 1 day ago");
+        let changes = changes.expect("dated data ages");
+        assert_eq!(changes, at + chrono::Duration::days(2));
+        assert_eq!(
+            badge_until("B", "x", Some(at), changes).0.label,
+            "updated 2 days ago"
+        );
+        assert_eq!(
+            badge_until("B", "x", Some(at), changes - chrono::Duration::seconds(1))
+                .0
+                .label,
+            "updated 1 day ago"
+        );
+        assert_eq!(badge_until("B", "x", None, now).1, None);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use llmrank::domain::{Metric, Observation, SourceBatch, SourceId, SourceRecord};
+use llmrank::domain::{SourceBatch, SourceId, SourceRecord};
 use llmrank::identity::gold::{Counts, Gold, evaluate};
 use llmrank::identity::holdout;
 use llmrank::identity::{self, Overrides};

@@ -6,6 +6,7 @@ mod support;
 mod api;
 mod backends;
 mod browser;
+mod caching;
 mod cli;
 mod hardening;
 mod identity;

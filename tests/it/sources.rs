@@ -548,3 +548,63 @@ async fn a_mirror_without_a_source_folder_skips_it() {
         Some(SourceStatusKind::Skipped)
     );
 }
+
+#[tokio::test]
+async fn a_source_that_never_answers_fails_at_its_deadline_and_the_others_do_not_wait() {
+    let mirror = crate::support::snapshot_dir(&[
+        (
+            "openrouter/models.json",
+            crate::support::OPENROUTER_SAMPLE.as_bytes(),
+        ),
+        (
+            "litellm/model_prices_and_context_window.json",
+            br#"{"gpt-x": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e-6}}"#,
+        ),
+    ]);
+    let server = FixtureServer::start(mirror.path()).await;
+    server.on(
+        "/litellm/model_prices_and_context_window.json",
+        Behaviour::Delay(Duration::from_secs(600)),
+    );
+    // Each try may take 5 s and there are 3 of them: without a deadline on
+    // the whole fetch this source would hold the refresh for over 15 s.
+    let settings = llmrank::sources::HttpSettings {
+        source_deadline: Duration::from_millis(1500),
+        ..crate::support::fast_http()
+    };
+    let mut plan = llmrank::sources::FetchPlan::new(
+        llmrank::sources::Origin::Mirror(server.base()),
+        llmrank::sources::HttpClient::new(settings).expect("client"),
+    );
+    plan.only = vec![SourceId::OpenRouter, SourceId::LiteLlm];
+    let db = TestDb::new();
+    let store = db.store().await;
+    let started = Instant::now();
+    let report = llmrank::refresh::refresh(store.as_ref(), plan, &Default::default())
+        .await
+        .expect("refresh completes");
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1500),
+        "waited for the deadline: {took:?}"
+    );
+    assert!(
+        took < Duration::from_secs(4),
+        "gave up at the deadline: {took:?}"
+    );
+    let litellm = report.source(SourceId::LiteLlm).expect("reported");
+    assert_eq!(litellm.status, SourceStatusKind::Failed);
+    let error = litellm.error.clone().unwrap_or_default();
+    assert!(
+        error.contains("1.5 s") && error.contains("LLMRANK_SOURCE_DEADLINE_SECS"),
+        "{error}"
+    );
+    assert_eq!(
+        report.source(SourceId::OpenRouter).map(|s| s.status),
+        Some(SourceStatusKind::Ok)
+    );
+    assert_eq!(
+        server.hits("/litellm/model_prices_and_context_window.json"),
+        1
+    );
+}

@@ -269,8 +269,8 @@ mod tests {
             .expect_err("refused")
             .to_string();
         assert!(
-            error.ends_with(
-                "of boards, each with `name` and `results`; got a JSON object with key `boards`"
+            error.contains(
+                "of boards, each with `name` and `results`; got a JSON object with key `boards`, but missing field `leaderboards`"
             ),
             "{error}"
         );

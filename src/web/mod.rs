@@ -101,8 +101,11 @@ impl AppState {
         if run_id < served {
             return Ok(served);
         }
-        self.set_rankings(rankings).await;
+        // Served as soon as the common responses are; the model pages follow.
+        let installed = self.install(rankings).await;
         *lock(&self.inner.served_run) = run_id;
+        drop(_one_at_a_time);
+        self.prepare_models(installed).await;
         Ok(run_id)
     }
 

@@ -23,11 +23,14 @@ const SORT_FIELDS: &[&str] = &[
     "release_date",
     "composite_score",
     "coding_coverage",
+    "coding_sources",
     "composite_ci_low",
     "composite_ci_high",
     "performance_score",
     "value_score",
     "overall_score",
+    "overall_ci_low",
+    "overall_ci_high",
     "rank",
     "ttft_median",
     "ttft_p95",
@@ -97,6 +100,8 @@ pub struct RankingQuery {
     pub min_context: Option<u64>,
     pub has_benchmarks: bool,
     pub free: bool,
+    /// Only rows with all three components (coding, performance, value).
+    pub complete: bool,
     pub weights: Option<ComponentWeights>,
 }
 
@@ -115,6 +120,7 @@ impl Default for RankingQuery {
             min_context: None,
             has_benchmarks: true,
             free: false,
+            complete: false,
             weights: None,
         }
     }
@@ -236,6 +242,9 @@ impl RankingQuery {
         if let Some(raw) = get("has_benchmarks") {
             query.has_benchmarks = parse_bool("has_benchmarks", raw)?;
         }
+        if let Some(raw) = get("complete") {
+            query.complete = parse_bool("complete", raw)?;
+        }
         if let Some(raw) = get("free") {
             query.free = parse_bool("free", raw)?;
         }
@@ -262,6 +271,7 @@ impl RankingQuery {
                 out.push((name, value));
             }
         };
+        put("complete", self.complete.then(|| "true".to_string()));
         put("free", self.free.then(|| "true".to_string()));
         put(
             "has_benchmarks",
@@ -386,6 +396,9 @@ fn keep(row: &ModelRow, query: &RankingQuery, needle: Option<&str>) -> bool {
     if query.free && !row.is_free {
         return false;
     }
+    if query.complete && (row.overall_score.is_none() || !row.overall_missing.is_empty()) {
+        return false;
+    }
     if let Some(tier) = query.tier
         && row.performance_tier != Some(tier)
     {
@@ -448,6 +461,9 @@ fn sort_key(row: &ModelRow, field: &str) -> Option<Key> {
         "release_date" => row.release_date.map(|d| Key::Text(d.to_string())),
         "composite_score" => number(row.composite_score),
         "coding_coverage" => Some(Key::Number(f64::from(row.coding_coverage))),
+        "coding_sources" => Some(Key::Number(f64::from(row.coding_sources))),
+        "overall_ci_low" => number(row.overall_ci_low),
+        "overall_ci_high" => number(row.overall_ci_high),
         "composite_ci_low" => number(row.composite_ci_low),
         "composite_ci_high" => number(row.composite_ci_high),
         "performance_score" => number(row.performance_score),

@@ -1,6 +1,7 @@
 //! `llmrank validate`: how well the coding composite predicts each benchmark
-//! it was not given, beside a plain average (Kendall tau); `--fit` prints a
-//! fresh calibration of the benchmarks to compare with the shipped one.
+//! and each source family it was not given, beside a plain and a
+//! slope-weighted average (Kendall tau); `--fit` prints a fresh calibration
+//! of the constants to compare with the shipped ones.
 
 use std::process::ExitCode;
 
@@ -8,7 +9,10 @@ use anyhow::Context;
 
 use super::{Format, emit, open_store};
 use crate::config::Config;
-use crate::scoring::composite::{BENCHMARKS, calibrate};
+use crate::domain::ModelRow;
+use crate::scoring::calibrate::calibrate;
+use crate::scoring::composite::{BENCHMARKS, FAMILY_SD};
+use crate::scoring::overall::{PERFORMANCE_NEUTRAL, VALUE_NEUTRAL};
 use crate::scoring::validate::validate;
 
 #[derive(Debug, clap::Args)]
@@ -16,7 +20,7 @@ pub struct Args {
     /// table or json.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
-    /// Also fit the benchmark calibration afresh on the stored data and print it.
+    /// Also fit the composite's constants afresh on the stored data and print them.
     #[arg(long)]
     fit: bool,
 }
@@ -40,51 +44,79 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
             json.push(b'\n');
             String::from_utf8_lossy(&json).into_owned()
         }
-        Format::Table => {
-            let mut text = format!(
-                "{:<26} {:>7} {:>14} {:>18}\n",
-                "benchmark", "models", "tau composite", "tau plain average"
-            );
-            for b in &result.benchmarks {
-                text.push_str(&format!(
-                    "{:<26} {:>7} {:>14.3} {:>18.3}\n",
-                    b.benchmark, b.models, b.tau_composite, b.tau_plain_average
-                ));
-            }
-            text.push_str(&format!(
-                "{:<26} {:>7} {:>14.3} {:>18.3}\n",
-                "mean", "", result.mean_tau_composite, result.mean_tau_plain_average
-            ));
-            text
-        }
+        Format::Table => result.table(),
     };
     if args.fit {
-        let models: Vec<Vec<(String, f64)>> = rankings
-            .rows
-            .iter()
-            .map(|r| {
-                r.benchmarks
-                    .0
-                    .iter()
-                    .filter_map(|(k, v)| v.map(|v| (k.clone(), v)))
-                    .collect()
-            })
-            .filter(|m: &Vec<(String, f64)>| !m.is_empty())
-            .collect();
-        let fit = calibrate(&models);
-        out.push_str(&format!(
-            "\nfresh calibration on {} models (shipped in brackets):\n",
-            models.len()
-        ));
-        for (key, slope, offset, count) in fit.benchmarks {
-            let shipped = BENCHMARKS.iter().find(|b| b.key == key);
-            out.push_str(&format!(
-                "  {key:<26} slope {slope:>6.3} [{:>6.3}]  offset {offset:>7.3} [{:>7.3}]  ({count} models)\n",
-                shipped.map_or(f64::NAN, |b| b.slope),
-                shipped.map_or(f64::NAN, |b| b.offset),
-            ));
-        }
+        out.push_str(&fit(&rankings.rows));
     }
     emit(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A fresh fit of every constant, shipped values in brackets.
+fn fit(rows: &[ModelRow]) -> String {
+    let models: Vec<Vec<(String, f64)>> = rows
+        .iter()
+        .map(|r| {
+            r.benchmarks
+                .0
+                .iter()
+                .filter_map(|(k, v)| v.map(|v| (k.clone(), v)))
+                .collect()
+        })
+        .filter(|m: &Vec<(String, f64)>| !m.is_empty())
+        .collect();
+    let fit = calibrate(&models);
+    let mut out = format!(
+        "\nfresh calibration on {} models (shipped in brackets):\n",
+        models.len()
+    );
+    for b in &fit.benchmarks {
+        let shipped = BENCHMARKS.iter().find(|s| s.key == b.key);
+        let value =
+            |f: fn(&crate::scoring::composite::BenchmarkSpec) -> f64| shipped.map_or(f64::NAN, f);
+        out.push_str(&format!(
+            "  {:<24} slope {:>6.3} [{:>6.3}]  offset {:>7.3} [{:>7.3}]  misfit {:>5.3} [{:>5.3}]  ({} models)\n",
+            b.key,
+            b.slope,
+            value(|s| s.slope),
+            b.offset,
+            value(|s| s.offset),
+            b.misfit,
+            value(|s| s.misfit),
+            b.models
+        ));
+    }
+    out.push_str(&format!(
+        "  family sd {:.3} [{FAMILY_SD:.3}]\n",
+        fit.family_sd
+    ));
+    let spread = |values: Vec<f64>| -> (f64, f64) {
+        let mut sorted = values;
+        sorted.sort_by(f64::total_cmp);
+        if sorted.is_empty() {
+            return (f64::NAN, f64::NAN);
+        }
+        let median = sorted[sorted.len() / 2];
+        let n = sorted.len() as f64;
+        let mean = sorted.iter().sum::<f64>() / n;
+        let sd = (sorted.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
+        (median, sd)
+    };
+    let ranked = || rows.iter().filter(|r| r.composite_score.is_some());
+    let (pm, ps) = spread(ranked().filter_map(|r| r.performance_score).collect());
+    let (vm, vs) = spread(ranked().filter_map(|r| r.value_score).collect());
+    out.push_str(&format!(
+        "  performance median {pm:.1} sd {ps:.1} [{:.1} {:.1}]; value median {vm:.1} sd {vs:.1} [{:.1} {:.1}]\n",
+        PERFORMANCE_NEUTRAL.0, PERFORMANCE_NEUTRAL.1, VALUE_NEUTRAL.0, VALUE_NEUTRAL.1
+    ));
+    let (ratio, _) = spread(
+        rows.iter()
+            .filter_map(|r| Some(r.aider_polyglot_cost? / r.price_blended.filter(|p| *p > 0.0)?))
+            .collect(),
+    );
+    out.push_str(&format!(
+        "  median aider run cost / blended price {ratio:.1}\n"
+    ));
+    out
 }

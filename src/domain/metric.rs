@@ -37,7 +37,15 @@ pub const BENCHMARK_KEYS: &[&str] = &[
     "livebench_agentic_coding",
     "livecodebench",
     "aider_polyglot",
+    "aa_livecodebench",
+    "aa_scicode",
+    "aa_terminalbench_hard",
+    "aa_coding_index",
 ];
+
+/// Benchmarks shown but not scored: Artificial Analysis's coding index is
+/// derived from its own evaluations, which are scored one by one.
+pub const SHOWN_NOT_SCORED: &[&str] = &["aa_coding_index"];
 
 /// One observed quantity. Scales: prices in USD per million tokens, context in
 /// tokens, times in seconds, throughput in output tokens per second,

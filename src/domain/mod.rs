@@ -11,7 +11,7 @@ mod model;
 mod source;
 
 pub use custom::{CustomBenchmark, CustomScore, Scale};
-pub use metric::{BENCHMARK_KEYS, Category, Metric};
+pub use metric::{BENCHMARK_KEYS, Category, Metric, SHOWN_NOT_SCORED};
 pub use model::{
     Alias, Benchmarks, ComponentWeights, Freshness, Model, ModelRow, PerformanceTier, Rankings,
     Unmatched, WeightsError,

@@ -112,13 +112,26 @@ pub struct ModelRow {
     pub open_weights: Option<bool>,
     pub release_date: Option<NaiveDate>,
     pub composite_score: Option<f64>,
+    /// Benchmarks the composite rests on.
     pub coding_coverage: u32,
+    /// Independent source families among them (EvalPlus, BigCodeBench,
+    /// SWE-bench, LiveBench, LiveCodeBench, aider, Artificial Analysis, each
+    /// custom benchmark).
+    #[serde(default)]
+    pub coding_sources: u32,
     pub composite_ci_low: Option<f64>,
     pub composite_ci_high: Option<f64>,
     pub performance_score: Option<f64>,
     pub value_score: Option<f64>,
     pub overall_score: Option<f64>,
-    /// Components missing from `overall_score` (its weights were rescaled).
+    /// The overall score's 90 % interval: the composite's uncertainty, and
+    /// the population's spread for a component the row lacks.
+    #[serde(default)]
+    pub overall_ci_low: Option<f64>,
+    #[serde(default)]
+    pub overall_ci_high: Option<f64>,
+    /// Components the row lacks: each entered `overall_score` as the
+    /// population's median, with its spread in the interval.
     pub overall_missing: Vec<String>,
     pub rank: Option<u32>,
     pub benchmarks: Benchmarks,
@@ -133,7 +146,21 @@ pub struct ModelRow {
     pub price_per_million_output: Option<f64>,
     pub price_blended: Option<f64>,
     pub context_length: Option<u64>,
+    /// The model's own listing costs nothing (a free route to a paid model
+    /// is `free_route_available`, not this).
     pub is_free: bool,
+    /// A free route (OpenRouter's `:free`) to this model exists, with its
+    /// own limits; the price shown is the paid one.
+    #[serde(default)]
+    pub free_route_available: bool,
+    /// What one aider polyglot run (225 exercises) cost, USD: a cost per
+    /// task that counts the tokens a setting spends.
+    #[serde(default)]
+    pub aider_polyglot_cost: Option<f64>,
+    /// What the price means when it is not the model's own (a variant's
+    /// price is its base's per-token price).
+    #[serde(default)]
+    pub price_note: Option<String>,
     pub performance_tier: Option<PerformanceTier>,
     pub sources: Vec<SourceId>,
     pub aliases: Vec<Alias>,

@@ -1,20 +1,30 @@
 //! The coding composite: every benchmark on one latent-ability scale.
 //!
-//! Each benchmark's score is modelled as `logit(score) ≈ slope · θ + offset`
-//! for a model of ability θ (a one-factor item-response model on the logit
-//! scale, like Epoch's ECI). Slopes and offsets are fitted once across all
-//! models ([`calibrate`]) and shipped as constants ([`BENCHMARKS`]), so a
-//! model's composite depends only on its own scores: adding a model never
-//! moves anyone else's, and raising a score never lowers it.
+//! Each benchmark's score is modelled as
+//! `logit(score) = slope · θ + offset + u_family + e`, for a model of
+//! ability θ: a one-factor item-response
+//! model on the logit scale. `e` is the benchmark's own misfit (its sd is
+//! fitted per benchmark) and `u_family` an error shared by the benchmarks
+//! of one source family (one run, one test set: EvalPlus's four, BigCodeBench
+//! Full and Hard, the SWE-bench boards, LiveBench's categories, Artificial
+//! Analysis's evaluations), so a second benchmark of a family tells less
+//! than one of a new family. Slopes, offsets, misfits and the family sd are
+//! fitted once across all models ([`super::calibrate`]) and shipped as
+//! constants ([`BENCHMARKS`], [`FAMILY_SD`]), so a model's composite depends
+//! only on its own scores: adding a model never moves anyone else's, and
+//! raising a score never lowers it.
 //!
-//! A model's ability is the weighted mean, over kinds of task, of the mean
-//! ability its benchmarks of that kind imply, so four near-saturated
-//! function-level benchmarks count as one kind, not four. The composite is
-//! `100 · σ(1.7 θ)`: about the percentile among the calibration models.
+//! The estimate: within a family, the benchmarks' implied abilities are
+//! averaged by the information each carries (`slope² / misfit²`); each
+//! family then counts with the inverse of its variance (the family sd
+//! squared plus what is left of its benchmarks' misfit), and a standard
+//! normal prior on θ shrinks thin evidence toward the middle. The
+//! composite is `100 · σ(1.7 θ)`, about the percentile among the
+//! calibration models, with a 90 % interval from the posterior sd.
 
 use std::collections::BTreeMap;
 
-use crate::domain::{BENCHMARK_KEYS, CustomBenchmark, Scale};
+use crate::domain::{CustomBenchmark, Scale};
 
 /// What kind of task a benchmark measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -22,11 +32,12 @@ use crate::domain::{BENCHMARK_KEYS, CustomBenchmark, Scale};
 pub enum Kind {
     /// Single functions from a docstring (HumanEval, MBPP).
     Function,
-    /// Library and API use (BigCodeBench).
+    /// Library, API and scientific-code use (BigCodeBench, SciCode).
     Library,
     /// Competitive programming (LiveCodeBench, LiveBench coding).
     Competitive,
-    /// Repository-level and agentic work (SWE-bench, aider, LiveBench agentic).
+    /// Repository-level and agentic work (SWE-bench, aider, LiveBench
+    /// agentic, Terminal-Bench).
     Repository,
 }
 
@@ -38,7 +49,8 @@ impl Kind {
         Kind::Repository,
     ];
 
-    /// Default weight of the kind in the composite.
+    /// Default weight of the kind: a benchmark's information is multiplied
+    /// by its kind's weight over this default (1 unless configured).
     pub fn default_weight(self) -> f64 {
         match self {
             Kind::Function => 0.15,
@@ -63,104 +75,172 @@ impl Kind {
 pub struct BenchmarkSpec {
     pub key: &'static str,
     pub kind: Kind,
+    /// The source family: benchmarks of one run or one test set share it.
+    pub family: &'static str,
     /// How fast the benchmark's logit rises with ability.
     pub slope: f64,
     /// The benchmark's logit for a model of average ability (θ = 0).
     pub offset: f64,
+    /// The sd of the benchmark's own misfit on the logit scale.
+    pub misfit: f64,
 }
 
-/// Calibration of methodology 0.2.0: fitted by [`calibrate`] on the
-/// recorded sources of 2026 (470 models with at least one benchmark);
+/// Calibration of methodology 0.3.0: fitted by [`super::calibrate`] on the
+/// recorded sources of 2026 (models with at least one benchmark);
 /// `llmrank validate --fit` prints a fresh fit to compare.
 pub const BENCHMARKS: &[BenchmarkSpec] = &[
-    BenchmarkSpec {
-        key: "humaneval",
-        kind: Kind::Function,
-        slope: 1.462,
-        offset: 1.667,
-    },
-    BenchmarkSpec {
-        key: "humaneval_plus",
-        kind: Kind::Function,
-        slope: 1.347,
-        offset: 1.273,
-    },
-    BenchmarkSpec {
-        key: "mbpp",
-        kind: Kind::Function,
-        slope: 0.990,
-        offset: 1.661,
-    },
-    BenchmarkSpec {
-        key: "mbpp_plus",
-        kind: Kind::Function,
-        slope: 0.738,
-        offset: 0.885,
-    },
-    BenchmarkSpec {
-        key: "bigcodebench_full",
-        kind: Kind::Library,
-        slope: 0.662,
-        offset: -0.121,
-    },
-    BenchmarkSpec {
-        key: "bigcodebench_hard",
-        kind: Kind::Library,
-        slope: 1.070,
-        offset: -1.367,
-    },
-    BenchmarkSpec {
-        key: "swebench_verified",
-        kind: Kind::Repository,
-        slope: 1.919,
-        offset: -1.433,
-    },
-    BenchmarkSpec {
-        key: "swebench_lite",
-        kind: Kind::Repository,
-        slope: 1.897,
-        offset: -1.798,
-    },
-    BenchmarkSpec {
-        key: "swebench_bash_only",
-        kind: Kind::Repository,
-        slope: 2.046,
-        offset: -1.861,
-    },
-    BenchmarkSpec {
-        key: "livebench_coding",
-        kind: Kind::Competitive,
-        slope: 0.364,
-        offset: 0.753,
-    },
-    BenchmarkSpec {
-        key: "livebench_agentic_coding",
-        kind: Kind::Repository,
-        slope: 1.856,
-        offset: -1.685,
-    },
-    BenchmarkSpec {
-        key: "livecodebench",
-        kind: Kind::Competitive,
-        slope: 2.009,
-        offset: -1.518,
-    },
-    BenchmarkSpec {
-        key: "aider_polyglot",
-        kind: Kind::Repository,
-        slope: 3.071,
-        offset: -2.574,
-    },
+    spec("humaneval", Kind::Function, "evalplus", 1.700, 2.152, 0.440),
+    spec(
+        "humaneval_plus",
+        Kind::Function,
+        "evalplus",
+        1.566,
+        1.721,
+        0.407,
+    ),
+    spec("mbpp", Kind::Function, "evalplus", 1.157, 1.983, 0.250),
+    spec("mbpp_plus", Kind::Function, "evalplus", 0.866, 1.133, 0.250),
+    spec(
+        "bigcodebench_full",
+        Kind::Library,
+        "bigcodebench",
+        0.770,
+        0.086,
+        0.250,
+    ),
+    spec(
+        "bigcodebench_hard",
+        Kind::Library,
+        "bigcodebench",
+        1.228,
+        -1.057,
+        0.369,
+    ),
+    spec(
+        "swebench_verified",
+        Kind::Repository,
+        "swebench",
+        1.603,
+        -0.999,
+        0.521,
+    ),
+    spec(
+        "swebench_lite",
+        Kind::Repository,
+        "swebench",
+        1.911,
+        -1.310,
+        0.579,
+    ),
+    spec(
+        "swebench_bash_only",
+        Kind::Repository,
+        "swebench",
+        1.847,
+        -1.541,
+        0.250,
+    ),
+    spec(
+        "livebench_coding",
+        Kind::Competitive,
+        "livebench",
+        0.479,
+        0.463,
+        0.250,
+    ),
+    spec(
+        "livebench_agentic_coding",
+        Kind::Repository,
+        "livebench",
+        2.452,
+        -3.158,
+        0.250,
+    ),
+    spec(
+        "livecodebench",
+        Kind::Competitive,
+        "livecodebench",
+        1.778,
+        -0.722,
+        0.415,
+    ),
+    spec(
+        "aider_polyglot",
+        Kind::Repository,
+        "aider",
+        2.576,
+        -1.510,
+        0.433,
+    ),
+    spec(
+        "aa_livecodebench",
+        Kind::Competitive,
+        "artificialanalysis",
+        1.549,
+        -0.487,
+        0.655,
+    ),
+    spec(
+        "aa_scicode",
+        Kind::Library,
+        "artificialanalysis",
+        0.963,
+        -1.255,
+        0.319,
+    ),
+    spec(
+        "aa_terminalbench_hard",
+        Kind::Repository,
+        "artificialanalysis",
+        1.655,
+        -3.003,
+        0.464,
+    ),
 ];
 
-/// The typical misfit of one benchmark's implied ability (in θ units): the
-/// interval's width when a model has a single benchmark.
-pub const RESIDUAL_SD: f64 = 0.35;
+const fn spec(
+    key: &'static str,
+    kind: Kind,
+    family: &'static str,
+    slope: f64,
+    offset: f64,
+    misfit: f64,
+) -> BenchmarkSpec {
+    BenchmarkSpec {
+        key,
+        kind,
+        family,
+        slope,
+        offset,
+        misfit,
+    }
+}
+
+/// The sd of the error a source family's benchmarks share (logit scale).
+pub const FAMILY_SD: f64 = 0.211;
+/// The sd of the prior on θ (abilities are standardised in calibration).
+pub const PRIOR_SD: f64 = 1.0;
+/// The misfit given a user's benchmark, whose fit is unknown: wide.
+pub const CUSTOM_MISFIT: f64 = 0.8;
 /// Two-sided 90 % normal quantile.
-const Z90: f64 = 1.645;
+pub const Z90: f64 = 1.645;
 /// Scores are clamped to 1–99 % before the logit, so a perfect or zero
 /// score does not imply an infinite ability.
 const CLAMP: f64 = 0.01;
+
+/// The spec of a built-in benchmark key.
+pub fn spec_of(key: &str) -> Option<&'static BenchmarkSpec> {
+    BENCHMARKS.iter().find(|b| b.key == key)
+}
+
+/// The family of a benchmark key or a custom benchmark's name (each
+/// custom benchmark is a family of its own).
+pub fn family_of(key: &str) -> String {
+    match spec_of(key) {
+        Some(spec) => spec.family.to_string(),
+        None => format!("custom:{key}"),
+    }
+}
 
 /// How the composite weighs benchmarks and kinds.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -183,14 +263,18 @@ impl Default for CompositeSettings {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Composite {
     pub score: f64,
+    /// Benchmarks used.
     pub coverage: u32,
+    /// Source families used.
+    pub sources: u32,
     pub ci_low: f64,
     pub ci_high: f64,
-    /// The ability θ behind the score.
+    /// The ability θ behind the score, and its posterior sd.
     pub ability: f64,
+    pub ability_sd: f64,
 }
 
-fn logit(score: f64) -> f64 {
+pub(crate) fn logit(score: f64) -> f64 {
     let p = (score / 100.0).clamp(CLAMP, 1.0 - CLAMP);
     (p / (1.0 - p)).ln()
 }
@@ -198,6 +282,15 @@ fn logit(score: f64) -> f64 {
 /// θ → 0–100.
 pub fn to_score(ability: f64) -> f64 {
     100.0 / (1.0 + (-1.7 * ability).exp())
+}
+
+/// One benchmark's evidence: the ability its score implies and the
+/// information it carries (inverse variance), in its family.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Evidence {
+    pub family: String,
+    pub ability: f64,
+    pub information: f64,
 }
 
 /// The ability a custom benchmark's score implies: its logit for percent
@@ -215,160 +308,115 @@ fn custom_ability(benchmark: &CustomBenchmark, score: f64) -> f64 {
     }
 }
 
+/// The evidence of one model's scores (`(key, score)` pairs, built-in keys
+/// or custom names), leaving out the keys `exclude` picks (validation).
+pub(crate) fn evidence(
+    scores: &[(&str, f64)],
+    custom: &[CustomBenchmark],
+    settings: &CompositeSettings,
+    exclude: &dyn Fn(&str) -> bool,
+) -> Vec<Evidence> {
+    let mut out = Vec::new();
+    for (key, score) in scores.iter().filter(|(k, _)| !exclude(k)) {
+        if !score.is_finite() {
+            continue;
+        }
+        if let Some(spec) = spec_of(key) {
+            let multiplier = settings.benchmark_weights.get(*key).copied().unwrap_or(1.0);
+            let kind = settings
+                .kind_weights
+                .get(&spec.kind)
+                .copied()
+                .unwrap_or(0.0)
+                / spec.kind.default_weight();
+            let weight = multiplier * kind;
+            if weight <= 0.0 || !weight.is_finite() {
+                continue;
+            }
+            out.push(Evidence {
+                family: spec.family.to_string(),
+                ability: (logit(*score) - spec.offset) / spec.slope,
+                information: weight * (spec.slope / spec.misfit).powi(2),
+            });
+        } else if let Some(c) = custom.iter().find(|c| c.name == *key && c.weight > 0.0) {
+            out.push(Evidence {
+                family: format!("custom:{}", c.name),
+                ability: custom_ability(c, *score),
+                information: c.weight / CUSTOM_MISFIT.powi(2),
+            });
+        }
+    }
+    out
+}
+
+/// The posterior mean and sd of θ from a model's evidence, with the family
+/// sd `family_sd` (see the module doc). `None` without evidence.
+pub(crate) fn estimate(evidence: &[Evidence], family_sd: f64) -> Option<(f64, f64)> {
+    if evidence.is_empty() {
+        return None;
+    }
+    let mut families: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    for e in evidence {
+        let slot = families.entry(e.family.as_str()).or_insert((0.0, 0.0));
+        slot.0 += e.information * e.ability;
+        slot.1 += e.information;
+    }
+    let mut precision = 1.0 / PRIOR_SD.powi(2);
+    let mut weighted = 0.0;
+    for (sum, information) in families.values() {
+        let mean = sum / information;
+        let variance = family_sd.powi(2) + 1.0 / information;
+        precision += 1.0 / variance;
+        weighted += mean / variance;
+    }
+    Some((weighted / precision, precision.sqrt().recip()))
+}
+
 /// The composite of one model's scores (`(key, score)` pairs, built-in keys
-/// or custom names), leaving out `exclude` (for validation). `None` when no
-/// scored benchmark is known.
+/// or custom names), leaving out the keys `exclude` picks (validation).
+/// `None` when no scored benchmark is known.
 pub fn composite(
     scores: &[(&str, f64)],
     custom: &[CustomBenchmark],
     settings: &CompositeSettings,
-    exclude: Option<&str>,
+    exclude: &dyn Fn(&str) -> bool,
 ) -> Option<Composite> {
-    // Group → (weight, implied abilities).
-    let mut groups: BTreeMap<String, (f64, Vec<(f64, f64)>)> = BTreeMap::new();
-    for (key, score) in scores.iter().filter(|(k, _)| Some(*k) != exclude) {
-        if !score.is_finite() {
-            continue;
-        }
-        if let Some(spec) = BENCHMARKS.iter().find(|b| b.key == *key) {
-            let multiplier = settings.benchmark_weights.get(*key).copied().unwrap_or(1.0);
-            let kind_weight = settings
-                .kind_weights
-                .get(&spec.kind)
-                .copied()
-                .unwrap_or(0.0);
-            if multiplier <= 0.0 || kind_weight <= 0.0 {
-                continue;
-            }
-            let ability = (logit(*score) - spec.offset) / spec.slope;
-            let group = groups
-                .entry(spec.kind.as_str().to_string())
-                .or_insert((kind_weight, Vec::new()));
-            group.1.push((multiplier, ability));
-        } else if let Some(c) = custom.iter().find(|c| c.name == *key && c.weight > 0.0) {
-            let group = groups
-                .entry(format!("custom:{}", c.name))
-                .or_insert((c.weight, Vec::new()));
-            group.1.push((1.0, custom_ability(c, *score)));
-        }
-    }
-    let mut abilities = Vec::new();
-    let (mut sum, mut total) = (0.0, 0.0);
-    for (weight, members) in groups.values() {
-        let member_total: f64 = members.iter().map(|(w, _)| w).sum();
-        let mean = members.iter().map(|(w, a)| w * a).sum::<f64>() / member_total;
-        sum += weight * mean;
-        total += weight;
-        abilities.extend(members.iter().map(|(_, a)| *a));
-    }
-    if total <= 0.0 || abilities.is_empty() {
-        return None;
-    }
-    let ability = sum / total;
-    let n = abilities.len() as f64;
-    let spread = if abilities.len() > 1 {
-        let mean = abilities.iter().sum::<f64>() / n;
-        (abilities.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
-    } else {
-        0.0
-    };
-    let se = (RESIDUAL_SD.powi(2) + spread.powi(2)).sqrt() / n.sqrt();
+    let evidence = evidence(scores, custom, settings, exclude);
+    let (ability, sd) = estimate(&evidence, FAMILY_SD)?;
+    let mut families: Vec<&str> = evidence.iter().map(|e| e.family.as_str()).collect();
+    families.sort();
+    families.dedup();
     Some(Composite {
         score: to_score(ability),
-        coverage: abilities.len() as u32,
-        ci_low: to_score(ability - Z90 * se),
-        ci_high: to_score(ability + Z90 * se),
+        coverage: evidence.len() as u32,
+        sources: families.len() as u32,
+        ci_low: to_score(ability - Z90 * sd),
+        ci_high: to_score(ability + Z90 * sd),
         ability,
+        ability_sd: sd,
     })
 }
 
-/// A fitted calibration: slope and offset per benchmark.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fit {
-    pub benchmarks: Vec<(String, f64, f64, usize)>,
-}
-
-/// Fits slopes and offsets by alternating least squares on the logit scale
-/// (abilities standardised to mean 0, sd 1 after each round, a weak prior
-/// pulling abilities to 0). `models` maps each model to its built-in scores.
-pub fn calibrate(models: &[Vec<(String, f64)>]) -> Fit {
-    let keys: Vec<&str> = BENCHMARK_KEYS.to_vec();
-    let mut slope: BTreeMap<&str, f64> = keys.iter().map(|k| (*k, 1.0)).collect();
-    let mut offset: BTreeMap<&str, f64> = keys.iter().map(|k| (*k, 0.0)).collect();
-    let mut theta = vec![0.0; models.len()];
-    let observed: Vec<Vec<(&str, f64)>> = models
-        .iter()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| keys.iter().find(|x| *x == k).map(|k| (*k, logit(*v))))
-                .collect()
-        })
-        .collect();
-    for _ in 0..200 {
-        for key in &keys {
-            let points: Vec<(f64, f64)> = observed
-                .iter()
-                .zip(&theta)
-                .filter_map(|(obs, t)| obs.iter().find(|(k, _)| k == key).map(|(_, y)| (*t, *y)))
-                .collect();
-            if points.len() < 3 {
-                continue;
-            }
-            let n = points.len() as f64;
-            let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
-            let my = points.iter().map(|p| p.1).sum::<f64>() / n;
-            let vx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
-            let s = if vx > 1e-9 {
-                (points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum::<f64>() / vx).max(0.2)
-            } else {
-                1.0
-            };
-            slope.insert(key, s);
-            offset.insert(key, my - s * mx);
-        }
-        for (obs, t) in observed.iter().zip(theta.iter_mut()) {
-            let num: f64 = obs.iter().map(|(k, y)| slope[k] * (y - offset[k])).sum();
-            let den: f64 = obs.iter().map(|(k, _)| slope[k].powi(2)).sum::<f64>() + 0.3;
-            *t = num / den;
-        }
-        let n = theta.len().max(1) as f64;
-        let mean = theta.iter().sum::<f64>() / n;
-        let sd = (theta.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / n).sqrt();
-        if sd > 1e-9 {
-            for t in &mut theta {
-                *t = (*t - mean) / sd;
-            }
-        }
-    }
-    Fit {
-        benchmarks: keys
-            .iter()
-            .map(|k| {
-                let count = observed
-                    .iter()
-                    .filter(|o| o.iter().any(|(x, _)| x == k))
-                    .count();
-                (k.to_string(), slope[k], offset[k], count)
-            })
-            .collect(),
-    }
+/// Leaves nothing out.
+pub fn everything(_: &str) -> bool {
+    false
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn of(scores: &[(&str, f64)]) -> Composite {
+        composite(scores, &[], &CompositeSettings::default(), &everything).expect("scored")
+    }
+
     #[test]
     fn harder_benchmarks_imply_more_ability_for_the_same_score() {
-        let s = CompositeSettings::default();
-        let easy = composite(&[("humaneval_plus", 60.0)], &[], &s, None).expect("scored");
-        let hard = composite(&[("swebench_verified", 60.0)], &[], &s, None).expect("scored");
-        assert!(hard.score > easy.score, "{hard:?} vs {easy:?}");
+        assert!(of(&[("swebench_verified", 60.0)]).score > of(&[("humaneval_plus", 60.0)]).score);
     }
 
     #[test]
     fn the_interval_contains_the_score() {
-        let s = CompositeSettings::default();
         for scores in [
             vec![("humaneval", 90.0)],
             vec![
@@ -377,53 +425,47 @@ mod tests {
                 ("aider_polyglot", 70.0),
             ],
         ] {
-            let c = composite(&scores, &[], &s, None).expect("scored");
+            let c = of(&scores);
             assert!(c.ci_low <= c.score && c.score <= c.ci_high, "{c:?}");
             assert!(c.ci_low < c.ci_high);
         }
     }
 
     #[test]
-    fn kinds_count_once_however_many_benchmarks_they_have() {
-        let s = CompositeSettings::default();
-        let repo = composite(&[("swebench_verified", 70.0)], &[], &s, None).expect("scored");
-        let both = composite(
-            &[
-                ("swebench_verified", 70.0),
-                ("humaneval", 95.0),
-                ("humaneval_plus", 92.0),
-                ("mbpp", 90.0),
-                ("mbpp_plus", 80.0),
-            ],
-            &[],
-            &s,
-            None,
-        )
-        .expect("scored");
-        let function_only = composite(
-            &[
-                ("humaneval", 95.0),
-                ("humaneval_plus", 92.0),
-                ("mbpp", 90.0),
-                ("mbpp_plus", 80.0),
-            ],
-            &[],
-            &s,
-            None,
-        )
-        .expect("scored");
-        // The mix sits between, weighted 0.35 : 0.15, not 1 : 4.
-        let expected = (0.35 * repo.ability + 0.15 * function_only.ability) / 0.5;
-        assert!((both.ability - expected).abs() < 1e-9);
+    fn a_single_result_is_shrunk_toward_the_middle_and_wide() {
+        let one = of(&[("swebench_verified", 80.0)]);
+        let spec = spec_of("swebench_verified").expect("spec");
+        let unshrunk = (logit(80.0) - spec.offset) / spec.slope;
+        assert!(one.ability < unshrunk && one.ability > 0.0, "{one:?}");
+        let three = of(&[
+            ("swebench_verified", 80.0),
+            ("livecodebench", 70.0),
+            ("aider_polyglot", 75.0),
+        ]);
+        assert!(three.ci_high - three.ci_low < one.ci_high - one.ci_low);
+    }
+
+    #[test]
+    fn a_second_benchmark_of_one_family_narrows_less_than_one_of_a_new_family() {
+        let base = of(&[("humaneval", 85.0)]);
+        let same = of(&[("humaneval", 85.0), ("mbpp", 80.0)]);
+        let new = of(&[("humaneval", 85.0), ("livecodebench", 30.0)]);
+        assert!(same.ability_sd < base.ability_sd);
+        assert!(new.ability_sd < same.ability_sd, "{same:?} {new:?}");
+        assert_eq!((same.sources, new.sources), (1, 2));
     }
 
     #[test]
     fn unscored_inputs_give_no_composite() {
         let s = CompositeSettings::default();
-        assert_eq!(composite(&[], &[], &s, None), None);
-        assert_eq!(composite(&[("unknown", 50.0)], &[], &s, None), None);
+        assert_eq!(composite(&[], &[], &s, &everything), None);
+        assert_eq!(composite(&[("unknown", 50.0)], &[], &s, &everything), None);
         assert_eq!(
-            composite(&[("humaneval", 80.0)], &[], &s, Some("humaneval")),
+            composite(&[("aa_coding_index", 50.0)], &[], &s, &everything),
+            None
+        );
+        assert_eq!(
+            composite(&[("humaneval", 80.0)], &[], &s, &|k| k == "humaneval"),
             None
         );
     }

@@ -93,6 +93,16 @@ impl Source for ArtificialAnalysis {
     }
 }
 
+/// An evaluation Artificial Analysis gives as a fraction (0–1), in percent;
+/// a value over 1 is taken as percent already.
+fn evaluation_percent(evaluations: Option<&Value>, key: &str) -> Option<f64> {
+    let value = evaluations?.get(key).and_then(json_number)?;
+    if !(0.0..=100.0).contains(&value) {
+        return None;
+    }
+    Some(if value <= 1.0 { value * 100.0 } else { value })
+}
+
 fn to_record(row: &Value) -> Option<SourceRecord> {
     // Names stay verbatim (they are provenance: AA writes
     // "Qwen2.5 Coder Instruct 7B " with its trailing space); blank ones count as missing.
@@ -162,10 +172,24 @@ fn to_record(row: &Value) -> Option<SourceRecord> {
                 .and_then(json_number),
         ),
         (
-            Metric::extra("aa_coding_index"),
+            Metric::benchmark("aa_coding_index"),
             evaluations
                 .and_then(|e| e.get("artificial_analysis_coding_index"))
                 .and_then(json_number),
+        ),
+        // Its own runs of coding benchmarks, as fractions: scored as
+        // benchmarks in percent.
+        (
+            Metric::benchmark("aa_livecodebench"),
+            evaluation_percent(evaluations, "livecodebench"),
+        ),
+        (
+            Metric::benchmark("aa_scicode"),
+            evaluation_percent(evaluations, "scicode"),
+        ),
+        (
+            Metric::benchmark("aa_terminalbench_hard"),
+            evaluation_percent(evaluations, "terminalbench_hard"),
         ),
         (
             Metric::PriceInput,
@@ -189,6 +213,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn its_coding_evaluations_are_benchmarks_in_percent() {
+        let doc = r#"{"data": [{"id": "u", "name": "M", "slug": "m",
+          "evaluations": {"artificial_analysis_coding_index": 41.3, "livecodebench": 0.652,
+                          "scicode": 0.34, "terminalbench_hard": 0.0, "gpqa": 0.6}}]}"#;
+        let parsed = ArtificialAnalysis
+            .parse(&[FileBody::new(FILE, doc)])
+            .expect("parses");
+        let m = &parsed.records[0];
+        let close = |metric: &str, want: f64| {
+            let got = m.value(&Metric::benchmark(metric)).expect(metric);
+            assert!((got - want).abs() < 1e-9, "{metric}: {got}");
+        };
+        close("aa_livecodebench", 65.2);
+        close("aa_scicode", 34.0);
+        close("aa_terminalbench_hard", 0.0);
+        close("aa_coding_index", 41.3);
+        assert_eq!(m.value(&Metric::benchmark("gpqa")), None);
+    }
+
+    #[test]
     fn the_older_shape_treats_zero_as_missing() {
         let doc = r#"{"status": 200, "data": [
           {"id": "u1", "name": "gpt-oss-20B (low)", "slug": "gpt-oss-20b-low", "release_date": "2025-08-05",
@@ -209,7 +253,7 @@ mod tests {
         assert_eq!(gpt.value(&Metric::TtftMedian), Some(0.54));
         assert_eq!(gpt.value(&Metric::ThroughputMedian), Some(237.096));
         assert_eq!(gpt.value(&Metric::QualityIndex), Some(20.8));
-        assert_eq!(gpt.value(&Metric::extra("aa_coding_index")), Some(14.4));
+        assert_eq!(gpt.value(&Metric::benchmark("aa_coding_index")), Some(14.4));
         assert_eq!(gpt.value(&Metric::PriceInput), Some(0.07));
         assert_eq!(gpt.creator.as_deref(), Some("OpenAI"));
         let grok = &parsed.records[1];
@@ -236,7 +280,7 @@ mod tests {
         let glm = &parsed.records[0];
         assert_eq!(glm.value(&Metric::TtftMedian), Some(27.16));
         assert_eq!(glm.value(&Metric::TotalLatencyMedian), Some(40.33));
-        assert_eq!(glm.value(&Metric::extra("aa_coding_index")), None);
+        assert_eq!(glm.value(&Metric::benchmark("aa_coding_index")), None);
         assert_eq!(parsed.rows_detail.as_deref(), Some("page 1 of 3"));
         assert!(parsed.records[1].observations.is_empty());
     }

@@ -411,7 +411,12 @@ async fn openapi() -> Json<serde_json::Value> {
         ),
         query(
             "free",
-            "only models with a free route",
+            "only models whose own listing is free",
+            json!({"type": "boolean"})
+        ),
+        query(
+            "complete",
+            "only rows with all three components (coding, performance, value)",
             json!({"type": "boolean"})
         ),
         query(
@@ -446,14 +451,22 @@ async fn openapi() -> Json<serde_json::Value> {
                 "Model": {"type": "object", "properties": {
                     "id": {"type": "string"}, "name": {"type": "string"}, "creator": {"type": ["string", "null"]},
                     "open_weights": {"type": ["boolean", "null"]}, "release_date": {"type": ["string", "null"], "format": "date"},
-                    "composite_score": number, "coding_coverage": {"type": "integer"}, "composite_ci_low": number, "composite_ci_high": number,
-                    "performance_score": number, "value_score": number, "overall_score": number, "overall_missing": {"type": "array", "items": {"type": "string"}},
+                    "line_id": {"type": ["string", "null"], "description": "the model line: the plain model with its snapshots and configuration variants"},
+                    "variant": {"type": ["string", "null"], "description": "the configuration a variant is, in words (`high effort`)"},
+                    "composite_score": number, "coding_coverage": {"type": "integer"},
+                    "coding_sources": {"type": "integer", "description": "independent source families the composite rests on"},
+                    "composite_ci_low": number, "composite_ci_high": number,
+                    "performance_score": number, "value_score": number, "overall_score": number,
+                    "overall_ci_low": number, "overall_ci_high": number,
+                    "overall_missing": {"type": "array", "items": {"type": "string"}, "description": "components the row lacks; each entered overall_score as the population's median"},
                     "rank": {"type": ["integer", "null"]},
                     "benchmarks": {"type": "object", "properties": benchmarks, "additionalProperties": number},
                     "ttft_median": number, "ttft_p95": number, "throughput_median": number, "throughput_p95": number,
                     "total_latency_median": number, "total_latency_p95": number, "quality_index": number,
                     "price_per_million_input": number, "price_per_million_output": number, "price_blended": number,
-                    "context_length": {"type": ["integer", "null"]}, "is_free": {"type": "boolean"},
+                    "context_length": {"type": ["integer", "null"]}, "is_free": {"type": "boolean", "description": "the model's own listing is free"},
+                    "free_route_available": {"type": "boolean", "description": "a free route (`:free`) to the model exists; the price is the paid one"},
+                    "aider_polyglot_cost": number, "price_note": {"type": ["string", "null"]},
                     "performance_tier": {"type": ["string", "null"], "enum": ["fast", "medium", "slow", null]},
                     "sources": {"type": "array", "items": {"type": "string"}},
                     "aliases": {"type": "array", "items": {"$ref": "#/components/schemas/Alias"}},

@@ -25,7 +25,17 @@ pub fn router() -> Router<AppState> {
 struct MethodologyPage {
     m: crate::scoring::Methodology,
     kinds: Vec<(String, String)>,
-    benchmarks: Vec<(String, String, String, String)>,
+    benchmarks: Vec<BenchmarkView>,
+}
+
+/// One benchmark's calibration, formatted.
+struct BenchmarkView {
+    key: &'static str,
+    family: &'static str,
+    kind: &'static str,
+    slope: String,
+    offset: String,
+    misfit: String,
 }
 
 async fn methodology_page(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
@@ -48,13 +58,13 @@ fn render_methodology(state: &AppState) -> Result<Rendered, WebError> {
         .coding
         .benchmarks
         .iter()
-        .map(|b| {
-            (
-                b.key.to_string(),
-                b.kind.as_str().to_string(),
-                format!("{:.3}", b.slope),
-                format!("{:.3}", b.offset),
-            )
+        .map(|b| BenchmarkView {
+            key: b.key,
+            family: b.family,
+            kind: b.kind.as_str(),
+            slope: format!("{:.3}", b.slope),
+            offset: format!("{:.3}", b.offset),
+            misfit: format!("{:.3}", b.misfit),
         })
         .collect();
     let html = MethodologyPage {

@@ -117,7 +117,11 @@ async fn a_refresh_from_the_fixture_directory_stores_every_model() {
                 .any(|a| a.name == "openai/gpt-oss-20b:free")
         })
         .expect("the free route is an alias of its model");
-    assert!(free_route.is_free);
+    assert!(
+        !free_route.is_free,
+        "a free route does not make a paid model free"
+    );
+    assert!(free_route.free_route_available);
     assert!(
         free_route.price_per_million_input.unwrap_or_default() > 0.0,
         "the price shown is the paid route's"

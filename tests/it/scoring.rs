@@ -1,25 +1,26 @@
 //! Scoring invariants as properties, and the methodology validated on the
 //! real recorded data.
 
-use llmrank::domain::{BENCHMARK_KEYS, ComponentWeights, SourceId};
+use llmrank::domain::{ComponentWeights, ModelRow, SourceId};
 use llmrank::refresh::{self, RefreshOptions};
-use llmrank::scoring::composite::composite;
+use llmrank::scoring::composite::{BENCHMARKS, composite, everything, spec_of};
+use llmrank::scoring::overall::{PERFORMANCE_NEUTRAL, overall};
 use llmrank::scoring::validate::validate;
 use llmrank::scoring::{
     CompositeSettings, context_score, performance_score, price_efficiency, value_score,
 };
 use proptest::prelude::*;
 
-use crate::support::{TestDb, refresh_dir, shared_fixtures};
+use crate::support::{TestDb, shared_fixtures};
 
 fn scores_strategy() -> impl Strategy<Value = Vec<(usize, f64)>> {
-    proptest::collection::vec((0usize..BENCHMARK_KEYS.len(), 0.0f64..=100.0), 1..8)
+    proptest::collection::vec((0usize..BENCHMARKS.len(), 0.0f64..=100.0), 1..8)
 }
 
 fn as_pairs(picks: &[(usize, f64)]) -> Vec<(&'static str, f64)> {
     let mut out: Vec<(&'static str, f64)> = Vec::new();
     for (i, v) in picks {
-        let key = BENCHMARK_KEYS[*i];
+        let key = BENCHMARKS[*i].key;
         if !out.iter().any(|(k, _)| *k == key) {
             out.push((key, *v));
         }
@@ -44,13 +45,13 @@ proptest! {
         context in proptest::option::of(0u64..10_000_000),
         free in any::<bool>(),
     ) {
-        let c = composite(&as_pairs(&picks), &[], &CompositeSettings::default(), None).expect("scored");
+        let c = composite(&as_pairs(&picks), &[], &CompositeSettings::default(), &everything).expect("scored");
         prop_assert!(in_range(c.score) && in_range(c.ci_low) && in_range(c.ci_high));
         prop_assert!(c.ci_low <= c.score && c.score <= c.ci_high);
         if let Some(p) = performance_score(throughput, ttft, quality) {
             prop_assert!(in_range(p));
         }
-        if let Some(v) = value_score(Some(c.score), price, free, context) {
+        if let Some(v) = value_score(Some(c.score), price, free, context, None) {
             prop_assert!(in_range(v));
         }
         if let Some(ctx) = context {
@@ -69,8 +70,8 @@ proptest! {
         let i = which % after.len();
         after[i].1 = (after[i].1 + raise).min(100.0);
         let settings = CompositeSettings::default();
-        let a = composite(&before, &[], &settings, None).expect("scored");
-        let b = composite(&after, &[], &settings, None).expect("scored");
+        let a = composite(&before, &[], &settings, &everything).expect("scored");
+        let b = composite(&after, &[], &settings, &everything).expect("scored");
         prop_assert!(b.score >= a.score - 1e-12, "{} < {}", b.score, a.score);
     }
 
@@ -82,14 +83,14 @@ proptest! {
     ) {
         let scores = as_pairs(&picks);
         let settings = CompositeSettings::default();
-        let c = composite(&scores, &[], &settings, None).expect("scored");
+        let c = composite(&scores, &[], &settings, &everything).expect("scored");
         // Only known scores are counted …
         prop_assert_eq!(c.coverage as usize, scores.len());
         // … and a model's composite is the same whichever benchmarks it lacks:
         // computing it with every other benchmark explicitly excluded changes nothing.
         let mut again = scores.clone();
         again.reverse();
-        let d = composite(&again, &[], &settings, None).expect("scored");
+        let d = composite(&again, &[], &settings, &everything).expect("scored");
         prop_assert!((c.score - d.score).abs() < 1e-9);
         // Performance from throughput alone is the throughput part, not an
         // average with a zero for the missing TTFT and quality.
@@ -99,8 +100,102 @@ proptest! {
         prop_assert!(both >= 0.0);
         prop_assert_eq!(performance_score(None, None, None), None);
         prop_assert_eq!(price_efficiency(Some(c.score), None, false), None);
-        prop_assert_eq!(value_score(Some(c.score), Some(1.0), false, None), None);
+        prop_assert_eq!(value_score(Some(c.score), Some(1.0), false, None, None), None);
     }
+
+    #[test]
+    fn a_second_benchmark_of_one_family_narrows_less_than_one_of_a_new_family(
+        (a, b, c) in proptest::sample::select(family_triples()),
+        scores in proptest::collection::vec(1.0f64..99.0, 3),
+    ) {
+        let settings = CompositeSettings::default();
+        let same = composite(&[(a, scores[0]), (b, scores[1])], &[], &settings, &everything).expect("scored");
+        let new = composite(&[(a, scores[0]), (c, scores[2])], &[], &settings, &everything).expect("scored");
+        prop_assert!(new.ability_sd < same.ability_sd, "{same:?} vs {new:?}");
+        prop_assert_eq!((same.sources, new.sources), (1, 2));
+    }
+
+    #[test]
+    fn losing_a_component_never_helps_and_widens_the_interval(
+        coding in 1.0f64..99.0,
+        half_width in 0.5f64..20.0,
+        perf in 0.0f64..100.0,
+        value in proptest::option::of(0.0f64..100.0),
+    ) {
+        let weights = ComponentWeights::default();
+        let mut row = test_row(coding, half_width, Some(perf), value);
+        let (with, low, high) = overall(&row, weights).expect("scored");
+        prop_assert!(low <= with && with <= high);
+        row.performance_score = None;
+        let (without, low2, high2) = overall(&row, weights).expect("scored");
+        prop_assert!(low2 <= without && without <= high2);
+        // It moves by the weight of performance times (median − own score):
+        // it rises only for a score below the population's median.
+        let total = weights.coding + weights.performance + weights.value;
+        let expected = with + weights.performance / total * (PERFORMANCE_NEUTRAL.0 - perf);
+        prop_assert!((without - expected).abs() < 1e-6 || without == 0.0 || without == 100.0);
+        if perf >= PERFORMANCE_NEUTRAL.0 {
+            prop_assert!(without <= with + 1e-9);
+        }
+        prop_assert!(high2 - low2 > high - low - 1e-9);
+    }
+}
+
+/// Benchmarks `(a, b, c)` with `b` in `a`'s family and `c` in another, `c`
+/// carrying at least as much information as `b` on its own.
+fn family_triples() -> Vec<(&'static str, &'static str, &'static str)> {
+    let information = |k: &str| {
+        spec_of(k)
+            .map(|s| (s.slope / s.misfit).powi(2))
+            .unwrap_or(0.0)
+    };
+    let mut out = Vec::new();
+    for a in BENCHMARKS {
+        for b in BENCHMARKS
+            .iter()
+            .filter(|b| b.key != a.key && b.family == a.family)
+        {
+            for c in BENCHMARKS.iter().filter(|c| c.family != a.family) {
+                if information(c.key) >= information(b.key) {
+                    out.push((a.key, b.key, c.key));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A ranked row with these components, through the real row builder.
+fn test_row(coding: f64, half_width: f64, perf: Option<f64>, value: Option<f64>) -> ModelRow {
+    let mut rows = llmrank::scoring::build_rankings(
+        &[],
+        &llmrank::identity::Resolution {
+            models: vec![llmrank::domain::Model {
+                id: "t/m".into(),
+                name: "m".into(),
+                creator: None,
+                open_weights: None,
+                release_date: None,
+                base_model_id: None,
+                line_id: None,
+                variant: None,
+                aliases: vec![],
+            }],
+            ..Default::default()
+        },
+        ComponentWeights::default(),
+        &[],
+        &CompositeSettings::default(),
+        chrono::Utc::now(),
+    )
+    .rows;
+    let mut row = rows.remove(0);
+    row.composite_score = Some(coding);
+    row.composite_ci_low = Some((coding - half_width).max(0.0));
+    row.composite_ci_high = Some((coding + half_width).min(100.0));
+    row.performance_score = perf;
+    row.value_score = value;
+    row
 }
 
 #[tokio::test]
@@ -161,40 +256,70 @@ async fn adding_a_model_without_benchmarks_changes_no_other_composite() {
     let _ = ComponentWeights::default();
 }
 
-#[tokio::test]
-async fn on_the_real_data_the_composite_predicts_held_out_benchmarks_better_than_an_average() {
-    let Some(fixtures) = shared_fixtures("validate on the real data") else {
-        return;
-    };
+/// The ranking of a fresh database refreshed from `dir` with `only` the
+/// given sources (all when empty).
+async fn ranking_of(dir: &std::path::Path, only: &[SourceId]) -> llmrank::domain::Rankings {
     let db = TestDb::new();
     let store = db.store().await;
-    refresh_dir(store.as_ref(), &fixtures).await;
-    let rankings = store
+    refresh::refresh(
+        store.as_ref(),
+        crate::support::plan(llmrank::sources::Origin::Directory(dir.to_path_buf()), only),
+        &RefreshOptions::default(),
+    )
+    .await
+    .expect("refresh");
+    store
         .latest_rankings()
         .await
         .expect("read")
-        .expect("ranking");
+        .expect("ranking")
+}
+
+#[tokio::test]
+async fn on_the_real_data_the_composite_predicts_held_out_families_better_than_both_baselines() {
+    let Some(fixtures) = shared_fixtures("validate on the real data") else {
+        return;
+    };
+    let rankings = ranking_of(&fixtures, &[]).await;
     let result = validate(&rankings.rows, &[], &CompositeSettings::default());
     eprintln!(
-        "validate: mean tau composite {:.3}, plain average {:.3}, {} benchmarks",
-        result.mean_tau_composite,
-        result.mean_tau_plain_average,
-        result.benchmarks.len()
+        "validate: family mean tau composite {:.3}, plain {:.3}, slope-weighted {:.3}; benchmark mean {:.3}",
+        result.mean_tau_family_composite,
+        result.mean_tau_family_plain_average,
+        result.mean_tau_family_slope_weighted,
+        result.mean_tau_composite
     );
-    assert!(result.benchmarks.len() >= 5);
-    assert!(result.mean_tau_composite >= 0.7);
+    assert!(result.families.len() >= 5, "{:?}", result.families);
+    assert!(result.mean_tau_family_composite >= 0.7);
+    assert!(result.mean_tau_family_composite > result.mean_tau_family_plain_average);
+    assert!(result.mean_tau_family_composite > result.mean_tau_family_slope_weighted);
     assert!(result.mean_tau_composite > result.mean_tau_plain_average);
+    let json = serde_json::to_value(&result).expect("json");
+    for field in [
+        "benchmarks",
+        "mean_tau_composite",
+        "mean_tau_plain_average",
+        "families",
+        "mean_tau_family_composite",
+        "mean_tau_family_plain_average",
+    ] {
+        assert!(json.get(field).is_some(), "{field}");
+    }
+    for field in ["family", "models", "tau_composite", "tau_plain_average"] {
+        assert!(json["families"][0].get(field).is_some(), "{field}");
+    }
 
-    // Every model with a coding benchmark has a composite, coverage and an
-    // interval around it.
-    let mut with_benchmarks = 0;
-    for row in &rankings.rows {
-        if row.benchmarks.known() == 0 {
-            continue;
-        }
-        with_benchmarks += 1;
+    // Every ranked row rests on at least one family and its overall score
+    // sits in its interval; the recent models are covered by Artificial
+    // Analysis's own coding evaluations.
+    let ranked: Vec<&ModelRow> = rankings.rows.iter().filter(|r| r.rank.is_some()).collect();
+    for row in &ranked {
         let score = row.composite_score.expect("a composite");
-        assert!(row.coding_coverage >= 1);
+        assert!(
+            row.coding_sources >= 1 && row.coding_coverage >= row.coding_sources,
+            "{}",
+            row.id
+        );
         let (low, high) = (
             row.composite_ci_low.expect("low"),
             row.composite_ci_high.expect("high"),
@@ -204,6 +329,129 @@ async fn on_the_real_data_the_composite_predicts_held_out_benchmarks_better_than
             "{}: {low} {score} {high}",
             row.id
         );
+        let overall = row.overall_score.expect("overall");
+        let (low, high) = (
+            row.overall_ci_low.expect("low"),
+            row.overall_ci_high.expect("high"),
+        );
+        assert!(low <= overall && overall <= high, "{}", row.id);
     }
-    assert!(with_benchmarks > 300);
+    let with_aa = ranked
+        .iter()
+        .filter(|r| {
+            ["aa_livecodebench", "aa_scicode", "aa_terminalbench_hard"]
+                .iter()
+                .any(|k| r.benchmarks.get(k).is_some())
+        })
+        .count();
+    let two_families = ranked.iter().filter(|r| r.coding_sources >= 2).count();
+    eprintln!(
+        "ranked {}, with aa_* {with_aa}, with two families or more {two_families}",
+        ranked.len()
+    );
+    assert!(with_aa >= 250 && two_families >= 150);
+    let catalogue: Vec<&ModelRow> = rankings
+        .rows
+        .iter()
+        .filter(|r| {
+            r.sources
+                .iter()
+                .any(|s| matches!(s, SourceId::OpenRouter | SourceId::ArtificialAnalysis))
+        })
+        .collect();
+    let covered = catalogue.iter().filter(|r| r.coding_coverage > 0).count() as f64;
+    assert!(
+        covered / catalogue.len() as f64 >= 0.7,
+        "{covered} of {}",
+        catalogue.len()
+    );
+
+    // Thin rows do not top the ranking: none of the first 25 rests on one
+    // family while lacking both a price and a speed.
+    let mut top: Vec<&&ModelRow> = ranked.iter().collect();
+    top.sort_by_key(|r| r.rank);
+    for row in top.iter().take(25) {
+        assert!(
+            row.coding_sources > 1 || row.price_blended.is_some() || row.ttft_median.is_some(),
+            "{} is in the top 25 on thin evidence",
+            row.id
+        );
+    }
+    // A paid model is never free, whatever free route it has.
+    for row in &rankings.rows {
+        if row.price_blended.is_some_and(|p| p > 0.0) {
+            assert!(!row.is_free, "{} has a paid listing", row.id);
+        }
+    }
+    assert!(
+        rankings
+            .rows
+            .iter()
+            .any(|r| r.free_route_available && !r.is_free)
+    );
+}
+
+/// Acceptance of methodology 0.3: losing the speed data (Artificial
+/// Analysis left out) does not raise the overall score of more than half
+/// of the models that had it, and moves it little on average.
+#[tokio::test]
+async fn losing_a_source_of_speed_never_pays_on_the_real_data() {
+    let Some(fixtures) = shared_fixtures("neutral missing components") else {
+        return;
+    };
+    let all = ranking_of(&fixtures, &[]).await;
+    let without: Vec<SourceId> = SourceId::ALL
+        .into_iter()
+        .filter(|s| *s != SourceId::ArtificialAnalysis)
+        .collect();
+    let thinner = ranking_of(&fixtures, &without).await;
+    let mut changes = Vec::new();
+    for row in all.rows.iter().filter(|r| r.performance_score.is_some()) {
+        let (Some(before), Some(after)) = (
+            row.overall_score,
+            thinner
+                .rows
+                .iter()
+                .find(|r| r.id == row.id)
+                .and_then(|r| r.overall_score),
+        ) else {
+            continue;
+        };
+        changes.push(after - before);
+    }
+    let risen = changes.iter().filter(|d| **d > 0.0).count();
+    let mean = changes.iter().sum::<f64>() / changes.len() as f64;
+    eprintln!(
+        "{} models had speed data: {risen} rose, mean change {mean:.2}",
+        changes.len()
+    );
+    assert!(changes.len() >= 50);
+    assert!(
+        risen * 2 <= changes.len(),
+        "{risen} of {} rose",
+        changes.len()
+    );
+    assert!(mean.abs() <= 2.0, "mean change {mean}");
+}
+
+#[tokio::test]
+async fn the_methodology_docs_show_what_validate_prints() {
+    let Some(fixtures) = shared_fixtures("the validation table in docs/METHODOLOGY.md") else {
+        return;
+    };
+    let rankings = ranking_of(&fixtures, &[]).await;
+    let table = validate(&rankings.rows, &[], &CompositeSettings::default()).table();
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/METHODOLOGY.md"),
+    )
+    .expect("docs");
+    let shown = docs
+        .split("<!-- validate:begin -->\n```\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```\n<!-- validate:end -->").next())
+        .expect("the docs have the validation table between its markers");
+    assert_eq!(
+        shown, table,
+        "docs/METHODOLOGY.md is stale: paste the output of `llmrank validate` between its markers"
+    );
 }

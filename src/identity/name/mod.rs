@@ -203,6 +203,18 @@ pub fn parse(raw: &str) -> ParsedName {
                 i += 1;
                 continue;
             }
+            // Anthropic's "adaptive thinking" (AA: "Adaptive Reasoning",
+            // LiveBench: "thinking-auto") decides its own budget.
+            "adaptive" => {
+                variant.insert("auto".to_string());
+                variant.insert("thinking".to_string());
+                if matches!(next, Some("reasoning" | "thinking" | "think")) {
+                    i += 2;
+                } else {
+                    i += 1;
+                }
+                continue;
+            }
             "nothinking" | "nothink" | "nonthinking" => {
                 variant.insert("no-thinking".to_string());
                 i += 1;

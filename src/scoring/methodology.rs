@@ -1,0 +1,121 @@
+//! The methodology as data: what `/api/v1/methodology` serves and
+//! `/methodology` shows, from the constants the scores use.
+
+use super::composite::{self, Kind};
+use super::overall::{PERFORMANCE_NEUTRAL, VALUE_NEUTRAL, reference};
+use super::{CompositeSettings, METHODOLOGY_VERSION};
+use crate::domain::ComponentWeights;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Methodology {
+    pub methodology_version: &'static str,
+    pub overall_weights: ComponentWeights,
+    pub overall: OverallMethod,
+    pub coding: CodingMethod,
+    pub performance: PerformanceMethod,
+    pub value: ValueMethod,
+    pub performance_tiers_seconds: TierThresholds,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OverallMethod {
+    pub description: &'static str,
+    /// Median and sd standing in for a missing performance score.
+    pub performance_when_missing: (f64, f64),
+    /// Median and sd standing in for a missing value score.
+    pub value_when_missing: (f64, f64),
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CodingMethod {
+    pub description: &'static str,
+    pub kind_weights: std::collections::BTreeMap<Kind, f64>,
+    pub benchmark_weights: std::collections::BTreeMap<String, f64>,
+    pub benchmarks: &'static [composite::BenchmarkSpec],
+    pub family_sd: f64,
+    pub prior_sd: f64,
+    pub custom_misfit: f64,
+    pub interval: &'static str,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PerformanceMethod {
+    pub description: &'static str,
+    pub weights: [(&'static str, f64); 3],
+    pub throughput_tokens_per_second_at_0_and_100: (f64, f64),
+    pub ttft_seconds_at_100_and_0: (f64, f64),
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ValueMethod {
+    pub description: &'static str,
+    pub weights: [(&'static str, f64); 2],
+    pub blended_price: &'static str,
+    pub price_efficiency_points_per_dollar_at_0_and_100: (f64, f64),
+    pub task_cost_points_per_dollar_at_0_and_100: (f64, f64),
+    pub context_points: [(u64, f64); 5],
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TierThresholds {
+    pub fast_below: f64,
+    pub slow_above: f64,
+}
+
+/// The current methodology under `weights` and `settings`.
+pub fn methodology(weights: ComponentWeights, settings: &CompositeSettings) -> Methodology {
+    Methodology {
+        methodology_version: METHODOLOGY_VERSION,
+        overall_weights: weights,
+        overall: OverallMethod {
+            description: "overall = weighted mean of coding, performance and value. A missing \
+                component enters as the population's median of it and its spread widens the 90 % \
+                interval, so losing data never helps a model; the row lists what it lacks. \
+                Interval: overall ± 1.645 · √Σ (wᵢ/Σw)² sdᵢ², with the composite's own sd for \
+                coding and 0 for a measured component.",
+            performance_when_missing: PERFORMANCE_NEUTRAL,
+            value_when_missing: VALUE_NEUTRAL,
+        },
+        coding: CodingMethod {
+            description: "Each benchmark score s implies an ability θ_b = (logit(s) − offset) / slope \
+                (a one-factor item-response model on the logit scale, fitted across all models), with \
+                information slope² / misfit². Within a source family (one run or test set) the θ_b are \
+                averaged by information; each family counts with weight 1 / (family_sd² + 1 / its \
+                information), and a normal prior (mean 0, sd prior_sd) shrinks thin evidence. \
+                composite = 100 · σ(1.7 θ), about the percentile among calibration models.",
+            kind_weights: settings.kind_weights.clone(),
+            benchmark_weights: settings.benchmark_weights.clone(),
+            benchmarks: composite::BENCHMARKS,
+            family_sd: composite::FAMILY_SD,
+            prior_sd: composite::PRIOR_SD,
+            custom_misfit: composite::CUSTOM_MISFIT,
+            interval: "90 %: θ ± 1.645 · posterior sd, mapped like the score",
+        },
+        performance: PerformanceMethod {
+            description: "Weighted over the parts that are known, speeds on a log scale between fixed reference points; null without performance data.",
+            weights: [("throughput", 0.5), ("ttft", 0.3), ("quality_index", 0.2)],
+            throughput_tokens_per_second_at_0_and_100: reference::THROUGHPUT,
+            ttft_seconds_at_100_and_0: reference::TTFT,
+        },
+        value: ValueMethod {
+            description: "Null unless both parts are known; a model whose own listing is free has price \
+                efficiency 100 (a free route to a paid model does not count). Where aider gives a cost \
+                per polyglot run, price efficiency is the mean of the per-token and the per-task one.",
+            weights: [("price_efficiency", 0.6), ("context", 0.4)],
+            blended_price: "(3 × input + output) / 4, USD per million tokens",
+            price_efficiency_points_per_dollar_at_0_and_100: (1.0, 1000.0),
+            task_cost_points_per_dollar_at_0_and_100: reference::TASK_COST,
+            context_points: [
+                (512, 0.0),
+                (4096, 30.0),
+                (32768, 60.0),
+                (131072, 80.0),
+                (1048576, 100.0),
+            ],
+        },
+        performance_tiers_seconds: TierThresholds {
+            fast_below: 0.5,
+            slow_above: 2.0,
+        },
+    }
+}

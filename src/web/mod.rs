@@ -56,6 +56,8 @@ struct Inner {
     reloading: tokio::sync::Mutex<()>,
     /// This server holds the refresh lease.
     refresher: AtomicBool,
+    /// The task rendering the model pages of the ranking last installed.
+    preparing: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 /// The static assets' fingerprint in their URLs: a digest of their bytes,
@@ -78,6 +80,7 @@ impl AppState {
                 served_run: Mutex::new(None),
                 reloading: tokio::sync::Mutex::new(()),
                 refresher: AtomicBool::new(false),
+                preparing: Mutex::new(None),
             }),
         };
         // Serve as soon as the common responses are ready; the model pages
@@ -85,8 +88,7 @@ impl AppState {
         let (run_id, rankings) = state.latest().await?;
         let installed = state.install(rankings).await;
         *lock(&state.inner.served_run) = run_id;
-        let background = state.clone();
-        tokio::spawn(async move { background.prepare_models(installed).await });
+        state.prepare_in_background(installed);
         Ok(state)
     }
 
@@ -101,11 +103,13 @@ impl AppState {
         if run_id < served {
             return Ok(served);
         }
-        // Served as soon as the common responses are; the model pages follow.
+        // Served as soon as the common responses are; the model pages follow
+        // on a task of their own, so a newer run is noticed meanwhile (a
+        // newer ranking abandons them).
         let installed = self.install(rankings).await;
         *lock(&self.inner.served_run) = run_id;
         drop(_one_at_a_time);
-        self.prepare_models(installed).await;
+        self.prepare_in_background(installed);
         Ok(run_id)
     }
 
@@ -173,6 +177,26 @@ impl AppState {
     /// Renders every model's page of a ranking just installed (they show
     /// when each figure was fetched, so they are rendered after every
     /// refresh); stops if a newer ranking is installed meanwhile.
+    /// Renders the model pages of a ranking just installed on a task of its
+    /// own.
+    fn prepare_in_background(&self, installed: cache::Installed) {
+        let state = self.clone();
+        let task = tokio::spawn(async move { state.prepare_models(installed).await });
+        if let Some(older) = lock(&self.inner.preparing).replace(task) {
+            // It stops by itself once it sees the newer ranking; not waited for.
+            drop(older);
+        }
+    }
+
+    /// Waits until the model pages of the ranking last installed are
+    /// rendered (or abandoned for a newer one).
+    pub async fn models_prepared(&self) {
+        let task = lock(&self.inner.preparing).take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+
     async fn prepare_models(&self, installed: cache::Installed) {
         let started = std::time::Instant::now();
         let generation = installed.generation;

@@ -198,9 +198,10 @@ async fn each_encoding_is_the_same_bytes_compressed_and_has_its_own_etag() {
 async fn common_responses_are_ready_before_the_first_request() {
     let db = TestDb::new();
     let state = app_with(&db, db.config()).await;
-    // Model pages are prepared in the background at start; an install
-    // returns when they are ready.
+    // A reload serves the new run once its common responses are ready; the
+    // model pages follow in the background.
     state.reload().await.expect("reload");
+    state.models_prepared().await;
     let before = state.cache_stats();
     assert!(
         before.pinned_entries >= 5 + 10 + 5,

@@ -20,6 +20,9 @@ pub(super) fn finish(b: &mut Index) {
     assign_lines(b);
 }
 
+/// Days between a setting's release and its model's, at most.
+const RELEASED_WITH_DAYS: i64 = 45;
+
 fn link_variants(b: &mut Index) {
     let mut plain: HashMap<&str, Vec<Entry>> = HashMap::new();
     for (i, (_, date, variant)) in b.shape.iter().enumerate() {
@@ -34,10 +37,23 @@ fn link_variants(b: &mut Index) {
         if variant.is_empty() {
             continue;
         }
+        // A setting is released with its model: where both give release
+        // dates, they are within the window of a release (AA's `DeepSeek
+        // V3.2 (Reasoning)` of December is not September's `V3.2 Exp`;
+        // `Kimi K2 Thinking` of November is no setting of `Kimi K2 0905`).
+        let released = b.released[i].iter().min().copied();
+        let with_model = |m: usize| {
+            released.is_none_or(|r| {
+                b.released[m].is_empty()
+                    || b.released[m]
+                        .iter()
+                        .any(|d| (*d - r).num_days().abs() <= RELEASED_WITH_DAYS)
+            })
+        };
         let mut found = BTreeSet::new();
         for key in &b.core_keys[i] {
             if let Some(entries) = plain.get(key.as_str()) {
-                found.extend(candidates(b, entries, *date, None, &|_| true, &[]).models);
+                found.extend(candidates(b, entries, *date, released, &with_model, &[]).models);
             }
         }
         if found.len() == 1 {
@@ -49,8 +65,11 @@ fn link_variants(b: &mut Index) {
     }
 }
 
-/// A variant whose sources give only a slug (`claude-opus-4-7-high-effort`)
-/// is named by its base and its label.
+/// A variant is named by its base and its label (`Claude Opus 4.7 · high
+/// effort`, `Claude Haiku 4.5 · thinking`), so a line's members read alike
+/// whatever each source called them (`claude-opus-4-7-high-effort`, AA's
+/// `Claude 4.5 Haiku (Reasoning)`, LiveBench's `… (32k think)`); it keeps
+/// its own name only when that is a better name than its base's.
 fn name_variants(b: &mut Index) {
     let by_id: HashMap<String, usize> = b
         .models
@@ -59,18 +78,18 @@ fn name_variants(b: &mut Index) {
         .map(|(i, m)| (m.id.clone(), i))
         .collect();
     for i in 0..b.models.len() {
-        if b.name_rank[i] < 3 {
-            continue;
-        }
-        let Some(base) = b.models[i]
+        let Some(&base) = b.models[i]
             .base_model_id
             .as_ref()
             .and_then(|id| by_id.get(id))
         else {
             continue;
         };
+        if b.name_rank[base] > b.name_rank[i] {
+            continue;
+        }
         if let Some(label) = variant_label(&b.shape[i].2) {
-            let name = format!("{} · {label}", b.models[*base].name);
+            let name = format!("{} · {label}", b.models[base].name);
             b.models[i].name = name;
         }
     }

@@ -209,10 +209,24 @@ pub(super) fn display_name(
         }
     }
     let (mut name, rank) = best.unwrap_or_else(|| (record.name.clone(), 3));
+    name = without_creator_prefix(&name).to_string();
     if reading.non_thinking && reading.variant.is_empty() {
         name = without_non_thinking_marker(&name);
     }
     (name, rank)
+}
+
+/// A catalogue-style `Creator: Model` name without its creator (`Xiaomi:
+/// MiMo-V2-Pro` → `MiMo-V2-Pro`): the creator is shown beside the name.
+/// Only a known creator's spelling is taken off, so a name with a colon of
+/// its own keeps it.
+fn without_creator_prefix(name: &str) -> &str {
+    match name.split_once(": ") {
+        Some((maker, model)) if creators::is_known(maker.trim()) && !model.trim().is_empty() => {
+            model.trim()
+        }
+        _ => name,
+    }
 }
 
 /// `X (Non-reasoning)` → `X`, `X (Non-reasoning, High Effort)` →
@@ -320,6 +334,17 @@ mod tests {
         );
         assert_eq!(path_owner("Qwen3-Coder 480B/A35B"), None);
         assert_eq!(path_owner("gpt-4o"), None);
+    }
+
+    #[test]
+    fn a_known_creator_in_front_of_a_name_is_taken_off() {
+        assert_eq!(without_creator_prefix("Xiaomi: MiMo-V2-Pro"), "MiMo-V2-Pro");
+        assert_eq!(
+            without_creator_prefix("Anthropic: Claude Sonnet 4.5"),
+            "Claude Sonnet 4.5"
+        );
+        assert_eq!(without_creator_prefix("Model: v2"), "Model: v2");
+        assert_eq!(without_creator_prefix("OpenAI: "), "OpenAI: ");
     }
 
     #[test]

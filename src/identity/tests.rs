@@ -169,6 +169,80 @@ fn variants_are_their_own_models_linked_to_the_base() {
 }
 
 #[test]
+fn a_setting_is_named_by_its_base_and_released_with_it() {
+    let mut plain = record(
+        "deepseek/deepseek-v3.2",
+        Some("deepseek/deepseek-v3.2-20251201"),
+        None,
+    );
+    plain.display_name = Some("DeepSeek V3.2".into());
+    plain.release_date = "2025-12-01".parse().ok();
+    let mut exp = record(
+        "deepseek/deepseek-v3.2-exp",
+        Some("deepseek/deepseek-v3.2-exp"),
+        None,
+    );
+    exp.display_name = Some("DeepSeek V3.2 Exp".into());
+    exp.release_date = "2025-09-29".parse().ok();
+    let mut haiku = record(
+        "anthropic/claude-haiku-4.5",
+        Some("anthropic/claude-4.5-haiku-20251001"),
+        None,
+    );
+    haiku.display_name = Some("Claude Haiku 4.5".into());
+    let resolution = resolve(&[
+        batch(SourceId::OpenRouter, vec![plain, exp, haiku]),
+        batch(
+            SourceId::ArtificialAnalysis,
+            vec![
+                dated(
+                    "DeepSeek V3.2 Exp (Non-reasoning)",
+                    &["deepseek-v3-2-0925"],
+                    "2025-09-29",
+                    None,
+                ),
+                dated(
+                    "DeepSeek V3.2 (Non-reasoning)",
+                    &["deepseek-v3-2"],
+                    "2025-12-01",
+                    None,
+                ),
+                dated(
+                    "DeepSeek V3.2 (Reasoning)",
+                    &["deepseek-v3-2-reasoning"],
+                    "2025-12-01",
+                    None,
+                ),
+                dated("Claude 4.5 Haiku (Reasoning)", &[], "2025-10-15", None),
+            ],
+        ),
+    ]);
+    let model = |name: &str| {
+        let id = resolution
+            .model_of(SourceId::ArtificialAnalysis, name)
+            .expect("a model");
+        resolution
+            .models
+            .iter()
+            .find(|m| m.id == id)
+            .expect("listed")
+    };
+    // The December thinking row is a setting of December's V3.2, not of
+    // September's V3.2 Exp, whose names fit as well.
+    let thinking = model("DeepSeek V3.2 (Reasoning)");
+    assert_eq!(
+        thinking.base_model_id.as_deref(),
+        Some("deepseek/deepseek-v3.2-20251201")
+    );
+    assert_eq!(thinking.name, "DeepSeek V3.2 · thinking");
+    // A source's own spelling of a setting reads like its line's.
+    assert_eq!(
+        model("Claude 4.5 Haiku (Reasoning)").name,
+        "Claude Haiku 4.5 · thinking"
+    );
+}
+
+#[test]
 fn versions_written_without_their_dot_are_read_last() {
     let resolution = resolve(&[
         batch(

@@ -136,6 +136,13 @@ impl Source for SweBench {
                     r.system = system;
                     r
                 });
+                // An entry named after its one model is its maker's own
+                // run (`FrogBoss-32B-2510` by `Org: Microsoft`), so its
+                // organisation made the model; an agent's run of someone
+                // else's model says nothing of who made it.
+                if single.as_deref() == Some(name.trim()) && record.creator.is_none() {
+                    record.creator = org_tag(entry);
+                }
                 let metric = Metric::benchmark(metric);
                 let better = record.value(&metric).is_none_or(|old| resolved > old);
                 if better {
@@ -164,6 +171,20 @@ impl Source for SweBench {
             data_date,
         })
     }
+}
+
+/// The entry's `Org: …` tag, if it has exactly one.
+fn org_tag(entry: &Entry) -> Option<String> {
+    let mut orgs = entry
+        .tags
+        .iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|t| t.strip_prefix("Org:"))
+        .map(str::trim)
+        .filter(|o| !o.is_empty());
+    let first = orgs.next()?;
+    orgs.all(|o| o == first).then(|| first.to_string())
 }
 
 /// The distinct values of an entry's `Model: …` tags.
@@ -233,6 +254,25 @@ mod tests {
             .find(|r| r.name == "o3")
             .expect("tags of systems are listed");
         assert!(o3.observations.is_empty() && !o3.system);
+    }
+
+    #[test]
+    fn a_models_own_run_names_its_maker_and_an_agents_run_does_not() {
+        let doc = r#"{"leaderboards": [{"name": "Verified", "results": [
+            {"name": "FrogBoss-32B-2510", "resolved": 53.6, "date": "2025-11-10",
+             "tags": ["Model: FrogBoss-32B-2510", "Org: Microsoft", "System: Attempts - 1"]},
+            {"name": "Agent X", "resolved": 70.0, "date": "2025-11-10",
+             "tags": ["Model: claude-opus-4-5-20251101", "Org: Microsoft"]}]}]}"#;
+        let parsed = SweBench.parse(&[FileBody::new(FILE, doc)]).expect("parses");
+        let creator = |name: &str| {
+            parsed
+                .records
+                .iter()
+                .find(|r| r.name == name)
+                .and_then(|r| r.creator.clone())
+        };
+        assert_eq!(creator("FrogBoss-32B-2510").as_deref(), Some("Microsoft"));
+        assert_eq!(creator("claude-opus-4-5-20251101"), None);
     }
 
     #[test]

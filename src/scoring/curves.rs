@@ -37,17 +37,17 @@ pub fn log_scale(value: f64, low: f64, high: f64) -> f64 {
 
 /// Coding points per blended dollar, on a log scale (1 point per $ → 0,
 /// 1,000 points per $ → 100). Free models score 100; without a coding score
-/// or a price the efficiency is unknown.
+/// (there are no points to buy) or a price the efficiency is unknown.
 pub fn price_efficiency(
     coding: Option<f64>,
     price_blended: Option<f64>,
     is_free: bool,
 ) -> Option<f64> {
+    let coding = coding?;
     if is_free {
         return Some(100.0);
     }
     let price = price_blended?;
-    let coding = coding?;
     if price <= 0.0 {
         return Some(100.0);
     }
@@ -81,8 +81,9 @@ mod tests {
     }
 
     #[test]
-    fn free_models_have_full_price_efficiency() {
-        assert_eq!(price_efficiency(None, None, true), Some(100.0));
+    fn free_models_with_a_coding_score_have_full_price_efficiency() {
+        assert_eq!(price_efficiency(Some(10.0), None, true), Some(100.0));
+        assert_eq!(price_efficiency(None, None, true), None, "no points to buy");
         assert_eq!(price_efficiency(Some(50.0), None, false), None);
         assert_eq!(price_efficiency(None, Some(1.0), false), None);
     }

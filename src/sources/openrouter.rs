@@ -53,6 +53,26 @@ struct Row {
     alias_target: Option<AliasTarget>,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    architecture: Option<Architecture>,
+}
+
+#[derive(Deserialize)]
+struct Architecture {
+    #[serde(default)]
+    tokenizer: Option<String>,
+}
+
+impl Row {
+    /// A router (`openrouter/auto`, tokenizer `Router`) sends each request
+    /// to some other model: it is a listing, not a model, and has no price
+    /// or score of its own.
+    fn is_router(&self) -> bool {
+        self.architecture
+            .as_ref()
+            .and_then(|a| a.tokenizer.as_deref())
+            .is_some_and(|t| t.eq_ignore_ascii_case("router"))
+    }
 }
 
 #[derive(Deserialize)]
@@ -121,11 +141,16 @@ impl Source for OpenRouter {
             .filter_map(|r| r.created)
             .filter_map(|secs| DateTime::<Utc>::from_timestamp(secs as i64, 0))
             .max();
-        let records = rows.iter().map(|row| to_record(row, &ids)).collect();
+        let routers = rows.iter().filter(|r| r.is_router()).count();
+        let records = rows
+            .iter()
+            .filter(|row| !row.is_router())
+            .map(|row| to_record(row, &ids))
+            .collect();
         Ok(Parsed {
             records,
             rows_read,
-            rows_detail: None,
+            rows_detail: (routers > 0).then(|| format!("{routers} routers left out")),
             data_date,
         })
     }
@@ -259,6 +284,22 @@ mod tests {
 
     fn parse(json: &str) -> Result<Parsed, SourceError> {
         OpenRouter.parse(&[FileBody::new("models.json", json.as_bytes())])
+    }
+
+    #[test]
+    fn routers_are_listings_not_models() {
+        let parsed = parse(
+            r#"{"data": [
+              {"id": "openrouter/auto", "name": "Auto Router", "pricing": {"prompt": "0", "completion": "0"},
+               "architecture": {"tokenizer": "Router"}},
+              {"id": "openai/gpt-5", "name": "OpenAI: GPT-5", "pricing": {"prompt": "0.00000125", "completion": "0.00001"},
+               "architecture": {"tokenizer": "GPT"}}]}"#,
+        )
+        .expect("parses");
+        let names: Vec<&str> = parsed.records.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["openai/gpt-5"]);
+        assert_eq!(parsed.rows_read, 2);
+        assert_eq!(parsed.rows_detail.as_deref(), Some("1 routers left out"));
     }
 
     #[test]

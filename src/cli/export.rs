@@ -39,10 +39,11 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
             Snapshot::new(batches).encode()?
         }
         format => {
-            let rankings = store
+            let mut rankings = store
                 .latest_rankings()
                 .await?
                 .context("no ranking yet: run `llmrank refresh` first")?;
+            in_rank_order(&mut rankings.rows);
             if format == ExportFormat::Csv {
                 let mut out = Vec::new();
                 export::write_csv(&rankings.rows, &mut out)?;
@@ -67,4 +68,32 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
         None => emit(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ranked rows first, best first; then the unranked ones by id.
+fn in_rank_order(rows: &mut [crate::domain::ModelRow]) {
+    rows.sort_by(|a, b| (a.rank.is_none(), a.rank, &a.id).cmp(&(b.rank.is_none(), b.rank, &b.id)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exports_list_the_ranking_in_rank_order_then_the_unranked_by_id() {
+        let row = |id: &str, rank: Option<u32>| {
+            let mut r = crate::scoring::test_row(id, None, None, None);
+            r.rank = rank;
+            r
+        };
+        let mut rows = vec![
+            row("z/unranked", None),
+            row("b/second", Some(2)),
+            row("a/unranked", None),
+            row("c/first", Some(1)),
+        ];
+        in_rank_order(&mut rows);
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["c/first", "b/second", "a/unranked", "z/unranked"]);
+    }
 }

@@ -6,10 +6,12 @@ mod benchmarks;
 mod export;
 mod identity;
 mod migrate;
+mod model;
 mod progress;
 mod refresh;
 mod serve;
 mod sources;
+mod table;
 mod top;
 mod unmatched;
 mod validate;
@@ -40,21 +42,43 @@ pub struct Cli {
     #[arg(long, env = "LLMRANK_CONFIG", global = true)]
     pub config: Option<PathBuf>,
 
-    /// Hours between scheduled refreshes (fractions allowed: 0.01 is 36 s).
-    #[arg(long, env = "RANKINGS_CACHE_HOURS", global = true)]
-    pub rankings_cache_hours: Option<f64>,
-
-    /// Token for admin actions (POST /api/v1/refresh).
-    #[arg(
-        long,
-        env = "LLMRANK_ADMIN_TOKEN",
-        global = true,
-        hide_env_values = true
-    )]
-    pub admin_token: Option<String>,
-
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the command line, exiting with clap's message on an error. A
+    /// mistyped subcommand gets a suggestion even where clap's own measure
+    /// finds none (`tpo` → `top`: letters swapped in a short word).
+    pub fn parse_or_exit() -> Cli {
+        use clap::CommandFactory;
+        use clap::error::{ContextKind, ContextValue, ErrorKind};
+        match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(mut error) => {
+                if error.kind() == ErrorKind::InvalidSubcommand
+                    && error.get(ContextKind::SuggestedSubcommand).is_none()
+                    && let Some(ContextValue::String(typed)) =
+                        error.get(ContextKind::InvalidSubcommand).cloned()
+                    && let Some(near) = nearest_subcommand(&Cli::command(), &typed)
+                {
+                    error.insert(ContextKind::SuggestedSubcommand, ContextValue::String(near));
+                }
+                error.exit()
+            }
+        }
+    }
+}
+
+/// The subcommand within two edits (a swap counting as one) of `typed`.
+fn nearest_subcommand(command: &clap::Command, typed: &str) -> Option<String> {
+    command
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .map(|name| (strsim::osa_distance(typed, &name), name))
+        .filter(|(distance, name)| *distance <= 2 && *distance < name.len())
+        .min()
+        .map(|(_, name)| name)
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,8 +87,10 @@ pub enum Command {
     Serve(serve::Args),
     /// Fetch sources (live, from a snapshot directory or a mirror) and recompute the ranking.
     Refresh(refresh::Args),
-    /// Print the top of the ranking.
+    /// Print the top of the ranking, with the API's filters.
     Top(top::Args),
+    /// Show one model: scores, price, context, speed, benchmarks, aliases.
+    Model(model::Args),
     /// Export the ranking (CSV, JSON) or a snapshot of all source data.
     Export(export::Args),
     /// Show each source's status.
@@ -110,12 +136,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Top(args) => args.weights.clone(),
         _ => None,
     };
+    let rankings_cache_hours = match &cli.command {
+        Command::Serve(args) => args.schedule.rankings_cache_hours,
+        Command::Refresh(args) => args.schedule.rankings_cache_hours,
+        Command::Sources(args) => args.schedule.rankings_cache_hours,
+        _ => None,
+    };
+    let admin_token = match &cli.command {
+        Command::Serve(args) => args.admin_token.clone(),
+        _ => None,
+    };
     let config = Config::resolve(
         Overrides {
             database_url: cli.database_url,
             addr,
-            rankings_cache_hours: cli.rankings_cache_hours,
-            admin_token: cli.admin_token,
+            rankings_cache_hours,
+            admin_token,
             weights,
         },
         file,
@@ -124,6 +160,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(config, args).await,
         Command::Refresh(args) => refresh::run(config, args).await,
         Command::Top(args) => top::run(config, args).await,
+        Command::Model(args) => model::run(config, args).await,
         Command::Export(args) => export::run(config, args).await,
         Command::Sources(args) => sources::run(config, args).await,
         Command::Unmatched(args) => unmatched::run(config, args).await,
@@ -181,6 +218,16 @@ fn emit(bytes: &[u8]) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing to standard output"),
     }
+}
+
+/// The refresh period, for the commands it matters to (`serve` schedules
+/// by it, `refresh` skips a fetch inside it, `sources` marks data older than
+/// it stale).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Schedule {
+    /// Hours between scheduled refreshes (fractions allowed: 0.01 is 36 s).
+    #[arg(long, env = "RANKINGS_CACHE_HOURS")]
+    pub rankings_cache_hours: Option<f64>,
 }
 
 /// Output formats for data commands.

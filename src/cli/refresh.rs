@@ -38,6 +38,8 @@ pub struct Args {
     /// Fetch live sources even if the ranking is younger than RANKINGS_CACHE_HOURS.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    pub schedule: super::Schedule,
 }
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {

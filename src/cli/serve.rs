@@ -39,6 +39,11 @@ pub struct Args {
     /// Scheduled refreshes read this snapshot directory (DIR/<source>/<file>).
     #[arg(long, value_name = "DIR")]
     from_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub schedule: super::Schedule,
+    /// Token for admin actions (POST /api/v1/refresh).
+    #[arg(long, env = "LLMRANK_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
 }
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {

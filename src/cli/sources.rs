@@ -13,6 +13,8 @@ pub struct Args {
     /// table or json (json is the /api/v1/sources document).
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    #[command(flatten)]
+    pub schedule: super::Schedule,
 }
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {

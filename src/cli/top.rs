@@ -1,11 +1,14 @@
-//! `llmrank top`: the head of the ranking as a table, JSON or CSV.
+//! `llmrank top`: the head of the ranking as a table, JSON or CSV, with the
+//! API's filters. The table fits the terminal (80 columns when piped): rank,
+//! name, id, overall, coding, blended price, context, and the column sorted
+//! by; `--wide` shows every figure.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 
+use super::table::{self, Column};
 use super::{Format, emit, open_store};
 use crate::config::Config;
 use crate::domain::ModelRow;
@@ -18,17 +21,48 @@ pub struct Args {
     /// How many models to show.
     #[arg(long, default_value_t = 10)]
     limit: usize,
-    /// Sort field (any model field or benchmark key); default overall_score.
+    /// Sort field: any model field (overall_score, price_blended,
+    /// ttft_median, …) or benchmark key (swebench_verified, …).
     #[arg(long)]
     sort: Option<String>,
-    #[arg(long, value_enum, default_value = "table")]
-    format: Format,
-    /// Overall-score weights, e.g. coding:0.6,performance:0.2,value:0.2.
+    /// asc or desc (default: best first for the field).
     #[arg(long)]
-    pub weights: Option<String>,
+    order: Option<String>,
+    /// Words to find in names, aliases, creators and settings (any order).
+    #[arg(long)]
+    q: Option<String>,
+    /// Speed tier: fast, medium or slow.
+    #[arg(long)]
+    tier: Option<String>,
+    /// true: only open-weights models; false: only closed ones.
+    #[arg(long)]
+    open_weights: Option<bool>,
+    /// Highest blended price, USD per million tokens.
+    #[arg(long)]
+    max_price: Option<f64>,
+    /// Smallest context window, in tokens (`128000`, `128K`, `1M`).
+    #[arg(long, value_parser = parse_tokens)]
+    min_context: Option<u64>,
+    /// Lowest Artificial Analysis quality index.
+    #[arg(long)]
+    min_quality: Option<f64>,
+    /// Only models whose own listing is free.
+    #[arg(long)]
+    free: bool,
+    /// Only rows with all three components (coding, performance, value).
+    #[arg(long)]
+    complete: bool,
     /// Include models without coding benchmarks (default: only when none have any).
     #[arg(long)]
     all: bool,
+    /// Overall-score weights, e.g. coding:0.6,performance:0.2,value:0.2.
+    #[arg(long)]
+    pub weights: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Every figure, whatever the terminal's width.
+    #[arg(long)]
+    wide: bool,
 }
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
@@ -38,15 +72,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
             "no ranking yet: run `llmrank refresh` (or `llmrank serve`, which imports the bundled snapshot)"
         );
     };
-    let mut params: HashMap<String, String> = HashMap::new();
-    params.insert("limit".into(), args.limit.to_string());
-    if let Some(sort) = args.sort {
-        params.insert("sort".into(), sort);
-    }
-    params.insert("weights".into(), config.weights.to_string());
-    if args.all {
-        params.insert("has_benchmarks".into(), "false".into());
-    }
+    let params = params(&args, &config);
     let query = RankingQuery::from_params(&params, &QueryContext::of(&rankings, false))
         .context("invalid option")?;
     let result = query::run(&rankings, &query);
@@ -66,50 +92,248 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
             export::write_csv(&result.rows, &mut out)?;
             emit(&out)?;
         }
-        Format::Table => emit(render_table(&result.rows, result.total).as_bytes())?,
+        Format::Table => {
+            let width = (!args.wide).then(table::terminal_width);
+            let mut text = render(&result.rows, &query, args.wide, width);
+            text.push_str(&footer(result.rows.len(), result.total, &query));
+            emit(text.as_bytes())?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn cell(v: Option<f64>, decimals: usize) -> String {
+/// The options as the API's query parameters, validated by the same code.
+fn params(args: &Args, config: &Config) -> HashMap<String, String> {
+    let mut params: HashMap<String, String> = HashMap::new();
+    let mut put = |key: &str, value: Option<String>| {
+        if let Some(value) = value {
+            params.insert(key.to_string(), value);
+        }
+    };
+    put("limit", Some(args.limit.to_string()));
+    put("sort", args.sort.clone());
+    put("order", args.order.clone());
+    put("q", args.q.clone());
+    put("tier", args.tier.clone());
+    put("open_weights", args.open_weights.map(|b| b.to_string()));
+    put("max_price", args.max_price.map(|p| p.to_string()));
+    put("min_context", args.min_context.map(|c| c.to_string()));
+    put("min_quality", args.min_quality.map(|q| q.to_string()));
+    put("free", args.free.then(|| "true".to_string()));
+    put("complete", args.complete.then(|| "true".to_string()));
+    put("has_benchmarks", args.all.then(|| "false".to_string()));
+    put("weights", Some(config.weights.to_string()));
+    params
+}
+
+/// `128000`, `128K`, `1M`, `1.5M` as a number of tokens.
+fn parse_tokens(raw: &str) -> Result<u64, String> {
+    let text = raw.trim();
+    let (number, scale) = match text.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&text[..text.len() - 1], 1_000.0),
+        Some('M') => (&text[..text.len() - 1], 1_000_000.0),
+        _ => (text, 1.0),
+    };
+    number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0 && n * scale <= 1e12)
+        .map(|n| (n * scale).round() as u64)
+        .ok_or_else(|| format!("`{raw}` is not a number of tokens (e.g. 128000, 128K, 1M)"))
+}
+
+fn number(v: Option<f64>, decimals: usize) -> String {
     v.map(|v| format!("{v:.decimals$}"))
         .unwrap_or_else(|| "—".into())
 }
 
-fn render_table(rows: &[ModelRow], total: usize) -> String {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header([
-        "#", "model", "creator", "overall", "coding", "perf", "value", "TTFT s", "tok/s", "$ in/M",
-        "$ out/M", "context", "free",
-    ]);
-    for row in rows {
-        table.add_row([
-            row.rank
-                .map(|r| r.to_string())
-                .unwrap_or_else(|| "—".into()),
-            one_line(&row.name),
-            one_line(row.creator.as_deref().unwrap_or_default()),
-            cell(row.overall_score, 1),
-            cell(row.composite_score, 1),
-            cell(row.performance_score, 1),
-            cell(row.value_score, 1),
-            cell(row.ttft_median, 2),
-            cell(row.throughput_median, 0),
-            cell(row.price_per_million_input, 2),
-            cell(row.price_per_million_output, 2),
-            row.context_length
-                .map(|c| c.to_string())
-                .unwrap_or_else(|| "—".into()),
-            if row.is_free { "yes" } else { "" }.to_string(),
-        ]);
+fn price(v: Option<f64>) -> String {
+    match v {
+        Some(p) if p < 10.0 => format!("{p:.2}"),
+        Some(p) => format!("{p:.1}"),
+        None => "—".into(),
     }
-    for index in [0, 3, 4, 5, 6, 7, 8, 9, 10, 11] {
-        if let Some(column) = table.column_mut(index) {
-            column.set_cell_alignment(CellAlignment::Right);
+}
+
+/// A column of the table: its head and how a row fills it.
+struct Field {
+    key: &'static str,
+    column: Column,
+    cell: fn(&ModelRow) -> String,
+}
+
+fn fields(wide: bool) -> Vec<Field> {
+    let field = |key, column, cell| Field { key, column, cell };
+    let mut out = vec![
+        field("rank", Column::fixed("#"), |r: &ModelRow| {
+            r.rank.map_or_else(|| "—".into(), |n| n.to_string())
+        }),
+        field("name", Column::text("model"), |r| one_line(&r.name)),
+        field("id", Column::text("id"), |r| one_line(&r.id)),
+    ];
+    if wide {
+        out.push(field("creator", Column::text("creator"), |r| {
+            one_line(r.creator.as_deref().unwrap_or("—"))
+        }));
+    }
+    out.push(field("overall_score", Column::number("overall"), |r| {
+        number(r.overall_score, 1)
+    }));
+    out.push(field("composite_score", Column::number("coding"), |r| {
+        number(r.composite_score, 1)
+    }));
+    if wide {
+        out.push(field("performance_score", Column::number("perf"), |r| {
+            number(r.performance_score, 1)
+        }));
+        out.push(field("value_score", Column::number("value"), |r| {
+            number(r.value_score, 1)
+        }));
+        out.push(field("ttft_median", Column::number("TTFT s"), |r| {
+            number(r.ttft_median, 2)
+        }));
+        out.push(field("throughput_median", Column::number("tok/s"), |r| {
+            number(r.throughput_median, 0)
+        }));
+        out.push(field(
+            "price_per_million_input",
+            Column::number("$in/M"),
+            |r| price(r.price_per_million_input),
+        ));
+        out.push(field(
+            "price_per_million_output",
+            Column::number("$out/M"),
+            |r| price(r.price_per_million_output),
+        ));
+    }
+    out.push(field("price_blended", Column::number("$/M"), |r| {
+        price(r.price_blended)
+    }));
+    out.push(field("context_length", Column::number("context"), |r| {
+        r.context_length.map_or_else(|| "—".into(), table::context)
+    }));
+    if wide {
+        out.push(field("is_free", Column::fixed("free"), |r| {
+            if r.is_free {
+                "yes".into()
+            } else if r.free_route_available {
+                "route".into()
+            } else {
+                String::new()
+            }
+        }));
+    }
+    out
+}
+
+/// The sorted-by field's value in a row, when the table does not show it.
+fn sort_cell(row: &ModelRow, field: &str) -> String {
+    let value = serde_json::to_value(row).ok().and_then(|v| {
+        v.get(field)
+            .cloned()
+            .or_else(|| v.get("benchmarks").and_then(|b| b.get(field)).cloned())
+    });
+    match value {
+        None | Some(serde_json::Value::Null) => "—".into(),
+        Some(serde_json::Value::Number(n)) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 => format!("{f:.0}"),
+            Some(f) => format!("{f:.2}"),
+            None => n.to_string(),
+        },
+        Some(serde_json::Value::Bool(b)) => if b { "yes" } else { "no" }.into(),
+        Some(serde_json::Value::String(s)) => one_line(&s),
+        Some(other) => one_line(&other.to_string()),
+    }
+}
+
+fn render(rows: &[ModelRow], query: &RankingQuery, wide: bool, width: Option<usize>) -> String {
+    let mut fields = fields(wide);
+    let sorted_shown = fields.iter().any(|f| f.key == query.sort) || query.sort == "rank";
+    // The field sorted by is shown too: as the wide table's column when it
+    // has one, else by its own name.
+    let extra = (!sorted_shown)
+        .then(|| self::fields(true).into_iter().find(|f| f.key == query.sort))
+        .flatten();
+    let generic = !sorted_shown && extra.is_none();
+    fields.extend(extra);
+    let mut columns: Vec<Column> = fields.iter().map(|f| f.column.clone()).collect();
+    if generic {
+        columns.push(Column::number(&query.sort));
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let mut line: Vec<String> = fields.iter().map(|f| (f.cell)(row)).collect();
+            if generic {
+                line.push(sort_cell(row, &query.sort));
+            }
+            line
+        })
+        .collect();
+    table::render(&columns, &cells, width)
+}
+
+fn footer(shown: usize, total: usize, query: &RankingQuery) -> String {
+    let order = match query.order {
+        query::Order::Asc => "ascending",
+        query::Order::Desc => "descending",
+    };
+    let mut text = format!(
+        "{shown} of {total} models by {} ({order}); — is unknown\n",
+        query.sort
+    );
+    if query.has_benchmarks {
+        text.push_str("Models without coding benchmarks are left out: --all shows them.\n");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_counts_take_k_and_m() {
+        assert_eq!(parse_tokens("128K"), Ok(128_000));
+        assert_eq!(parse_tokens("1m"), Ok(1_000_000));
+        assert_eq!(parse_tokens("200000"), Ok(200_000));
+        assert!(parse_tokens("lots").is_err());
+        assert!(parse_tokens("-5").is_err());
+    }
+
+    #[test]
+    fn the_default_table_fits_80_columns_and_shows_the_sorted_field() {
+        let mut row = crate::scoring::test_row(
+            "anthropic/claude-sonnet-4-6-adaptive-max",
+            Some(92.2),
+            Some(49.3),
+            Some(63.6),
+        );
+        row.name = "Claude Sonnet 4.6 · adaptive thinking, max effort".into();
+        row.price_blended = Some(6.0);
+        row.context_length = Some(1_000_000);
+        row.ttft_median = Some(0.89);
+        let query = RankingQuery {
+            sort: "ttft_median".into(),
+            ..RankingQuery::default()
+        };
+        let text = render(&[row], &query, false, Some(80));
+        for line in text.lines() {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line) <= 80,
+                "{line:?}"
+            );
         }
+        assert!(text.contains("TTFT s") && text.contains("0.89"), "{text}");
+        assert!(text.contains("1M") && text.contains("6.00"), "{text}");
+        let by_benchmark = RankingQuery {
+            sort: "swebench_verified".into(),
+            ..RankingQuery::default()
+        };
+        let text = render(&[], &by_benchmark, false, Some(80));
+        assert!(text.contains("swebench_verified"), "{text}");
+        let footer = footer(1, 700, &query);
+        assert!(footer.lines().all(|l| l.chars().count() <= 80), "{footer}");
     }
-    format!(
-        "{table}\n{} of {total} models; \"—\" means unknown\n",
-        rows.len()
-    )
 }

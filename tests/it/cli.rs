@@ -94,7 +94,7 @@ fn top_prints_the_same_rows_as_a_table_json_and_csv() {
 
     let table = stdout(&llmrank(
         &db,
-        &["top", "--limit", "3", "--sort", "price_blended"],
+        &["top", "--limit", "3", "--sort", "price_blended", "--wide"],
     ));
     let json: Value = serde_json::from_str(&stdout(&llmrank(
         &db,

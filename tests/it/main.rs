@@ -15,3 +15,4 @@ mod replicas;
 mod scoring;
 mod sources;
 mod store;
+mod terminal;

@@ -55,6 +55,7 @@ fn a_name_with_esc_bel_and_c1_controls_prints_without_them() {
         ("top", vec!["top", "--all"]),
         ("sources", vec!["sources"]),
         ("unmatched", vec!["unmatched"]),
+        ("model", vec!["model", "evil/model"]),
     ] {
         let out = llmrank(&db, &args, &[]);
         assert!(out.status.success(), "{command}");

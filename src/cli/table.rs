@@ -1,0 +1,234 @@
+//! Plain text tables that fit the terminal: columns separated by two
+//! spaces, numbers right-aligned, and the widest text columns shortened
+//! with `…` until every line fits the width. Used where a table's first
+//! job is to be read in an 80-column terminal (`top`, `model`); wide,
+//! boxed tables (`sources`, `refresh`) keep comfy-table.
+
+use std::io::IsTerminal;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// How a column's cells line up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// One column: its header, its alignment, and whether it may be shortened
+/// to fit (names and ids may; numbers never).
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub header: String,
+    pub align: Align,
+    pub shrinks: bool,
+}
+
+impl Column {
+    pub fn text(header: &str) -> Self {
+        Column {
+            header: header.to_string(),
+            align: Align::Left,
+            shrinks: true,
+        }
+    }
+
+    pub fn number(header: &str) -> Self {
+        Column {
+            header: header.to_string(),
+            align: Align::Right,
+            shrinks: false,
+        }
+    }
+
+    /// A left-aligned column that is never shortened (a rank, a tier).
+    pub fn fixed(header: &str) -> Self {
+        Column {
+            header: header.to_string(),
+            align: Align::Left,
+            shrinks: false,
+        }
+    }
+}
+
+/// The gap between columns.
+const GAP: &str = "  ";
+/// A shrinking column keeps at least this many characters.
+const MIN_SHRUNK: usize = 8;
+
+/// Renders `rows` under `columns` in at most `width` characters a line
+/// (`None`: no limit). Cells are expected to be one line already
+/// (`text::one_line`).
+pub fn render(columns: &[Column], rows: &[Vec<String>], width: Option<usize>) -> String {
+    let mut widths: Vec<usize> = columns.iter().map(|c| c.header.width()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    if let Some(limit) = width {
+        fit(columns, &mut widths, limit);
+    }
+    let mut out = String::new();
+    let header: Vec<String> = columns.iter().map(|c| c.header.clone()).collect();
+    line(&mut out, columns, &widths, &header);
+    for row in rows {
+        line(&mut out, columns, &widths, row);
+    }
+    out
+}
+
+/// Narrows the shrinking columns, widest first, until the line fits (or
+/// every shrinking column is at its minimum).
+fn fit(columns: &[Column], widths: &mut [usize], limit: usize) {
+    let total = |w: &[usize]| w.iter().sum::<usize>() + GAP.len() * w.len().saturating_sub(1);
+    while total(widths) > limit {
+        let widest = columns
+            .iter()
+            .zip(widths.iter())
+            .enumerate()
+            .filter(|(_, (c, w))| c.shrinks && **w > MIN_SHRUNK.max(c.header.width()))
+            .max_by_key(|(_, (_, w))| **w)
+            .map(|(i, _)| i);
+        let Some(i) = widest else {
+            return;
+        };
+        widths[i] -= 1;
+    }
+}
+
+fn line(out: &mut String, columns: &[Column], widths: &[usize], cells: &[String]) {
+    let mut text = String::new();
+    for (i, (column, width)) in columns.iter().zip(widths).enumerate() {
+        let cell = shorten(cells.get(i).map(String::as_str).unwrap_or(""), *width);
+        let pad = " ".repeat(width.saturating_sub(cell.width()));
+        if i > 0 {
+            text.push_str(GAP);
+        }
+        match column.align {
+            Align::Left => {
+                text.push_str(&cell);
+                text.push_str(&pad);
+            }
+            Align::Right => {
+                text.push_str(&pad);
+                text.push_str(&cell);
+            }
+        }
+    }
+    out.push_str(text.trim_end());
+    out.push('\n');
+}
+
+/// `text` in at most `width` columns, ending in `…` when cut.
+pub fn shorten(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// The width tables are fitted to: `COLUMNS` when set, else the
+/// terminal's width, else 80 (output into a pipe or a file).
+pub fn terminal_width() -> usize {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c >= 20)
+    {
+        return columns;
+    }
+    if std::io::stdout().is_terminal()
+        && let Some((_, columns)) = console::Term::stdout().size_checked()
+    {
+        return usize::from(columns).max(20);
+    }
+    80
+}
+
+/// A context length as people say it: `128K` (131,072), `200K`
+/// (200,000 or 204,800), `1M`, `1.05M`.
+pub fn context(tokens: u64) -> String {
+    const KI: u64 = 1024;
+    let (unit, scale) = if tokens >= 1_000_000 {
+        (
+            "M",
+            if tokens.is_multiple_of(KI * KI) {
+                KI * KI
+            } else {
+                1_000_000
+            },
+        )
+    } else if tokens >= 1000 {
+        ("K", if tokens.is_multiple_of(KI) { KI } else { 1000 })
+    } else {
+        return tokens.to_string();
+    };
+    let value = tokens as f64 / scale as f64;
+    let text = if (value - value.round()).abs() < 0.005 || unit == "K" {
+        format!("{}", value.round() as u64)
+    } else {
+        format!("{value:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    };
+    format!("{text}{unit}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_lengths_read_as_people_say_them() {
+        assert_eq!(context(131_072), "128K");
+        assert_eq!(context(200_000), "200K");
+        assert_eq!(context(204_800), "200K");
+        assert_eq!(context(262_144), "256K");
+        assert_eq!(context(1_048_576), "1M");
+        assert_eq!(context(1_000_000), "1M");
+        assert_eq!(context(1_048_756), "1.05M");
+        assert_eq!(context(8_192), "8K");
+        assert_eq!(context(512), "512");
+    }
+
+    #[test]
+    fn a_table_too_wide_shortens_its_text_columns_and_keeps_its_numbers() {
+        let columns = [
+            Column::fixed("#"),
+            Column::text("model"),
+            Column::number("overall"),
+        ];
+        let rows = vec![vec![
+            "1".to_string(),
+            "Claude Sonnet 4.6 · adaptive thinking, max effort".to_string(),
+            "73.6".to_string(),
+        ]];
+        let text = render(&columns, &rows, Some(30));
+        for line in text.lines() {
+            assert!(line.width() <= 30, "{line:?}");
+        }
+        assert!(text.contains("73.6") && text.contains('…'), "{text}");
+        let wide = render(&columns, &rows, None);
+        assert!(wide.contains("max effort"));
+    }
+
+    #[test]
+    fn shortening_counts_wide_characters() {
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("通义千问模型", 5), "通义…");
+        assert_eq!(shorten("abc", 3), "abc");
+    }
+}

@@ -1,20 +1,15 @@
 //! Entity resolution: which canonical model each source's name denotes.
 //!
-//! Deterministic and explainable, in stages, for each record (sources in a
-//! fixed order: the catalogue first, price lists last; records by name):
-//! 1. `pin`: the overrides file ties the name to a model;
-//! 2. `route`: the data ties the entry to another one (OpenRouter `:free`
-//!    and `~…-latest` ids with their `alias_target`);
-//! 3. `exact id`: a name (or its last path segments) equals a known id:
-//!    an OpenRouter id or canonical slug, or a Hugging Face repository;
-//! 4. `parsed`: the name read by [`name::parse`] (core words, snapshot date,
-//!    variant) fits exactly one model; the record's variant is the union of
-//!    what its names state. Dates must agree where both names state them;
-//!    an undated name fits a dated model only when that model is the only
-//!    snapshot. Two or more candidates mean no match;
-//! 5. `relaxed`: the same without the words `instruct` and `chat`;
-//! 6. otherwise a source that may create models (PRODUCT.md section 3) makes
-//!    a new record, and a price list leaves the name unmatched.
+//! Deterministic and explainable. Sources are read in a fixed order (the
+//! catalogue and the speed benchmark first, price lists last; see
+//! `conventions.rs`), each record through stages (`stages.rs`): pin, route,
+//! exact id, parsed, then the looser readings; the first stage that decides
+//! wins, and a record whose evidence does not settle a match stays
+//! unmatched with its candidates (`decide.rs`). A source that may create
+//! models (PRODUCT.md section 3) makes a new record for a name nothing
+//! fits; a price list only attaches. Settings are then linked to their
+//! plain model and every model is given its line (`lines.rs`).
+//! `docs/IDENTITY.md` describes every rule.
 //!
 //! Records that are agent systems are listed apart and never joined.
 

@@ -13,6 +13,7 @@ mod identity;
 mod openrouter;
 mod replicas;
 mod scoring;
+mod snapshot;
 mod sources;
 mod store;
 mod terminal;

@@ -380,4 +380,62 @@ async fn the_models_people_choose_between_are_one_record_with_price_speed_and_be
     let before = ids.len();
     ids.dedup();
     assert_eq!(before, ids.len(), "ids are unique");
+
+    // Speed reaches the records people rank.
+    let ranked: Vec<&llmrank::domain::ModelRow> =
+        rankings.rows.iter().filter(|r| r.rank.is_some()).collect();
+    let timed = ranked.iter().filter(|r| r.ttft_median.is_some()).count();
+    eprintln!(
+        "identity: {timed} of {} ranked rows have a TTFT",
+        ranked.len()
+    );
+    assert!(timed >= 100, "{timed} ranked rows with a TTFT");
+
+    // Creators are the table's spellings, and nearly every ranked row has
+    // one (a stealth model or an ownerless fine-tune may have none).
+    let with_creator = ranked.iter().filter(|r| r.creator.is_some()).count();
+    assert!(
+        with_creator * 100 >= ranked.len() * 99,
+        "{with_creator} of {} ranked rows have a creator",
+        ranked.len()
+    );
+    for row in &ranked {
+        if let Some(creator) = &row.creator {
+            let canonical = llmrank::identity::creators::canonical(creator);
+            assert_eq!(
+                canonical.map(|c| c.name).as_deref(),
+                Some(creator.as_str()),
+                "{}",
+                row.id
+            );
+        }
+    }
+
+    // Among the first 100 by overall score, no two plain records are one
+    // model by the dev gold.
+    let gold = gold();
+    let cluster_of: HashMap<(SourceId, &str), &str> = gold
+        .clusters
+        .iter()
+        .flat_map(|c| {
+            c.same
+                .iter()
+                .map(move |a| ((a.source, a.name.as_str()), c.id.as_str()))
+        })
+        .collect();
+    let mut top: Vec<&&llmrank::domain::ModelRow> = ranked.iter().collect();
+    top.sort_by_key(|r| r.rank);
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for row in top.iter().take(100).filter(|r| r.variant.is_none()) {
+        let clusters: std::collections::BTreeSet<&str> = row
+            .aliases
+            .iter()
+            .filter_map(|a| cluster_of.get(&(a.source, a.name.as_str())).copied())
+            .collect();
+        for cluster in clusters {
+            if let Some(other) = seen.insert(cluster, row.id.as_str()) {
+                panic!("{other} and {} are one model ({cluster})", row.id);
+            }
+        }
+    }
 }

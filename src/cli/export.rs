@@ -39,10 +39,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
             Snapshot::new(batches).encode()?
         }
         format => {
-            let mut rankings = store
-                .latest_rankings()
-                .await?
-                .context("no ranking yet: run `llmrank refresh` first")?;
+            let mut rankings = super::current_rankings(store.as_ref()).await?;
             in_rank_order(&mut rankings.rows);
             if format == ExportFormat::Csv {
                 let mut out = Vec::new();

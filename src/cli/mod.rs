@@ -191,6 +191,13 @@ async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     }
 }
 
+/// The stored ranking, or an error that says how to make one.
+async fn current_rankings(store: &dyn Store) -> anyhow::Result<crate::domain::Rankings> {
+    store.latest_rankings().await?.context(
+        "no ranking yet: run `llmrank refresh` (or `llmrank serve`, which imports the bundled snapshot)",
+    )
+}
+
 /// Where `refresh` or `serve` reads sources: a snapshot directory, an HTTP
 /// mirror, or (neither given) `None` for the live sources.
 fn origin(dir: Option<PathBuf>, url: Option<String>) -> anyhow::Result<Option<Origin>> {

@@ -32,11 +32,7 @@ pub struct Args {
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
-    let Some(rankings) = store.latest_rankings().await? else {
-        anyhow::bail!(
-            "no ranking yet: run `llmrank refresh` (or `llmrank serve`, which imports the bundled snapshot)"
-        );
-    };
+    let rankings = super::current_rankings(store.as_ref()).await?;
     let row = find(&rankings, &args.id)?;
     let provenance = store.provenance(&row.id).await?;
     match args.format {

@@ -5,8 +5,6 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
-
 use super::{Format, emit, open_store};
 use crate::config::Config;
 use crate::domain::ModelRow;
@@ -27,10 +25,7 @@ pub struct Args {
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
-    let rankings = store
-        .latest_rankings()
-        .await?
-        .context("no ranking yet: run `llmrank refresh` first")?;
+    let rankings = super::current_rankings(store.as_ref()).await?;
     let custom: Vec<_> = store
         .custom_benchmarks()
         .await?

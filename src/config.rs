@@ -6,6 +6,8 @@
 //! arithmetic: a value out of range is an error naming the setting, never a
 //! panic later (`RANKINGS_CACHE_HOURS=1e300`).
 
+mod changes;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::RangeInclusive;
@@ -21,6 +23,8 @@ use crate::scoring::{CompositeSettings, Kind};
 use crate::sources::custom::ImportLimits;
 use crate::sources::{HttpSettings, SourceSettings};
 use crate::web::CacheSettings;
+
+pub use changes::ChangesFile;
 
 /// A configuration problem, saying which setting to fix.
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +78,9 @@ pub struct FileConfig {
     pub response_cache_mb: Option<f64>,
     /// `Cache-Control` of pages and API responses.
     pub cache_control: Option<String>,
+    /// Change thresholds: `[changes]`.
+    #[serde(default)]
+    pub changes: ChangesFile,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -223,6 +230,8 @@ pub struct Config {
     pub server: ServerLimits,
     /// Caps on a custom benchmark file.
     pub import: ImportLimits,
+    /// How big a move must be to be recorded as a change.
+    pub changes: crate::changes::ChangeSettings,
 }
 
 /// Environment variables holding API keys, read directly.
@@ -427,6 +436,7 @@ impl Config {
             source_deadline: Duration::from_secs_f64(deadline),
             ..HttpSettings::default()
         };
+        let changes = changes::resolve(&file.changes)?;
         let mut cache = CacheSettings::default();
         let mb = bounded(
             "LLMRANK_RESPONSE_CACHE_MB / response_cache_mb",
@@ -473,6 +483,7 @@ impl Config {
             composite,
             server,
             import,
+            changes,
         })
     }
 
@@ -505,6 +516,7 @@ impl Config {
             overrides: self.overrides.clone(),
             composite: self.composite.clone(),
             force,
+            changes: self.changes.clone(),
         }
     }
 }

@@ -5,7 +5,8 @@
 //! the order data flows through them:
 //!
 //! fetch and parse ([`sources`]) → resolve names to models ([`identity`]) →
-//! score ([`scoring`]) → store ([`store`]) → serve ([`web`], [`cli`]).
+//! score ([`scoring`]) → compare with the previous ranking ([`changes`]) →
+//! store ([`store`]) → serve ([`web`], [`cli`]).
 //! [`refresh`] runs that pipeline; [`domain`] holds the types all of them share,
 //! and [`text`] the rules for showing outside text safely (terminals, logs, URLs).
 //! See `ARCHITECTURE.md` for the map and the invariants.
@@ -20,6 +21,8 @@ pub mod sources;
 pub mod identity;
 
 pub mod scoring;
+
+pub mod changes;
 
 pub mod store;
 

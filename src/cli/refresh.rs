@@ -143,5 +143,14 @@ fn summary(report: &RefreshReport) -> String {
         "{} models in the ranking (refresh run {})\n",
         report.models, report.run_id
     ));
+    if let Some(first) = report.changes.first() {
+        let changes: Vec<_> = report.changes.iter().map(|c| &c.change).collect();
+        out.push_str(&format!(
+            "changes since run {}: {} (llmrank changes --since {})\n",
+            first.previous_run_id,
+            crate::changes::summary(&changes),
+            first.previous_run_id
+        ));
+    }
     out
 }

@@ -48,13 +48,17 @@ pub(super) async fn model_pages(
     go_on: impl Fn() -> bool,
     out: &mut Common,
 ) {
+    let mut changes = super::changes::by_model(state).await;
     for row in &generation.rankings().rows {
         if !go_on() {
             return;
         }
+        let own = changes
+            .as_mut()
+            .map(|all| all.remove(&row.id).unwrap_or_default());
         out.push((
             Key::new(&format!("/models/{}", row.id), ""),
-            render_model(state, row.clone()).await,
+            render_model(state, row.clone(), own).await,
         ));
     }
 }
@@ -97,6 +101,8 @@ struct ModelPage {
     figures: Vec<ProvenanceView>,
     history_svg: String,
     history_count: usize,
+    /// The model's latest changes.
+    changes: Vec<super::changes::ChangeLine>,
 }
 
 async fn model_page(
@@ -108,12 +114,18 @@ async fn model_page(
     let row = find_model(responses.rankings(), &id).map_err(WebError::page)?;
     responses
         .respond(Key::new(&format!("/models/{id}"), ""), &ask, || {
-            render_model(&state, row.clone())
+            render_model(&state, row.clone(), None)
         })
         .await
 }
 
-async fn render_model(state: &AppState, row: ModelRow) -> Result<Rendered, WebError> {
+/// A model's page; `changes` are its changes when already read (else the
+/// page reads them).
+async fn render_model(
+    state: &AppState,
+    row: ModelRow,
+    changes: Option<Vec<super::changes::ChangeLine>>,
+) -> Result<Rendered, WebError> {
     let id = row.id.clone();
     let provenance = state
         .store()
@@ -189,12 +201,17 @@ async fn render_model(state: &AppState, row: ModelRow) -> Result<Rendered, WebEr
         ],
         &labels,
     );
+    let changes = match changes {
+        Some(changes) => changes,
+        None => super::changes::of_model(state, &id).await?,
+    };
     render(ModelPage {
         history_count: history.len(),
         row,
         scores,
         figures,
         history_svg,
+        changes,
     })
 }
 

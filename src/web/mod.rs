@@ -9,6 +9,7 @@
 
 mod api;
 mod cache;
+mod changes;
 mod conn;
 mod detail;
 mod error;
@@ -272,6 +273,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(detail::router())
         .merge(api::router())
+        .merge(changes::router())
         .merge(ops::router())
         .route("/healthz", get(healthz))
         .fallback(not_found)

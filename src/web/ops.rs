@@ -426,7 +426,8 @@ async fn openapi() -> Json<serde_json::Value> {
         ),
     ]);
     let error = json!({"description": "Bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
-    Json(json!({
+    let (changes_path, changes_schema) = super::changes::openapi();
+    let mut document = json!({
         "openapi": "3.1.0",
         "info": {"title": "llmrank API", "version": env!("CARGO_PKG_VERSION"), "description": "Which LLM to use for coding: merged leaderboards, speed and prices."},
         "paths": {
@@ -483,7 +484,10 @@ async fn openapi() -> Json<serde_json::Value> {
                     "rows_detail": {"type": ["string", "null"]}, "error": {"type": ["string", "null"]}}}}}}
             }
         }
-    }))
+    });
+    document["paths"]["/api/v1/changes"] = changes_path;
+    document["components"]["schemas"]["Changes"] = changes_schema;
+    Json(document)
 }
 
 #[cfg(test)]

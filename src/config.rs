@@ -23,8 +23,9 @@ use crate::scoring::{CompositeSettings, Kind};
 use crate::sources::custom::ImportLimits;
 use crate::sources::{HttpSettings, SourceSettings};
 use crate::web::CacheSettings;
+use crate::webhooks::{DeliverySettings, Webhook, Webhooks};
 
-pub use changes::ChangesFile;
+pub use changes::{ChangesFile, WebhookFile};
 
 /// A configuration problem, saying which setting to fix.
 #[derive(Debug, thiserror::Error)]
@@ -78,9 +79,12 @@ pub struct FileConfig {
     pub response_cache_mb: Option<f64>,
     /// `Cache-Control` of pages and API responses.
     pub cache_control: Option<String>,
-    /// Change thresholds: `[changes]`.
+    /// Change thresholds and webhook delivery: `[changes]`.
     #[serde(default)]
     pub changes: ChangesFile,
+    /// Where each run's changes are sent: `[[webhooks]]`.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -232,6 +236,9 @@ pub struct Config {
     pub import: ImportLimits,
     /// How big a move must be to be recorded as a change.
     pub changes: crate::changes::ChangeSettings,
+    /// Where each run's changes are sent, and how.
+    pub webhooks: Vec<Webhook>,
+    pub delivery: DeliverySettings,
 }
 
 /// Environment variables holding API keys, read directly.
@@ -436,7 +443,7 @@ impl Config {
             source_deadline: Duration::from_secs_f64(deadline),
             ..HttpSettings::default()
         };
-        let changes = changes::resolve(&file.changes)?;
+        let (changes, webhooks, delivery) = changes::resolve(&file.changes, file.webhooks)?;
         let mut cache = CacheSettings::default();
         let mb = bounded(
             "LLMRANK_RESPONSE_CACHE_MB / response_cache_mb",
@@ -484,6 +491,8 @@ impl Config {
             server,
             import,
             changes,
+            webhooks,
+            delivery,
         })
     }
 
@@ -517,7 +526,14 @@ impl Config {
             composite: self.composite.clone(),
             force,
             changes: self.changes.clone(),
+            webhooks: Webhooks::default(),
         }
+    }
+
+    /// The configured webhooks, ready to send (each call a new set, with
+    /// deliveries and statuses of its own).
+    pub fn webhooks(&self) -> Webhooks {
+        Webhooks::new(self.webhooks.clone(), self.delivery.clone())
     }
 }
 

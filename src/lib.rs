@@ -6,7 +6,7 @@
 //!
 //! fetch and parse ([`sources`]) → resolve names to models ([`identity`]) →
 //! score ([`scoring`]) → compare with the previous ranking ([`changes`]) →
-//! store ([`store`]) → serve ([`web`], [`cli`]).
+//! store ([`store`]) → serve ([`web`], [`cli`]) and tell ([`webhooks`]).
 //! [`refresh`] runs that pipeline; [`domain`] holds the types all of them share,
 //! and [`text`] the rules for showing outside text safely (terminals, logs, URLs).
 //! See `ARCHITECTURE.md` for the map and the invariants.
@@ -28,6 +28,7 @@ pub mod store;
 
 pub mod refresh;
 pub mod snapshot;
+pub mod webhooks;
 
 pub mod export;
 pub mod query;

@@ -21,6 +21,7 @@ use crate::sources::{self, FetchPlan, Origin, SourceOutcome, SourceSettings};
 use crate::store::{
     Catalogue, ChangeQuery, ChangeSet, RefreshWrite, SourceRunWrite, Store, StoreError,
 };
+use crate::webhooks::Webhooks;
 
 /// What shapes a refresh besides where the data comes from.
 #[derive(Debug, Clone, Default)]
@@ -35,6 +36,8 @@ pub struct RefreshOptions {
     pub force: bool,
     /// How big a move must be to be recorded as a change.
     pub changes: ChangeSettings,
+    /// Where the changes of a committed run are sent (none by default).
+    pub webhooks: Webhooks,
 }
 
 impl RefreshOptions {
@@ -371,14 +374,14 @@ pub async fn apply(
     let run_id = store.commit_refresh(&write).await?;
     debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "stored");
     // What was stored (the store keeps changes only against the ranking
-    // they were measured from) is what is reported.
+    // they were measured from) is what is reported and sent.
     let recorded = match write.catalogue.as_ref().and_then(|c| c.changes.as_ref()) {
         Some(set) if !set.changes.is_empty() => {
             match store.changes(&ChangeQuery::of_run(run_id)).await {
                 Ok(recorded) => recorded,
                 // The run is stored: that is what the refresh reports.
                 Err(e) => {
-                    warn!(run_id, error = %e, "cannot read the run's changes back");
+                    warn!(run_id, error = %e, "cannot read the run's changes back; none are sent");
                     Vec::new()
                 }
             }
@@ -387,6 +390,7 @@ pub async fn apply(
     };
     if !recorded.is_empty() {
         info!(run_id, changes = recorded.len(), "changes recorded");
+        options.webhooks.dispatch(&recorded);
     }
     let models = match models {
         Some(n) => n,

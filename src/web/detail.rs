@@ -456,11 +456,25 @@ struct SourceView {
     unmatched: Vec<String>,
 }
 
+/// A webhook's deliveries, as the sources page shows them.
+struct WebhookView {
+    name: String,
+    kinds: String,
+    state: &'static str,
+    last_run: String,
+    last_attempt: String,
+    attempts: u32,
+    delivered: u64,
+    failed: u64,
+    error: String,
+}
+
 #[derive(Template)]
 #[template(path = "sources.html")]
 struct SourcesPage {
     sources: Vec<SourceView>,
     systems: Vec<(String, String)>,
+    webhooks: Vec<WebhookView>,
 }
 
 async fn sources_page(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
@@ -503,12 +517,44 @@ async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
                 .collect(),
         })
         .collect();
+    let hooks = state.webhooks();
+    let webhooks = hooks
+        .statuses()
+        .into_iter()
+        .map(|h| WebhookView {
+            name: h.name,
+            kinds: if h.kinds.is_empty() {
+                "all".to_string()
+            } else {
+                h.kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            state: h.state.as_str(),
+            last_run: h.last_run_id.map(|r| r.to_string()).unwrap_or_default(),
+            last_attempt: time(h.last_attempt_at),
+            attempts: h.attempts,
+            delivered: h.delivered,
+            failed: h.failed,
+            error: h.last_error.unwrap_or_default(),
+        })
+        .collect();
+    // While deliveries are under way the page is kept a second only, so
+    // their outcome shows as soon as it is known.
+    let until = if hooks.busy() {
+        earliest(until, Some(Utc::now() + chrono::Duration::seconds(1)))
+    } else {
+        until
+    };
     Ok(render(SourcesPage {
         sources,
         systems: systems
             .into_iter()
             .map(|a| (a.source.to_string(), a.name))
             .collect(),
+        webhooks,
     })?
     .valid_until(until))
 }

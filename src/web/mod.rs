@@ -37,6 +37,7 @@ use crate::config::Config;
 use crate::domain::Rankings;
 use crate::scoring::METHODOLOGY_VERSION;
 use crate::store::{Store, StoreError};
+use crate::webhooks::Webhooks;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -59,6 +60,8 @@ struct Inner {
     refresher: AtomicBool,
     /// The task rendering the model pages of the ranking last installed.
     preparing: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// The webhooks this server sends its refreshes' changes to.
+    webhooks: Webhooks,
 }
 
 /// The static assets' fingerprint in their URLs: a digest of their bytes,
@@ -76,6 +79,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 store,
                 responses: cache::ResponseCache::new(config.cache.clone(), empty_rankings()),
+                webhooks: config.webhooks(),
                 config,
                 metrics: Mutex::new(ops::Metrics::default()),
                 served_run: Mutex::new(None),
@@ -238,6 +242,12 @@ impl AppState {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The webhooks this server's refreshes send their changes to (with
+    /// what became of the deliveries).
+    pub fn webhooks(&self) -> &Webhooks {
+        &self.inner.webhooks
     }
 }
 

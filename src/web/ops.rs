@@ -267,6 +267,28 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, WebError> {
         cache.hits,
         cache.misses
     );
+    let hooks = state.webhooks().statuses();
+    if !hooks.is_empty() {
+        out.push_str("# HELP llmrank_webhook_deliveries_total Webhook deliveries this server finished, by result.\n# TYPE llmrank_webhook_deliveries_total counter\n");
+        for h in &hooks {
+            for (result, n) in [("delivered", h.delivered), ("failed", h.failed)] {
+                let _ = writeln!(
+                    out,
+                    "llmrank_webhook_deliveries_total{{webhook=\"{}\",result=\"{result}\"}} {n}",
+                    label(&h.name)
+                );
+            }
+        }
+        out.push_str("# HELP llmrank_webhook_failed_attempts_total Webhook POSTs that failed, retried ones included.\n# TYPE llmrank_webhook_failed_attempts_total counter\n");
+        for h in &hooks {
+            let _ = writeln!(
+                out,
+                "llmrank_webhook_failed_attempts_total{{webhook=\"{}\"}} {}",
+                label(&h.name),
+                h.failed_attempts
+            );
+        }
+    }
     if let Some(at) = store.last_live_refresh_at().await? {
         let _ = writeln!(
             out,

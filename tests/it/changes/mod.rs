@@ -1,10 +1,11 @@
 //! The change feed (issue 16): what a refresh changed, stored with its run
 //! on both backends, listed by the CLI, the API, the `/changes` page and the
-//! Atom feed, and shown on model pages.
+//! Atom feed, shown on model pages, and sent to webhooks.
 
 mod fixtures;
 mod store;
 mod web;
+mod webhooks;
 
 use std::path::Path;
 

@@ -6,6 +6,8 @@
 //! arithmetic: a value out of range is an error naming the setting, never a
 //! panic later (`RANKINGS_CACHE_HOURS=1e300`).
 
+mod changes;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::RangeInclusive;
@@ -21,6 +23,9 @@ use crate::scoring::{CompositeSettings, Kind};
 use crate::sources::custom::ImportLimits;
 use crate::sources::{HttpSettings, SourceSettings};
 use crate::web::CacheSettings;
+use crate::webhooks::{DeliverySettings, Webhook, Webhooks};
+
+pub use changes::{ChangesFile, WebhookFile};
 
 /// A configuration problem, saying which setting to fix.
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +79,12 @@ pub struct FileConfig {
     pub response_cache_mb: Option<f64>,
     /// `Cache-Control` of pages and API responses.
     pub cache_control: Option<String>,
+    /// Change thresholds and webhook delivery: `[changes]`.
+    #[serde(default)]
+    pub changes: ChangesFile,
+    /// Where each run's changes are sent: `[[webhooks]]`.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -223,6 +234,11 @@ pub struct Config {
     pub server: ServerLimits,
     /// Caps on a custom benchmark file.
     pub import: ImportLimits,
+    /// How big a move must be to be recorded as a change.
+    pub changes: crate::changes::ChangeSettings,
+    /// Where each run's changes are sent, and how.
+    pub webhooks: Vec<Webhook>,
+    pub delivery: DeliverySettings,
 }
 
 /// Environment variables holding API keys, read directly.
@@ -427,6 +443,7 @@ impl Config {
             source_deadline: Duration::from_secs_f64(deadline),
             ..HttpSettings::default()
         };
+        let (changes, webhooks, delivery) = changes::resolve(&file.changes, file.webhooks)?;
         let mut cache = CacheSettings::default();
         let mb = bounded(
             "LLMRANK_RESPONSE_CACHE_MB / response_cache_mb",
@@ -473,6 +490,9 @@ impl Config {
             composite,
             server,
             import,
+            changes,
+            webhooks,
+            delivery,
         })
     }
 
@@ -505,7 +525,15 @@ impl Config {
             overrides: self.overrides.clone(),
             composite: self.composite.clone(),
             force,
+            changes: self.changes.clone(),
+            webhooks: Webhooks::default(),
         }
+    }
+
+    /// The configured webhooks, ready to send (each call a new set, with
+    /// deliveries and statuses of its own).
+    pub fn webhooks(&self) -> Webhooks {
+        Webhooks::new(self.webhooks.clone(), self.delivery.clone())
     }
 }
 

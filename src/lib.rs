@@ -5,7 +5,8 @@
 //! the order data flows through them:
 //!
 //! fetch and parse ([`sources`]) → resolve names to models ([`identity`]) →
-//! score ([`scoring`]) → store ([`store`]) → serve ([`web`], [`cli`]).
+//! score ([`scoring`]) → compare with the previous ranking ([`changes`]) →
+//! store ([`store`]) → serve ([`web`], [`cli`]) and tell ([`webhooks`]).
 //! [`refresh`] runs that pipeline; [`domain`] holds the types all of them share,
 //! and [`text`] the rules for showing outside text safely (terminals, logs, URLs).
 //! See `ARCHITECTURE.md` for the map and the invariants.
@@ -21,10 +22,13 @@ pub mod identity;
 
 pub mod scoring;
 
+pub mod changes;
+
 pub mod store;
 
 pub mod refresh;
 pub mod snapshot;
+pub mod webhooks;
 
 pub mod export;
 pub mod query;

@@ -6,18 +6,22 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use tracing::{debug, info};
+use tracing::{debug, info, warn};
 
+use crate::changes::{self, ChangeSettings};
 use crate::domain::{
-    ComponentWeights, CustomBenchmark, FetchOrigin, Metric, Observation, SourceBatch, SourceId,
-    SourceRecord, SourceStatusKind,
+    ComponentWeights, CustomBenchmark, FetchOrigin, Metric, Observation, RecordedChange,
+    SourceBatch, SourceId, SourceRecord, SourceStatusKind,
 };
 use crate::identity::{self, Overrides};
 use crate::scoring::{self, CompositeSettings};
 use crate::snapshot::Snapshot;
 use crate::sources::fetch::Fresh;
 use crate::sources::{self, FetchPlan, Origin, SourceOutcome, SourceSettings};
-use crate::store::{Catalogue, RefreshWrite, SourceRunWrite, Store, StoreError};
+use crate::store::{
+    Catalogue, ChangeQuery, ChangeSet, RefreshWrite, SourceRunWrite, Store, StoreError,
+};
+use crate::webhooks::Webhooks;
 
 /// What shapes a refresh besides where the data comes from.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +34,10 @@ pub struct RefreshOptions {
     pub composite: CompositeSettings,
     /// Fetch every file in full, ignoring stored ETag / Last-Modified.
     pub force: bool,
+    /// How big a move must be to be recorded as a change.
+    pub changes: ChangeSettings,
+    /// Where the changes of a committed run are sent (none by default).
+    pub webhooks: Webhooks,
 }
 
 impl RefreshOptions {
@@ -60,6 +68,8 @@ pub struct RefreshReport {
     pub sources: Vec<SourceReport>,
     /// Canonical models in the ranking after the refresh.
     pub models: usize,
+    /// What the run changed against the previous ranking, as stored.
+    pub changes: Vec<RecordedChange>,
 }
 
 impl RefreshReport {
@@ -189,6 +199,7 @@ pub async fn apply(
         .into_iter()
         .map(|b| (b.source, b))
         .collect();
+    let previous_dates = changes::source_dates(current.values());
     let custom = store.custom_benchmarks().await?;
 
     // Each outcome as the write it becomes; the batch of each source that
@@ -295,7 +306,7 @@ pub async fn apply(
     }
 
     let definitions: Vec<CustomBenchmark> = custom.into_iter().map(|(d, _)| d).collect();
-    let catalogue = (changed || rescore).then(|| {
+    let mut catalogue = (changed || rescore).then(|| {
         let rankings = scoring::build_rankings(
             &batches,
             &resolution,
@@ -315,9 +326,35 @@ pub async fn apply(
             unmatched,
             systems,
             rankings,
+            changes: None,
         }
     });
     debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "scored");
+    if let Some(catalogue) = catalogue.as_mut() {
+        // A first ranking (an empty database) has nothing to compare with;
+        // an unreadable one neither, and must not stop the refresh that
+        // replaces it.
+        match store.current_ranking().await {
+            Ok(Some(previous)) => {
+                let found = changes::diff(
+                    &previous.rankings,
+                    &catalogue.rankings,
+                    &previous_dates,
+                    &changes::source_dates(&batches),
+                    &options.changes,
+                );
+                catalogue.changes = Some(ChangeSet {
+                    previous_run_id: previous.run_id,
+                    changes: found,
+                });
+            }
+            Ok(None) => {}
+            Err(e) => {
+                warn!(error = %e, "cannot read the previous ranking; no changes are recorded")
+            }
+        }
+        debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "compared");
+    }
     let models = catalogue.as_ref().map(|c| c.models.len());
     // The batches to store move into their writes; the others are dropped.
     for batch in batches {
@@ -336,6 +373,25 @@ pub async fn apply(
     };
     let run_id = store.commit_refresh(&write).await?;
     debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "stored");
+    // What was stored (the store keeps changes only against the ranking
+    // they were measured from) is what is reported and sent.
+    let recorded = match write.catalogue.as_ref().and_then(|c| c.changes.as_ref()) {
+        Some(set) if !set.changes.is_empty() => {
+            match store.changes(&ChangeQuery::of_run(run_id)).await {
+                Ok(recorded) => recorded,
+                // The run is stored: that is what the refresh reports.
+                Err(e) => {
+                    warn!(run_id, error = %e, "cannot read the run's changes back; none are sent");
+                    Vec::new()
+                }
+            }
+        }
+        _ => Vec::new(),
+    };
+    if !recorded.is_empty() {
+        info!(run_id, changes = recorded.len(), "changes recorded");
+        options.webhooks.dispatch(&recorded);
+    }
     let models = match models {
         Some(n) => n,
         None => store.latest_rankings().await?.map_or(0, |r| r.rows.len()),
@@ -357,5 +413,6 @@ pub async fn apply(
         run_id,
         sources,
         models,
+        changes: recorded,
     })
 }

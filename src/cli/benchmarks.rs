@@ -63,7 +63,13 @@ pub async fn import(config: Config, args: ImportArgs) -> anyhow::Result<ExitCode
         file_name: args.file.display().to_string(),
     };
     store.put_custom_benchmark(&benchmark, &scores).await?;
-    refresh::rescore(store.as_ref(), &config.refresh_options(false)).await?;
+    let hooks = config.webhooks();
+    refresh::rescore(
+        store.as_ref(),
+        &super::refresh::options(&config, &hooks, false),
+    )
+    .await?;
+    super::refresh::finish_webhooks(&hooks).await;
     let rankings = store
         .latest_rankings()
         .await?
@@ -109,7 +115,13 @@ pub async fn remove(config: Config, args: RemoveArgs) -> anyhow::Result<ExitCode
     if !store.remove_custom_benchmark(&args.name).await? {
         anyhow::bail!("there is no custom benchmark named `{}`", args.name);
     }
-    refresh::rescore(store.as_ref(), &config.refresh_options(false)).await?;
+    let hooks = config.webhooks();
+    refresh::rescore(
+        store.as_ref(),
+        &super::refresh::options(&config, &hooks, false),
+    )
+    .await?;
+    super::refresh::finish_webhooks(&hooks).await;
     eprintln!("removed `{}`", args.name);
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 //! an exit code.
 
 mod benchmarks;
+mod changes;
 mod export;
 mod identity;
 mod migrate;
@@ -91,6 +92,8 @@ pub enum Command {
     Top(top::Args),
     /// Show one model: scores, price, context, speed, benchmarks, aliases.
     Model(model::Args),
+    /// What each refresh changed: new models, price, rank and benchmark moves.
+    Changes(changes::Args),
     /// Export the ranking (CSV, JSON) or a snapshot of all source data.
     Export(export::Args),
     /// Show each source's status.
@@ -161,6 +164,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Refresh(args) => refresh::run(config, args).await,
         Command::Top(args) => top::run(config, args).await,
         Command::Model(args) => model::run(config, args).await,
+        Command::Changes(args) => changes::run(config, args).await,
         Command::Export(args) => export::run(config, args).await,
         Command::Sources(args) => sources::run(config, args).await,
         Command::Unmatched(args) => unmatched::run(config, args).await,

@@ -12,10 +12,11 @@ use super::progress::Progress;
 use super::{emit, open_store};
 use crate::config::Config;
 use crate::domain::{SourceId, SourceStatusKind};
-use crate::refresh::{self, RefreshReport};
+use crate::refresh::{self, RefreshOptions, RefreshReport};
 use crate::snapshot::Snapshot;
 use crate::sources::{FetchPlan, HttpClient};
 use crate::text::one_line;
+use crate::webhooks::{DeliveryState, Webhooks};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,12 +45,14 @@ pub struct Args {
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
+    let hooks = config.webhooks();
     if args.offline {
-        let report = refresh::rescore(store.as_ref(), &config.refresh_options(false)).await?;
+        let report = refresh::rescore(store.as_ref(), &options(&config, &hooks, false)).await?;
         eprintln!(
             "recomputed the ranking of {} models from stored data",
             report.models
         );
+        finish_webhooks(&hooks).await;
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(path) = &args.from_snapshot {
@@ -64,10 +67,11 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
             store.as_ref(),
             snapshot,
             &label,
-            &config.refresh_options(false),
+            &options(&config, &hooks, false),
         )
         .await?;
         emit(summary(&report).as_bytes())?;
+        finish_webhooks(&hooks).await;
         return Ok(ExitCode::SUCCESS);
     }
     let origin = match super::origin(args.from_dir, args.from_url)? {
@@ -93,15 +97,48 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     plan.only = args.sources;
     let progress = Arc::new(Progress::new(&plan));
     plan.observer = Some(progress.clone());
-    let report = refresh::refresh(store.as_ref(), plan, &config.refresh_options(args.force)).await;
+    let report =
+        refresh::refresh(store.as_ref(), plan, &options(&config, &hooks, args.force)).await;
     progress.finish();
     let report = report?;
     emit(summary(&report).as_bytes())?;
+    finish_webhooks(&hooks).await;
     Ok(if report.any_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The configuration's refresh options, sending changes to `hooks`.
+pub(super) fn options(config: &Config, hooks: &Webhooks, force: bool) -> RefreshOptions {
+    RefreshOptions {
+        webhooks: hooks.clone(),
+        ..config.refresh_options(force)
+    }
+}
+
+/// Waits for the webhook deliveries this process started (each bounded by
+/// its deadline) and says how they went: the run is already stored, but
+/// the process must not exit before they are sent.
+pub(super) async fn finish_webhooks(hooks: &Webhooks) {
+    if !hooks.busy() {
+        return;
+    }
+    eprintln!("sending the changes to the webhooks…");
+    hooks.idle().await;
+    for status in hooks.statuses() {
+        match status.state {
+            DeliveryState::Delivered => eprintln!("webhook {}: delivered", one_line(&status.name)),
+            DeliveryState::Failed => eprintln!(
+                "webhook {}: failed after {} tries: {}",
+                one_line(&status.name),
+                status.attempts,
+                one_line(status.last_error.as_deref().unwrap_or("unknown error"))
+            ),
+            DeliveryState::Idle | DeliveryState::Sending => {}
+        }
+    }
 }
 
 /// The per-source table printed at the end of a refresh.
@@ -145,5 +182,14 @@ fn summary(report: &RefreshReport) -> String {
         "{} models in the ranking (refresh run {})\n",
         report.models, report.run_id
     ));
+    if let Some(first) = report.changes.first() {
+        let changes: Vec<_> = report.changes.iter().map(|c| &c.change).collect();
+        out.push_str(&format!(
+            "changes since run {}: {} (llmrank changes --since {})\n",
+            first.previous_run_id,
+            crate::changes::summary(&changes),
+            first.previous_run_id
+        ));
+    }
     out
 }

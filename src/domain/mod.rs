@@ -5,11 +5,13 @@
 //! files or the terminal; every other module depends on it and it depends on
 //! nothing inside the crate.
 
+mod change;
 mod custom;
 mod metric;
 mod model;
 mod source;
 
+pub use change::{BadSince, Change, ChangeKind, Figure, RecordedChange, Since, UnknownChangeKind};
 pub use custom::{CustomBenchmark, CustomScore, Scale};
 pub use metric::{BENCHMARK_KEYS, Category, Metric, SHOWN_NOT_SCORED};
 pub use model::{

@@ -9,6 +9,7 @@
 //! refresh lease (a row with an expiry, see `docs/DEPLOY.md`): only its
 //! holder refreshes, and a holder's commits are refused once it lost it.
 
+mod changes;
 mod postgres;
 mod rows;
 mod sql;
@@ -28,8 +29,8 @@ pub use sqlite::SqliteStore;
 pub use url::redact_url;
 
 use crate::domain::{
-    Alias, CustomBenchmark, CustomScore, Model, Rankings, SourceBatch, SourceId, SourceStatus,
-    SourceStatusKind, Unmatched,
+    Alias, Change, ChangeKind, CustomBenchmark, CustomScore, Model, Rankings, RecordedChange,
+    Since, SourceBatch, SourceId, SourceStatus, SourceStatusKind, Unmatched,
 };
 use crate::sources::Validator;
 
@@ -89,6 +90,46 @@ pub struct Catalogue {
     pub unmatched: Vec<Unmatched>,
     pub systems: Vec<Alias>,
     pub rankings: Rankings,
+    /// What the ranking changed against the one before it; `None` for the
+    /// first ranking of a database (nothing to compare with).
+    pub changes: Option<ChangeSet>,
+}
+
+/// The changes of one run, and the run whose ranking they are measured
+/// against. Stored only if that ranking is still the current one when the
+/// run commits (so a run never repeats another's changes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeSet {
+    pub previous_run_id: i64,
+    pub changes: Vec<Change>,
+}
+
+/// Which recorded changes to read: all by default, newest run first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChangeQuery {
+    /// Only runs after this run, or written after this moment.
+    pub since: Option<Since>,
+    /// Only runs before this one (to page back).
+    pub before_run: Option<i64>,
+    /// Only these kinds; all when empty.
+    pub kinds: Vec<ChangeKind>,
+    /// Only changes of this model.
+    pub model_id: Option<String>,
+    /// Only changes of models of this line.
+    pub line_id: Option<String>,
+    /// At most this many changes; all when `None`.
+    pub limit: Option<u32>,
+}
+
+impl ChangeQuery {
+    /// Every change of run `run_id`.
+    pub fn of_run(run_id: i64) -> Self {
+        ChangeQuery {
+            since: Some(Since::Run(run_id - 1)),
+            before_run: Some(run_id + 1),
+            ..ChangeQuery::default()
+        }
+    }
 }
 
 /// The database, whatever the backend.
@@ -171,6 +212,17 @@ pub trait Store: Send + Sync {
 
     /// The model's headline figures in each stored ranking, oldest first.
     async fn history(&self, model_id: &str) -> Result<Vec<HistoryPoint>, StoreError>;
+
+    /// Changes recorded with runs, as `query` selects them: newest run
+    /// first, each run's changes in their order.
+    async fn changes(&self, query: &ChangeQuery) -> Result<Vec<RecordedChange>, StoreError>;
+
+    /// Every model's latest `per_model` changes (newest first), in one
+    /// read: what the model pages of a new ranking list.
+    async fn latest_changes_by_model(
+        &self,
+        per_model: u32,
+    ) -> Result<Vec<RecordedChange>, StoreError>;
 
     /// Takes the refresh lease for `holder` for `ttl` if it is free or
     /// expired, or renews it if `holder` has it; returns who holds it now.

@@ -20,12 +20,12 @@ use super::rows::{
     StatusRow, UnmatchedRow, ValidatorRow,
 };
 use super::{
-    CurrentRanking, HistoryPoint, Lease, Notice, Provenance, RefreshRequest, RefreshWrite,
-    RunSummary, Store, StoreError,
+    ChangeQuery, CurrentRanking, HistoryPoint, Lease, Notice, Provenance, RefreshRequest,
+    RefreshWrite, RunSummary, Store, StoreError,
 };
 use crate::domain::{
-    Alias, CustomBenchmark, CustomScore, ModelRow, Observation, Rankings, SourceBatch, SourceId,
-    SourceStatus, SourceStatusKind, Unmatched,
+    Alias, CustomBenchmark, CustomScore, ModelRow, Observation, Rankings, RecordedChange,
+    SourceBatch, SourceId, SourceStatus, SourceStatusKind, Unmatched,
 };
 use crate::sources::Validator;
 
@@ -396,6 +396,17 @@ where
         .bind(model_id)
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    async fn changes(&self, query: &ChangeQuery) -> Result<Vec<RecordedChange>, StoreError> {
+        self.read_changes(query).await
+    }
+
+    async fn latest_changes_by_model(
+        &self,
+        per_model: u32,
+    ) -> Result<Vec<RecordedChange>, StoreError> {
+        self.read_latest_changes(per_model).await
     }
 
     async fn acquire_lease(&self, holder: &str, ttl: Duration) -> Result<Lease, StoreError> {

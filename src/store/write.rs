@@ -19,9 +19,9 @@ use crate::domain::{
 
 /// Rows per multi-row INSERT: well under both backends' limits of bound
 /// parameters (32,766 in SQLite, 65,535 in PostgreSQL).
-const CHUNK: usize = 500;
+pub(super) const CHUNK: usize = 500;
 
-type Tx<'a, DB> = sqlx::Transaction<'a, DB>;
+pub(super) type Tx<'a, DB> = sqlx::Transaction<'a, DB>;
 
 // The same bounds as the `Store` implementation in `sql.rs`.
 impl<DB: Dialect> SqlStore<DB>
@@ -104,7 +104,11 @@ where
         }
 
         if let Some(catalogue) = &refresh.catalogue {
+            let changes = Self::changes_to_store(&mut tx, catalogue).await?;
             Self::replace_catalogue(&mut tx, catalogue, run_id).await?;
+            if let Some(set) = changes {
+                Self::insert_changes(&mut tx, run_id, refresh.finished_at, set).await?;
+            }
             if let Some(notify) = DB::NOTIFY {
                 sqlx::query(notify)
                     .bind(RUNS_CHANNEL)

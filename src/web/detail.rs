@@ -48,13 +48,17 @@ pub(super) async fn model_pages(
     go_on: impl Fn() -> bool,
     out: &mut Common,
 ) {
+    let mut changes = super::changes::by_model(state).await;
     for row in &generation.rankings().rows {
         if !go_on() {
             return;
         }
+        let own = changes
+            .as_mut()
+            .map(|all| all.remove(&row.id).unwrap_or_default());
         out.push((
             Key::new(&format!("/models/{}", row.id), ""),
-            render_model(state, row.clone()).await,
+            render_model(state, row.clone(), own).await,
         ));
     }
 }
@@ -97,6 +101,8 @@ struct ModelPage {
     figures: Vec<ProvenanceView>,
     history_svg: String,
     history_count: usize,
+    /// The model's latest changes.
+    changes: Vec<super::changes::ChangeLine>,
 }
 
 async fn model_page(
@@ -108,12 +114,18 @@ async fn model_page(
     let row = find_model(responses.rankings(), &id).map_err(WebError::page)?;
     responses
         .respond(Key::new(&format!("/models/{id}"), ""), &ask, || {
-            render_model(&state, row.clone())
+            render_model(&state, row.clone(), None)
         })
         .await
 }
 
-async fn render_model(state: &AppState, row: ModelRow) -> Result<Rendered, WebError> {
+/// A model's page; `changes` are its changes when already read (else the
+/// page reads them).
+async fn render_model(
+    state: &AppState,
+    row: ModelRow,
+    changes: Option<Vec<super::changes::ChangeLine>>,
+) -> Result<Rendered, WebError> {
     let id = row.id.clone();
     let provenance = state
         .store()
@@ -189,12 +201,17 @@ async fn render_model(state: &AppState, row: ModelRow) -> Result<Rendered, WebEr
         ],
         &labels,
     );
+    let changes = match changes {
+        Some(changes) => changes,
+        None => super::changes::of_model(state, &id).await?,
+    };
     render(ModelPage {
         history_count: history.len(),
         row,
         scores,
         figures,
         history_svg,
+        changes,
     })
 }
 
@@ -439,11 +456,25 @@ struct SourceView {
     unmatched: Vec<String>,
 }
 
+/// A webhook's deliveries, as the sources page shows them.
+struct WebhookView {
+    name: String,
+    kinds: String,
+    state: &'static str,
+    last_run: String,
+    last_attempt: String,
+    attempts: u32,
+    delivered: u64,
+    failed: u64,
+    error: String,
+}
+
 #[derive(Template)]
 #[template(path = "sources.html")]
 struct SourcesPage {
     sources: Vec<SourceView>,
     systems: Vec<(String, String)>,
+    webhooks: Vec<WebhookView>,
 }
 
 async fn sources_page(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
@@ -486,12 +517,44 @@ async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
                 .collect(),
         })
         .collect();
+    let hooks = state.webhooks();
+    let webhooks = hooks
+        .statuses()
+        .into_iter()
+        .map(|h| WebhookView {
+            name: h.name,
+            kinds: if h.kinds.is_empty() {
+                "all".to_string()
+            } else {
+                h.kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            state: h.state.as_str(),
+            last_run: h.last_run_id.map(|r| r.to_string()).unwrap_or_default(),
+            last_attempt: time(h.last_attempt_at),
+            attempts: h.attempts,
+            delivered: h.delivered,
+            failed: h.failed,
+            error: h.last_error.unwrap_or_default(),
+        })
+        .collect();
+    // While deliveries are under way the page is kept a second only, so
+    // their outcome shows as soon as it is known.
+    let until = if hooks.busy() {
+        earliest(until, Some(Utc::now() + chrono::Duration::seconds(1)))
+    } else {
+        until
+    };
     Ok(render(SourcesPage {
         sources,
         systems: systems
             .into_iter()
             .map(|a| (a.source.to_string(), a.name))
             .collect(),
+        webhooks,
     })?
     .valid_until(until))
 }

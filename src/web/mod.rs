@@ -9,6 +9,7 @@
 
 mod api;
 mod cache;
+mod changes;
 mod conn;
 mod detail;
 mod error;
@@ -36,6 +37,7 @@ use crate::config::Config;
 use crate::domain::Rankings;
 use crate::scoring::METHODOLOGY_VERSION;
 use crate::store::{Store, StoreError};
+use crate::webhooks::Webhooks;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -58,6 +60,8 @@ struct Inner {
     refresher: AtomicBool,
     /// The task rendering the model pages of the ranking last installed.
     preparing: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// The webhooks this server sends its refreshes' changes to.
+    webhooks: Webhooks,
 }
 
 /// The static assets' fingerprint in their URLs: a digest of their bytes,
@@ -75,6 +79,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 store,
                 responses: cache::ResponseCache::new(config.cache.clone(), empty_rankings()),
+                webhooks: config.webhooks(),
                 config,
                 metrics: Mutex::new(ops::Metrics::default()),
                 served_run: Mutex::new(None),
@@ -238,6 +243,12 @@ impl AppState {
     pub fn config(&self) -> &Config {
         &self.inner.config
     }
+
+    /// The webhooks this server's refreshes send their changes to (with
+    /// what became of the deliveries).
+    pub fn webhooks(&self) -> &Webhooks {
+        &self.inner.webhooks
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -272,6 +283,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(detail::router())
         .merge(api::router())
+        .merge(changes::router())
         .merge(ops::router())
         .route("/healthz", get(healthz))
         .fallback(not_found)

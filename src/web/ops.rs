@@ -267,6 +267,28 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, WebError> {
         cache.hits,
         cache.misses
     );
+    let hooks = state.webhooks().statuses();
+    if !hooks.is_empty() {
+        out.push_str("# HELP llmrank_webhook_deliveries_total Webhook deliveries this server finished, by result.\n# TYPE llmrank_webhook_deliveries_total counter\n");
+        for h in &hooks {
+            for (result, n) in [("delivered", h.delivered), ("failed", h.failed)] {
+                let _ = writeln!(
+                    out,
+                    "llmrank_webhook_deliveries_total{{webhook=\"{}\",result=\"{result}\"}} {n}",
+                    label(&h.name)
+                );
+            }
+        }
+        out.push_str("# HELP llmrank_webhook_failed_attempts_total Webhook POSTs that failed, retried ones included.\n# TYPE llmrank_webhook_failed_attempts_total counter\n");
+        for h in &hooks {
+            let _ = writeln!(
+                out,
+                "llmrank_webhook_failed_attempts_total{{webhook=\"{}\"}} {}",
+                label(&h.name),
+                h.failed_attempts
+            );
+        }
+    }
     if let Some(at) = store.last_live_refresh_at().await? {
         let _ = writeln!(
             out,
@@ -426,7 +448,8 @@ async fn openapi() -> Json<serde_json::Value> {
         ),
     ]);
     let error = json!({"description": "Bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
-    Json(json!({
+    let (changes_path, changes_schema) = super::changes::openapi();
+    let mut document = json!({
         "openapi": "3.1.0",
         "info": {"title": "llmrank API", "version": env!("CARGO_PKG_VERSION"), "description": "Which LLM to use for coding: merged leaderboards, speed and prices."},
         "paths": {
@@ -483,7 +506,10 @@ async fn openapi() -> Json<serde_json::Value> {
                     "rows_detail": {"type": ["string", "null"]}, "error": {"type": ["string", "null"]}}}}}}
             }
         }
-    }))
+    });
+    document["paths"]["/api/v1/changes"] = changes_path;
+    document["components"]["schemas"]["Changes"] = changes_schema;
+    Json(document)
 }
 
 #[cfg(test)]

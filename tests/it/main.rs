@@ -7,6 +7,7 @@ mod api;
 mod backends;
 mod browser;
 mod caching;
+mod changes;
 mod cli;
 mod hardening;
 mod identity;

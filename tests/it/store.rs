@@ -183,6 +183,7 @@ async fn a_refresh_that_fails_midway_writes_nothing() {
                 unmatched: Vec::new(),
                 systems: Vec::new(),
                 rankings: Rankings { rows, ..rankings },
+                changes: None,
             }),
         };
         assert!(
@@ -457,6 +458,7 @@ async fn unmatched_names_keep_their_candidates_and_sort_by_bytes() {
                     methodology_version: "test".into(),
                     rows: Vec::new(),
                 },
+                changes: None,
             }),
         };
         store.commit_refresh(&write).await.expect("commit");

@@ -128,7 +128,11 @@ async fn refresh_holding(
     }
     info!(origin = %origin.describe(), requested, "refreshing");
     let plan = FetchPlan::new(origin.clone(), client);
-    let options = config.refresh_options(requested);
+    // The changes of a run this server commits are sent from here, once.
+    let options = crate::refresh::RefreshOptions {
+        webhooks: state.webhooks().clone(),
+        ..config.refresh_options(requested)
+    };
     // Renewals run beside the refresh, not inside its poll loop: a renewal
     // waits for the lease row, which the refresh's commit holds, so the two
     // must progress independently.

@@ -56,6 +56,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
                 generated_at: rankings.generated_at,
                 methodology_version: &rankings.methodology_version,
                 total: result.total,
+                hidden_by_filters: Some(result.hidden_by_filters),
                 models: &result.rows,
             })?;
             json.push(b'\n');

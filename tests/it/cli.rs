@@ -296,7 +296,7 @@ fn serve_on_an_empty_database_shows_the_bundled_models_within_ten_seconds() {
     assert!(page.contains("Showing"), "{page}");
     let doc: Value = serde_json::from_str(
         &fetch(&format!(
-            "{}/api/v1/rankings?has_benchmarks=false&limit=1000",
+            "{}/api/v1/rankings?has_benchmarks=false&group=none&limit=1000",
             served.base
         ))
         .expect("api answers"),
@@ -366,7 +366,7 @@ fn serve_on_an_empty_database_shows_the_bundled_models_within_ten_seconds() {
     }
     let doc: Value = serde_json::from_str(
         &fetch(&format!(
-            "{}/api/v1/rankings?has_benchmarks=false&limit=1000",
+            "{}/api/v1/rankings?has_benchmarks=false&group=none&limit=1000",
             served.base
         ))
         .expect("api answers"),

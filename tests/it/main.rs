@@ -10,6 +10,7 @@ mod caching;
 mod cli;
 mod hardening;
 mod identity;
+mod listing;
 mod openrouter;
 mod replicas;
 mod scoring;

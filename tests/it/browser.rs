@@ -348,7 +348,7 @@ async fn the_table_fits_1366_px_keeps_its_header_in_view_and_stacks_at_375_px() 
     browser
         .screenshot(&artifacts().join("rankings-375px-filters.png"))
         .await;
-    for page in ["/?bench=1", "/methodology", "/?q=claude&group=none"] {
+    for page in ["/?bench=1", "/?q=claude&group=none", "/methodology"] {
         browser.goto(&format!("{base}{page}")).await;
         let width = browser
             .run("return document.documentElement.scrollWidth;")
@@ -360,6 +360,23 @@ async fn the_table_fits_1366_px_keeps_its_header_in_view_and_stacks_at_375_px() 
     }
     browser
         .screenshot(&artifacts().join("methodology-375px.png"))
+        .await;
+
+    // A dark theme for those who ask for one.
+    browser.resize(1400, 1000).await;
+    browser.goto(&format!("{base}/")).await;
+    let light = browser
+        .run("return getComputedStyle(document.body).backgroundColor;")
+        .await;
+    browser.prefer_dark().await;
+    browser.goto(&format!("{base}/")).await;
+    let dark = browser
+        .run("const c = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number); return c[0] + c[1] + c[2] < 150;")
+        .await;
+    assert_eq!(light, "rgb(255, 255, 255)");
+    assert_eq!(dark, Value::Bool(true), "a dark background");
+    browser
+        .screenshot(&artifacts().join("rankings-1400px-dark.png"))
         .await;
     eprintln!("screenshots in {}", artifacts().display());
 }

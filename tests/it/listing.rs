@@ -1,6 +1,6 @@
 //! Choosing a model from the recorded sources: one row per model line on
-//! the page and in the API, a line's members behind its headline, and a
-//! search that finds models the way people type them.
+//! the page and in the API, a line's members behind its headline, a
+//! search that finds models the way people type them; and the site's icon.
 
 use std::collections::{HashMap, HashSet};
 
@@ -271,4 +271,36 @@ async fn when_the_filters_hide_matches_the_page_says_how_many_and_links_to_them(
     // A search that matches nothing says what the search reads.
     let (_, page) = get(&state, "/?q=zzqx").await;
     assert!(page.contains("id=\"nothing\""), "no silent empty table");
+}
+
+#[tokio::test]
+async fn the_site_has_an_icon_at_favicon_ico_and_linked_from_every_page() {
+    let db = TestDb::new();
+    let state = db.state().await;
+    let response = web::router(state.clone())
+        .oneshot(
+            Request::get("/favicon.ico")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/x-icon");
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    assert_eq!(&bytes[..4], &[0, 0, 1, 0], "an ICO");
+    let (_, page) = get(&state, "/methodology").await;
+    let href = page
+        .split("<link rel=\"icon\" href=\"")
+        .nth(1)
+        .and_then(|h| h.split('"').next())
+        .expect("a linked icon");
+    let (status, svg) = get(&state, href).await;
+    assert_eq!(status, StatusCode::OK, "{href}");
+    assert!(svg.starts_with("<svg"), "{href}");
 }

@@ -109,11 +109,7 @@ pub(crate) fn badge_until(
     let badge = Badge {
         text: format!("{} {}", kind.short(), age_text(days)),
         class,
-        title: format!(
-            "{} data as of {} ({ago})",
-            kind.what(),
-            at.format("%Y-%m-%d %H:%M UTC")
-        ),
+        title: format!("as of {} ({ago})", at.format("%Y-%m-%d %H:%M UTC")),
     };
     (badge, Some(changes))
 }

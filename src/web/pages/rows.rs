@@ -284,8 +284,8 @@ fn row_view(row: &ModelRow, names: &Names, now: DateTime<Utc>) -> (RowView, Opti
         (i, o) => format!("{} · {}", fmt_num(i, 2), fmt_num(o, 2)),
     };
     let mut price_title = match row.price_blended {
-        Some(p) => format!("Blended (3 input : 1 output): ${p:.2} per million tokens"),
-        None => "No price known".to_string(),
+        Some(p) => format!("blended ${p:.2}/M (3 in : 1 out)"),
+        None => "no price known".to_string(),
     };
     if let Some(note) = &row.price_note {
         price_title.push_str("; ");

@@ -187,6 +187,19 @@ impl Browser {
         .await;
     }
 
+    /// Makes pages see `prefers-color-scheme: dark` (Chromium's DevTools
+    /// protocol through chromedriver).
+    pub async fn prefer_dark(&self) {
+        self.call(
+            "POST",
+            &self.at("/goog/cdp/execute"),
+            Some(json!({"cmd": "Emulation.setEmulatedMedia", "params": {
+                "features": [{"name": "prefers-color-scheme", "value": "dark"}]
+            }})),
+        )
+        .await;
+    }
+
     pub async fn click(&self, element: &str) {
         self.call("POST", &self.at(&format!("/element/{element}/click")), None)
             .await;

@@ -86,18 +86,19 @@ fn render_methodology(state: &AppState) -> Result<Rendered, WebError> {
 }
 
 /// The responses kept for a ranking's whole life: the methodology, and the
-/// rankings page with default parameters and the first page of each sort its
-/// headers link to (a benchmark's with the benchmark columns shown).
+/// rankings page with default parameters and the first page of each sort
+/// its default headers link to. (The benchmark columns' sorts, behind
+/// `bench=1`, are rendered when asked for: each page holds every line's
+/// members, and a new ranking is served once these are ready.)
 pub(super) fn common(state: &AppState, generation: &Generation, out: &mut Common) {
     out.push((Key::new("/methodology", ""), render_methodology(state)));
     let default = RankingQuery::default();
-    let mut sorts: Vec<(String, Option<&str>, bool)> = rows::COLUMNS
+    let mut sorts: Vec<(String, Option<&str>)> = rows::COLUMNS
         .iter()
-        .map(|c| (c.field.to_string(), None, false))
-        .chain(bench_keys(generation).into_iter().map(|k| (k, None, true)))
+        .map(|c| (c.field.to_string(), None))
         .collect();
-    sorts.push((default.sort.clone(), Some("asc"), false));
-    for (sort, order, bench) in sorts {
+    sorts.push((default.sort.clone(), Some("asc")));
+    for (sort, order) in sorts {
         let mut params = super::ParamMap::new();
         params.insert("sort".into(), sort);
         if let Some(order) = order {
@@ -106,7 +107,7 @@ pub(super) fn common(state: &AppState, generation: &Generation, out: &mut Common
         let Ok(query) = RankingQuery::from_params(&params, generation.page_query()) else {
             continue;
         };
-        let canonical = rankings::page_canonical(&query, generation, bench);
+        let canonical = rankings::page_canonical(&query, generation, false);
         out.push((
             Key::new("/", &encode(&canonical)),
             rankings::render_rankings(state, generation, &canonical),

@@ -287,6 +287,42 @@ async fn the_table_fits_1366_px_keeps_its_header_in_view_and_stacks_at_375_px() 
     let top = stuck[1].as_f64().unwrap_or(f64::MAX);
     assert!(top.abs() <= 1.0, "the header sits at the top: {stuck}");
 
+    // With the benchmark columns the table is wider than the window: it
+    // scrolls in its frame, and the model column and the header stay.
+    browser.goto(&format!("{base}/?bench=1")).await;
+    let framed = browser
+        .run(
+            "const wrap = document.querySelector('.table-wrap');\
+             wrap.scrollLeft = 800; wrap.scrollTop = 1500;\
+             const w = wrap.getBoundingClientRect();\
+             const cell = document.querySelector('#rankings tbody tr.head td.model').getBoundingClientRect();\
+             const row = Array.from(document.querySelectorAll('#rankings tbody tr.head')).find(tr => tr.getBoundingClientRect().top > w.top + 40);\
+             const model = row.querySelector('td.model').getBoundingClientRect();\
+             const th = document.querySelector('#rankings thead th.model').getBoundingClientRect();\
+             return [wrap.scrollWidth > wrap.clientWidth, wrap.scrollLeft, Math.abs(model.left - w.left) <= 2, Math.abs(th.top - w.top) <= 2, document.documentElement.scrollWidth <= window.innerWidth, cell.width > 0];",
+        )
+        .await;
+    assert_eq!(
+        framed[0],
+        Value::Bool(true),
+        "the table is wider than its frame: {framed}"
+    );
+    assert!(framed[1].as_f64().unwrap_or_default() > 700.0, "{framed}");
+    assert_eq!(
+        framed[2],
+        Value::Bool(true),
+        "the model column stays: {framed}"
+    );
+    assert_eq!(framed[3], Value::Bool(true), "the header stays: {framed}");
+    assert_eq!(
+        framed[4],
+        Value::Bool(true),
+        "the page itself does not scroll sideways: {framed}"
+    );
+    browser
+        .screenshot(&artifacts().join("rankings-1366px-benchmarks-scrolled.png"))
+        .await;
+
     browser.resize(1400, 1000).await;
     browser.goto(&format!("{base}/")).await;
     browser

@@ -10,13 +10,28 @@ use serde::Serialize;
 use crate::domain::{BENCHMARK_KEYS, ModelRow};
 
 /// The JSON answer of a ranking list (`/api/v1/rankings`, `top --format json`);
-/// `models` are rows or references to them.
+/// `models` are rows, references to them or [`ListedRow`]s.
 #[derive(Debug, Serialize)]
 pub struct RankingsDocument<'a, R: Serialize = ModelRow> {
     pub generated_at: DateTime<Utc>,
     pub methodology_version: &'a str,
+    /// Lines (or records, with `group=none`) that match, before paging.
     pub total: usize,
+    /// Lines (or records) that match the search but the filters hide.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden_by_filters: Option<usize>,
     pub models: &'a [R],
+}
+
+/// A row of a listing as the API shows it: the row's own fields and, when
+/// records are grouped by line, how many of its line's records the query
+/// matched (`line_members`, counting itself).
+#[derive(Debug, Serialize)]
+pub struct ListedRow<'a> {
+    #[serde(flatten)]
+    pub row: &'a ModelRow,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_members: Option<usize>,
 }
 
 /// Why CSV could not be written.

@@ -50,6 +50,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
                     generated_at: rankings.generated_at,
                     methodology_version: &rankings.methodology_version,
                     total: rankings.rows.len(),
+                    hidden_by_filters: None,
                     models: &rankings.rows,
                 })?;
                 json.push(b'\n');

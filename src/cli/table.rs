@@ -22,6 +22,9 @@ pub struct Column {
     pub header: String,
     pub align: Align,
     pub shrinks: bool,
+    /// How much of the room it keeps, against other shrinking columns
+    /// (a name keeps more than an id).
+    pub share: usize,
 }
 
 impl Column {
@@ -30,6 +33,16 @@ impl Column {
             header: header.to_string(),
             align: Align::Left,
             shrinks: true,
+            share: 2,
+        }
+    }
+
+    /// A text column that keeps more room than the others when space is
+    /// short (the name people read first).
+    pub fn main_text(header: &str) -> Self {
+        Column {
+            share: 3,
+            ..Column::text(header)
         }
     }
 
@@ -38,6 +51,7 @@ impl Column {
             header: header.to_string(),
             align: Align::Right,
             shrinks: false,
+            share: 1,
         }
     }
 
@@ -47,6 +61,7 @@ impl Column {
             header: header.to_string(),
             align: Align::Left,
             shrinks: false,
+            share: 1,
         }
     }
 }
@@ -88,7 +103,7 @@ fn fit(columns: &[Column], widths: &mut [usize], limit: usize) {
             .zip(widths.iter())
             .enumerate()
             .filter(|(_, (c, w))| c.shrinks && **w > MIN_SHRUNK.max(c.header.width()))
-            .max_by_key(|(_, (_, w))| **w)
+            .max_by_key(|(_, (c, w))| **w * 6 / c.share.max(1))
             .map(|(i, _)| i);
         let Some(i) = widest else {
             return;

@@ -12,8 +12,8 @@ use super::table::{self, Column};
 use super::{Format, emit, open_store};
 use crate::config::Config;
 use crate::domain::ModelRow;
-use crate::export::{self, RankingsDocument};
-use crate::query::{self, QueryContext, RankingQuery};
+use crate::export::{self, ListedRow, RankingsDocument};
+use crate::query::{self, Grouping, QueryContext, RankingQuery};
 use crate::text::one_line;
 
 #[derive(Debug, clap::Args)]
@@ -63,6 +63,10 @@ pub struct Args {
     /// Every figure, whatever the terminal's width.
     #[arg(long)]
     wide: bool,
+    /// line: one row per model line (its headline; "+N" counts the other
+    /// settings and snapshots); none: every record.
+    #[arg(long, value_parser = ["line", "none"], default_value = "line")]
+    group: String,
 }
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
@@ -71,27 +75,44 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let params = params(&args, &config);
     let query = RankingQuery::from_params(&params, &QueryContext::of(&rankings, false))
         .context("invalid option")?;
-    let result = query::run(&rankings, &query);
+    let copy = query::reweighed(&rankings, &query);
+    let selection = query::select(copy.as_deref().unwrap_or(&rankings.rows), &query);
+    let grouped = query.group == Grouping::Lines;
+    let listed: Vec<ListedRow> = selection
+        .rows
+        .iter()
+        .map(|l| ListedRow {
+            row: l.row,
+            line_members: grouped.then(|| l.others.len() + 1),
+        })
+        .collect();
     match args.format {
         Format::Json => {
             let mut json = serde_json::to_vec_pretty(&RankingsDocument {
                 generated_at: rankings.generated_at,
                 methodology_version: &rankings.methodology_version,
-                total: result.total,
-                models: &result.rows,
+                total: selection.total,
+                hidden_by_filters: Some(selection.hidden_by_filters),
+                models: &listed,
             })?;
             json.push(b'\n');
             emit(&json)?;
         }
         Format::Csv => {
             let mut out = Vec::new();
-            export::write_csv(&result.rows, &mut out)?;
+            let rows: Vec<&ModelRow> = listed.iter().map(|l| l.row).collect();
+            export::write_csv(&rows, &mut out)?;
             emit(&out)?;
         }
         Format::Table => {
             let width = (!args.wide).then(table::terminal_width);
-            let mut text = render(&result.rows, &query, args.wide, width);
-            text.push_str(&footer(result.rows.len(), result.total, &query));
+            let mut text = render(&listed, &query, args.wide, width);
+            text.push_str(&footer(
+                listed.len(),
+                selection.total,
+                selection.hidden_by_filters,
+                &query,
+            ));
             emit(text.as_bytes())?;
         }
     }
@@ -119,6 +140,7 @@ fn params(args: &Args, config: &Config) -> HashMap<String, String> {
     put("complete", args.complete.then(|| "true".to_string()));
     put("has_benchmarks", args.all.then(|| "false".to_string()));
     put("weights", Some(config.weights.to_string()));
+    put("group", Some(args.group.clone()));
     params
 }
 
@@ -165,7 +187,7 @@ fn fields(wide: bool) -> Vec<Field> {
         field("rank", Column::fixed("#"), |r: &ModelRow| {
             r.rank.map_or_else(|| "—".into(), |n| n.to_string())
         }),
-        field("name", Column::text("model"), |r| one_line(&r.name)),
+        field("name", Column::main_text("model"), |r| one_line(&r.name)),
         field("id", Column::text("id"), |r| one_line(&r.id)),
     ];
     if wide {
@@ -243,7 +265,7 @@ fn sort_cell(row: &ModelRow, field: &str) -> String {
     }
 }
 
-fn render(rows: &[ModelRow], query: &RankingQuery, wide: bool, width: Option<usize>) -> String {
+fn render(rows: &[ListedRow], query: &RankingQuery, wide: bool, width: Option<usize>) -> String {
     let mut fields = fields(wide);
     let sorted_shown = fields.iter().any(|f| f.key == query.sort) || query.sort == "rank";
     // The field sorted by is shown too: as the wide table's column when it
@@ -253,14 +275,33 @@ fn render(rows: &[ModelRow], query: &RankingQuery, wide: bool, width: Option<usi
         .flatten();
     let generic = !sorted_shown && extra.is_none();
     fields.extend(extra);
-    let mut columns: Vec<Column> = fields.iter().map(|f| f.column.clone()).collect();
+    let grouped = query.group == Grouping::Lines;
+    let mut columns: Vec<Column> = Vec::with_capacity(fields.len() + 2);
+    for f in &fields {
+        columns.push(f.column.clone());
+        if f.key == "name" && grouped {
+            columns.push(Column::fixed("+"));
+        }
+    }
     if generic {
         columns.push(Column::number(&query.sort));
     }
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|row| {
-            let mut line: Vec<String> = fields.iter().map(|f| (f.cell)(row)).collect();
+        .map(|listed| {
+            let row = listed.row;
+            let mut line: Vec<String> = Vec::with_capacity(fields.len() + 2);
+            for f in &fields {
+                line.push((f.cell)(row));
+                // The headline says how many more settings and snapshots
+                // its line has, in a column of its own so it is never cut.
+                if f.key == "name" && grouped {
+                    line.push(match listed.line_members {
+                        Some(n) if n > 1 => format!("+{}", n - 1),
+                        _ => String::new(),
+                    });
+                }
+            }
             if generic {
                 line.push(sort_cell(row, &query.sort));
             }
@@ -270,17 +311,28 @@ fn render(rows: &[ModelRow], query: &RankingQuery, wide: bool, width: Option<usi
     table::render(&columns, &cells, width)
 }
 
-fn footer(shown: usize, total: usize, query: &RankingQuery) -> String {
+fn footer(shown: usize, total: usize, hidden: usize, query: &RankingQuery) -> String {
     let order = match query.order {
         query::Order::Asc => "ascending",
         query::Order::Desc => "descending",
     };
+    let unit = match query.group {
+        Grouping::Lines => "model lines",
+        Grouping::Records => "models",
+    };
     let mut text = format!(
-        "{shown} of {total} models by {} ({order}); — is unknown\n",
+        "{shown} of {total} {unit} by {} ({order}); — is unknown\n",
         query.sort
     );
-    if query.has_benchmarks {
-        text.push_str("Models without coding benchmarks are left out: --all shows them.\n");
+    if query.group == Grouping::Lines {
+        text.push_str("+N: the line's other settings and snapshots; --group none lists each.\n");
+    }
+    if hidden > 0 && query.has_benchmarks {
+        text.push_str(&format!(
+            "{hidden} more match without coding benchmarks: --all shows them.\n"
+        ));
+    } else if hidden > 0 {
+        text.push_str(&format!("{hidden} more match without the filters.\n"));
     }
     text
 }
@@ -314,7 +366,11 @@ mod tests {
             sort: "ttft_median".into(),
             ..RankingQuery::default()
         };
-        let text = render(&[row], &query, false, Some(80));
+        let listed = [ListedRow {
+            row: &row,
+            line_members: Some(3),
+        }];
+        let text = render(&listed, &query, false, Some(80));
         for line in text.lines() {
             assert!(
                 unicode_width::UnicodeWidthStr::width(line) <= 80,
@@ -323,13 +379,17 @@ mod tests {
         }
         assert!(text.contains("TTFT s") && text.contains("0.89"), "{text}");
         assert!(text.contains("1M") && text.contains("6.00"), "{text}");
+        assert!(
+            text.contains("+2"),
+            "the line's other members are counted: {text}"
+        );
         let by_benchmark = RankingQuery {
             sort: "swebench_verified".into(),
             ..RankingQuery::default()
         };
         let text = render(&[], &by_benchmark, false, Some(80));
         assert!(text.contains("swebench_verified"), "{text}");
-        let footer = footer(1, 700, &query);
+        let footer = footer(1, 700, 120, &query);
         assert!(footer.lines().all(|l| l.chars().count() <= 80), "{footer}");
     }
 }

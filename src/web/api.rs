@@ -1,5 +1,8 @@
 //! The JSON API (`/api/v1/…`) and the CSV download, on the same query.
 //! Every answer is a cached value of the ranking (see [`super::cache`]).
+//! Listings have one row per model line unless `group=none` (see
+//! [`crate::query`]); the JSON says how many of each line's records matched
+//! (`line_members`) and how many matches the filters hide.
 
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
@@ -11,8 +14,9 @@ use axum::routing::get;
 use super::cache::{Ask, Generation, Key, Rendered};
 use super::pages::encode;
 use super::{AppState, Common, Params, WebError, find_model, kept, params};
-use crate::export::{self, RankingsDocument};
-use crate::query::{self, RankingQuery};
+use crate::domain::ModelRow;
+use crate::export::{self, ListedRow, RankingsDocument};
+use crate::query::{self, Grouping, RankingQuery};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -83,7 +87,16 @@ fn render_listing(
     let rankings = generation.rankings();
     let query = RankingQuery::from_params(&params, generation.api_query())?;
     let copy = query::reweighed(rankings, &query);
-    let (total, rows) = query::select(copy.as_deref().unwrap_or(&rankings.rows), &query);
+    let selection = query::select(copy.as_deref().unwrap_or(&rankings.rows), &query);
+    let grouped = query.group == Grouping::Lines;
+    let rows: Vec<ListedRow> = selection
+        .rows
+        .iter()
+        .map(|listed| ListedRow {
+            row: listed.row,
+            line_members: grouped.then(|| listed.others.len() + 1),
+        })
+        .collect();
     // About what a row takes, so the body is allocated once.
     let capacity = 4096 + rows.len() * 1800;
     match listing {
@@ -91,12 +104,14 @@ fn render_listing(
             &RankingsDocument {
                 generated_at: rankings.generated_at,
                 methodology_version: &rankings.methodology_version,
-                total,
+                total: selection.total,
+                hidden_by_filters: Some(selection.hidden_by_filters),
                 models: &rows,
             },
             capacity,
         ),
         Listing::Csv => {
+            let rows: Vec<&ModelRow> = rows.iter().map(|r| r.row).collect();
             let mut body = Vec::with_capacity(capacity / 3);
             export::write_csv(&rows, &mut body).map_err(|e| WebError::Internal(e.to_string()))?;
             Ok(Rendered::new("text/csv; charset=utf-8", body).with_header(

@@ -19,6 +19,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .route("/static/favicon.svg", get(favicon_svg))
+        .route("/favicon.ico", get(favicon_ico))
         .route("/metrics", get(metrics))
         .route("/api/openapi.json", get(openapi))
         .route("/api/v1/refresh", post(admin_refresh))
@@ -26,6 +28,9 @@ pub fn router() -> Router<AppState> {
 
 const CSS: &str = include_str!("../../static/app.css");
 const JS: &str = include_str!("../../static/app.js");
+const FAVICON_SVG: &str = include_str!("../../static/favicon.svg");
+/// The same icon as a 32 px PNG in an ICO, for `/favicon.ico`.
+const FAVICON_ICO: &[u8] = include_bytes!("../../static/favicon.ico");
 /// An asset asked for by its fingerprint never changes under that URL.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Asked for without it (or by an old one), it may change at the next release.
@@ -35,7 +40,7 @@ const REVALIDATE: &str = "public, max-age=60";
 /// their URLs ([`super::ASSET_VERSION`]).
 pub(super) const ASSET_FINGERPRINT: [u8; 16] = {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let parts = [CSS.as_bytes(), JS.as_bytes()];
+    let parts = [CSS.as_bytes(), JS.as_bytes(), FAVICON_SVG.as_bytes()];
     let mut p = 0;
     while p < parts.len() {
         let mut i = 0;
@@ -56,7 +61,7 @@ pub(super) const ASSET_FINGERPRINT: [u8; 16] = {
     out
 };
 
-fn asset(content_type: &'static str, body: &'static str, query: Option<String>) -> Response {
+fn asset(content_type: &'static str, body: &'static [u8], query: Option<String>) -> Response {
     let fingerprinted = query.as_deref().is_some_and(|q| {
         q.split('&')
             .any(|p| p.strip_prefix("v=") == Some(super::ASSET_VERSION))
@@ -75,11 +80,20 @@ fn asset(content_type: &'static str, body: &'static str, query: Option<String>) 
 }
 
 async fn css(RawQuery(query): RawQuery) -> Response {
-    asset("text/css; charset=utf-8", CSS, query)
+    asset("text/css; charset=utf-8", CSS.as_bytes(), query)
 }
 
 async fn js(RawQuery(query): RawQuery) -> Response {
-    asset("text/javascript; charset=utf-8", JS, query)
+    asset("text/javascript; charset=utf-8", JS.as_bytes(), query)
+}
+
+async fn favicon_svg(RawQuery(query): RawQuery) -> Response {
+    asset("image/svg+xml", FAVICON_SVG.as_bytes(), query)
+}
+
+/// Asked for by browsers without a link, so never fingerprinted.
+async fn favicon_ico() -> Response {
+    asset("image/x-icon", FAVICON_ICO, None)
 }
 
 /// Request counts and latencies by route, for `/metrics`.
@@ -392,15 +406,29 @@ async fn openapi() -> Json<serde_json::Value> {
         ),
         query(
             "limit",
-            "1–5000 (default 100)",
-            json!({"type": "integer", "minimum": 1, "maximum": 5000})
+            "rows (lines, or records with group=none) per page: 1–5000 or all (default 100)",
+            json!({"oneOf": [{"type": "integer", "minimum": 1, "maximum": 5000}, {"const": "all"}]})
         ),
         query(
             "offset",
-            "rows to skip",
+            "rows (lines, or records with group=none) to skip",
             json!({"type": "integer", "minimum": 0})
         ),
-        query("q", "name or alias search", json!({"type": "string"})),
+        query(
+            "q",
+            "search: every word must begin a word of the name, id, creator, setting or an alias, in any order, ignoring case and separators (gpt5, opus 4.7, qwen coder)",
+            json!({"type": "string"})
+        ),
+        query(
+            "group",
+            "line (default): one row per model line, its headline member (see /methodology#lines); none: every record",
+            json!({"type": "string", "enum": ["line", "none"]})
+        ),
+        query(
+            "line",
+            "only the records of this model line (a line_id)",
+            json!({"type": "string"})
+        ),
         query(
             "tier",
             "performance tier",
@@ -445,6 +473,21 @@ async fn openapi() -> Json<serde_json::Value> {
             "weights",
             "overall weights, e.g. coding:0.6,performance:0.2,value:0.2",
             json!({"type": "string"})
+        ),
+        query(
+            "w_coding",
+            "the coding weight as a number ≥ 0, with w_performance and w_value (the page's sliders; scaled to sum to 1; not with weights)",
+            json!({"type": "number", "minimum": 0})
+        ),
+        query(
+            "w_performance",
+            "the performance weight (see w_coding)",
+            json!({"type": "number", "minimum": 0})
+        ),
+        query(
+            "w_value",
+            "the value weight (see w_coding)",
+            json!({"type": "number", "minimum": 0})
         ),
     ]);
     let error = json!({"description": "Bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
@@ -494,11 +537,14 @@ async fn openapi() -> Json<serde_json::Value> {
                     "sources": {"type": "array", "items": {"type": "string"}},
                     "aliases": {"type": "array", "items": {"$ref": "#/components/schemas/Alias"}},
                     "base_model_id": {"type": ["string", "null"]},
+                    "line_members": {"type": "integer", "minimum": 1, "description": "in listings with group=line (the default): how many of this line's records the query matched, this headline included; list them with line=LINE_ID&group=none"},
                     "benchmark_data_updated_at": {"type": ["string", "null"], "format": "date-time"},
                     "performance_data_updated_at": {"type": ["string", "null"], "format": "date-time"},
                     "pricing_data_updated_at": {"type": ["string", "null"], "format": "date-time"}}},
                 "Rankings": {"type": "object", "properties": {"generated_at": {"type": "string", "format": "date-time"}, "methodology_version": {"type": "string"},
-                    "total": {"type": "integer"}, "models": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}}}},
+                    "total": {"type": "integer", "description": "lines (records with group=none) that match, before paging"},
+                    "hidden_by_filters": {"type": "integer", "description": "lines (records with group=none) that match the search and line but the filters (has_benchmarks, tier, prices, …) hide"},
+                    "models": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}}}},
                 "Sources": {"type": "object", "properties": {"sources": {"type": "array", "items": {"type": "object", "properties": {
                     "source": {"type": "string"}, "status": {"type": "string", "enum": ["ok", "failed", "skipped", "stale"]},
                     "last_attempt_at": {"type": ["string", "null"]}, "last_success_at": {"type": ["string", "null"]},

@@ -219,24 +219,38 @@ async fn the_page_lists_models_and_escapes_their_names() {
     assert_eq!(status, StatusCode::OK);
     assert!(content_type.starts_with("text/html"));
     assert!(html.contains("Claude Sonnet 5"));
-    assert!(html.contains("Showing 5 of 5 models"));
+    assert!(
+        html.contains("Showing 1–5 of 5 model lines (5 records)"),
+        "one row per line, counted"
+    );
     assert!(!html.contains("<script>alert(1)</script>"));
     assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
     // Sorting works through links, without JavaScript.
-    let (_, _, sorted) = get(&state, "/?sort=price_per_million_input&order=asc").await;
+    let (_, _, sorted) = get(&state, "/?sort=price_blended&order=asc").await;
     let qwen = sorted.find("Qwen3 Coder").expect("qwen listed");
     let sonnet = sorted.find("Claude Sonnet 5").expect("sonnet listed");
     assert!(qwen < sonnet);
     assert!(sorted.contains(r#"aria-sort="ascending""#));
     let (status, _, _) = get(&state, "/?limit=0").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    // Each coding benchmark is a sortable column in a collapsible group.
+    // Each coding benchmark is a sortable column, shown with `bench=1`
+    // (a box of the form) and when sorting by one.
     assert!(html.contains(r#"id="show-benchmarks""#));
-    assert!(html.contains("sort=swebench_verified"));
+    assert!(
+        !html.contains("sort=swebench_verified"),
+        "hidden by default"
+    );
+    let (status, _, with_benchmarks) = get(&state, "/?bench=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(with_benchmarks.contains("sort=swebench_verified"));
+    assert!(
+        with_benchmarks.contains("bench=1&#38;order=asc&#38;sort=rank"),
+        "sort links keep the benchmark columns"
+    );
     let (status, _, by_benchmark) = get(&state, "/?sort=swebench_verified").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        by_benchmark.contains(r#"id="show-benchmarks" checked"#),
+        by_benchmark.contains(r#"id="show-benchmarks" name="bench" value="1" checked"#),
         "shown when sorting by one"
     );
 }

@@ -129,7 +129,8 @@ async fn a_held_copy_gets_a_304_and_only_a_changed_ranking_changes_the_etag() {
         assert_ne!(header(&headers, "etag"), etag.as_str(), "{uri}");
         let text = String::from_utf8_lossy(&body);
         let shown = match *uri {
-            "/" => text.contains(">2.00<"),
+            // The price cell reads input · output.
+            "/" => text.contains(">2.00 · "),
             u if u.starts_with("/api/") => text.contains("\"price_per_million_input\":2.0"),
             _ => true,
         };

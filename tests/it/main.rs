@@ -11,6 +11,7 @@ mod changes;
 mod cli;
 mod hardening;
 mod identity;
+mod listing;
 mod openrouter;
 mod replicas;
 mod scoring;

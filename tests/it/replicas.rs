@@ -237,7 +237,7 @@ async fn a_server_shows_what_other_processes_write_within_five_seconds() {
     eprintln!("MEASURED SQLite: import-benchmark shown by a running server after {waited:?}");
     let doc = client
         .get(format!(
-            "{}/api/v1/rankings?has_benchmarks=false&limit=5000",
+            "{}/api/v1/rankings?has_benchmarks=false&group=none&limit=5000",
             server.base
         ))
         .send()

@@ -145,6 +145,61 @@ impl Browser {
             .to_string()
     }
 
+    /// Every element matching `css`.
+    pub async fn find_all(&self, css: &str) -> Vec<String> {
+        self.call(
+            "POST",
+            &self.at("/elements"),
+            Some(json!({"using": "css selector", "value": css})),
+        )
+        .await
+        .as_array()
+        .map(|found| {
+            found
+                .iter()
+                .filter_map(|e| e.as_object()?.values().next()?.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    /// An attribute of an element (works with JavaScript off too).
+    pub async fn attribute(&self, element: &str, name: &str) -> Option<String> {
+        self.call(
+            "GET",
+            &self.at(&format!("/element/{element}/attribute/{name}")),
+            None,
+        )
+        .await
+        .as_str()
+        .map(str::to_string)
+    }
+
+    /// Types `keys` into an element as a user would (focusing it first);
+    /// WebDriver's key codes: `\u{E012}` ←, `\u{E014}` →, `\u{E011}` Home,
+    /// `\u{E010}` End.
+    pub async fn send_keys(&self, element: &str, keys: &str) {
+        self.call(
+            "POST",
+            &self.at(&format!("/element/{element}/value")),
+            Some(json!({"text": keys})),
+        )
+        .await;
+    }
+
+    /// Makes pages see `prefers-color-scheme: dark` (Chromium's DevTools
+    /// protocol through chromedriver).
+    pub async fn prefer_dark(&self) {
+        self.call(
+            "POST",
+            &self.at("/goog/cdp/execute"),
+            Some(json!({"cmd": "Emulation.setEmulatedMedia", "params": {
+                "features": [{"name": "prefers-color-scheme", "value": "dark"}]
+            }})),
+        )
+        .await;
+    }
+
     pub async fn click(&self, element: &str) {
         self.call("POST", &self.at(&format!("/element/{element}/click")), None)
             .await;

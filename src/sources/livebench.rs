@@ -122,7 +122,11 @@ impl Source for LiveBench {
                 });
             }
         }
-        let as_of = NaiveDate::parse_from_str(release, "%Y_%m_%d")
+        // The release names the day the table began; it is edited for months
+        // after (models added, scores corrected), so the scores carry no date
+        // of their own and the batch is dated by the newer of the release
+        // and the file ([`super::dating`]).
+        let release_date = NaiveDate::parse_from_str(release, "%Y_%m_%d")
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|d| d.and_utc());
@@ -145,7 +149,7 @@ impl Source for LiveBench {
                     .collect();
                 if !values.is_empty() {
                     let mean = values.iter().sum::<f64>() / values.len() as f64;
-                    record.observe(Observation::new(Metric::benchmark(metric), mean).as_of(as_of));
+                    record.observe(Observation::new(Metric::benchmark(metric), mean));
                 }
             }
             records.push(record);
@@ -160,7 +164,7 @@ impl Source for LiveBench {
             records,
             rows_read,
             rows_detail: Some(format!("release {release}")),
-            data_date: as_of,
+            data_date: release_date,
         })
     }
 }

@@ -146,7 +146,7 @@ struct SourceFigures {
 }
 
 /// The summary's figures, as shown.
-struct Figures {
+struct Summary {
     overall: String,
     coding: String,
     performance: String,
@@ -162,9 +162,9 @@ struct Figures {
     release: String,
 }
 
-impl Figures {
+impl Summary {
     fn of(row: &ModelRow) -> Self {
-        Figures {
+        Summary {
             overall: fmt_num(row.overall_score, 1),
             coding: fmt_num(row.composite_score, 1),
             performance: fmt_num(row.performance_score, 1),
@@ -205,7 +205,7 @@ impl Figures {
 #[template(path = "model.html")]
 struct ModelPage<'a> {
     row: &'a ModelRow,
-    figures_of_row: Figures,
+    summary: Summary,
     overall_interval: Option<String>,
     coding_interval: Option<String>,
     families: Vec<String>,
@@ -320,7 +320,7 @@ pub(super) async fn render_with(
     });
     let (catalogue, route_groups) = prices(&provenance);
     render(ModelPage {
-        figures_of_row: Figures::of(row),
+        summary: Summary::of(row),
         overall_interval: interval(row.overall_ci_low, row.overall_ci_high),
         coding_interval: interval(row.composite_ci_low, row.composite_ci_high),
         families: families(row),

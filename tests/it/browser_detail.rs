@@ -214,6 +214,10 @@ async fn no_two_texts_on_the_charts_overlap_at_1400_or_375_px() {
     }
 }
 
+/// The comparison shown has one column (a page loaded after a click).
+const COLUMNS_ARE_1: &str =
+    "return document.querySelectorAll('#compare thead th.model').length === 1;";
+
 #[tokio::test]
 async fn models_are_added_to_and_removed_from_a_comparison_without_javascript() {
     let Some(browser) = Browser::start(
@@ -230,11 +234,10 @@ async fn models_are_added_to_and_removed_from_a_comparison_without_javascript() 
     browser.goto(&format!("{base}/models/{SONNET}")).await;
     let link = browser.find("#summary p.actions a").await;
     browser.click(&link).await;
-    assert!(browser.url().await.contains("/compare?ids="));
-    let alone = browser
-        .run("return document.querySelectorAll('#compare thead th.model').length;")
+    browser
+        .wait_for(COLUMNS_ARE_1, "the comparison of the model alone")
         .await;
-    assert_eq!(alone, Value::from(1), "the model alone, ready for more");
+    assert!(browser.url().await.contains("/compare?ids="));
 
     // Adding by name: one match goes straight into the list.
     browser
@@ -242,6 +245,12 @@ async fn models_are_added_to_and_removed_from_a_comparison_without_javascript() 
         .await;
     let add = browser.find("form.add-model button[type=submit]").await;
     browser.click(&add).await;
+    browser
+        .wait_for(
+            "return document.querySelectorAll('#compare thead th.model').length === 2;",
+            "a second column",
+        )
+        .await;
     let url = browser.url().await;
     assert!(url.contains("ids="), "{url}");
     let columns = browser
@@ -253,19 +262,12 @@ async fn models_are_added_to_and_removed_from_a_comparison_without_javascript() 
         .unwrap_or_default();
     assert_eq!(columns.len(), 2, "{columns:?} at {url}");
     assert_eq!(columns[0], format!("/models/{SONNET}"));
+    assert_eq!(columns[1], format!("/models/{GPT5}"), "the model named so");
 
     // Removing a column keeps the other.
     let remove = browser.find("#compare thead th.model a.remove").await;
     browser.click(&remove).await;
-    let left = browser
-        .run("return Array.from(document.querySelectorAll('#compare thead th.model')).length;")
-        .await;
-    assert_eq!(
-        left,
-        Value::from(1),
-        "one model left at {}",
-        browser.url().await
-    );
+    browser.wait_for(COLUMNS_ARE_1, "one column left").await;
     assert!(
         !browser.url().await.contains("claude"),
         "Sonnet was removed"

@@ -84,6 +84,10 @@ fn chart(
         y_title: "coding composite",
         frontier: &frontier,
         x_tick,
+        frontier_means: match better {
+            Better::Lower => "nothing is both cheaper and better",
+            Better::Higher => "nothing is both faster and better",
+        },
     };
     ChartView {
         wide: svg::scatter(&scatter, WIDE),

@@ -96,6 +96,8 @@ pub struct Scatter<'a> {
     pub frontier: &'a [usize],
     /// How the x values are shown on the axis.
     pub x_tick: fn(f64) -> String,
+    /// What being on the frontier means, for the legend of wide charts.
+    pub frontier_means: &'a str,
 }
 
 const LEFT: f64 = 50.0;
@@ -159,13 +161,11 @@ pub fn scatter(chart: &Scatter, size: Size) -> String {
     let mut placer = Placer::new(Rect::new(0.0, 0.0, w, h), 2.0);
 
     // The legend, on as many lines as it needs, sets the plot's top.
+    let best = format!("on the frontier: {}", chart.frontier_means);
     let items = [
         ("p", "closed or unknown weights"),
         ("p open", "open weights"),
-        (
-            "p best",
-            "on the frontier: nothing is both better and cheaper (faster)",
-        ),
+        ("p best", best.as_str()),
     ];
     let line_h = font * LINE;
     let (mut lx, mut ly) = (LEFT, 4.0);

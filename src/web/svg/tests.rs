@@ -24,6 +24,7 @@ fn chart<'a>(points: &'a [Point], frontier: &'a [usize]) -> Scatter<'a> {
         y_title: "coding",
         frontier,
         x_tick: tick,
+        frontier_means: "nothing is both cheaper and better",
     }
 }
 

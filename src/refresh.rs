@@ -232,10 +232,11 @@ pub async fn apply(
                 let old = current.get_mut(&source);
                 let known = old.is_some();
                 if let Some(old) = old {
-                    // A 304 confirms the data: it is as current as the fetch.
+                    // A 304 confirms the data: a live API's is as current as
+                    // the fetch; an unchanged file keeps its date.
                     let now = Utc::now();
                     old.fetched_at = now;
-                    if live {
+                    if live && sources::dating::current_when_confirmed(source) {
                         old.as_of = now;
                     }
                     stored.push(source);

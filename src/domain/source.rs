@@ -346,6 +346,10 @@ pub struct SourceStatus {
     /// Rows per part, when the source reads several (`Full 202, Hard 202`).
     pub rows_detail: Option<String>,
     pub error: Option<String>,
+    /// When the data served from this source was current: its batch's
+    /// `as_of` (the data's own date, not when it was fetched).
+    #[serde(default)]
+    pub data_as_of: Option<DateTime<Utc>>,
 }
 
 impl SourceStatus {
@@ -392,6 +396,7 @@ mod tests {
             rows_matched: None,
             rows_detail: None,
             error: None,
+            data_as_of: None,
         };
         status.mark_stale(now, chrono::Duration::hours(48));
         assert_eq!(status.status, SourceStatusKind::Stale);

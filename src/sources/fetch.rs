@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use tracing::{Instrument, info, info_span, warn};
 
 use super::http::{Got, Validator};
-use super::{FileBody, HttpClient, Parsed, Source, SourceError};
+use super::{FileBody, HttpClient, Parsed, Source, SourceError, dating};
 use crate::domain::{FetchOrigin, SourceBatch, SourceId};
 use crate::text::{one_line, redact_url, redact_urls};
 
@@ -166,8 +166,9 @@ pub async fn fetch_all(plan: &FetchPlan, adapters: &[Arc<dyn Source>]) -> Vec<So
 enum Gathered {
     Files {
         files: Vec<FileBody>,
-        /// The best date we have for the data when it carries none itself.
-        fallback_date: DateTime<Utc>,
+        /// The newest of the files' own dates (HTTP `Last-Modified`, or a
+        /// directory file's modification time), when they have one.
+        file_date: Option<DateTime<Utc>>,
         validators: Vec<(String, Validator)>,
     },
     Unchanged,
@@ -215,12 +216,12 @@ async fn fetch_one(
             .unwrap_or(Err(SourceError::Deadline {
                 seconds: deadline.as_secs_f64(),
             }));
-    let (files, fallback_date, validators) = match gathered {
+    let (files, file_date, validators) = match gathered {
         Ok(Gathered::Files {
             files,
-            fallback_date,
+            file_date,
             validators,
-        }) => (files, fallback_date, validators),
+        }) => (files, file_date, validators),
         Ok(Gathered::Unchanged) => {
             info!("unchanged since the last fetch");
             return SourceOutcome::Unchanged { source };
@@ -248,12 +249,8 @@ async fn fetch_one(
             rows_detail,
             data_date,
         })) => {
-            let as_of = match (&plan.origin, data_date) {
-                // Live data is current when it arrives.
-                (Origin::Live { .. }, _) => fetched_at,
-                (_, Some(date)) => date,
-                (_, None) => fallback_date,
-            };
+            let live = matches!(plan.origin, Origin::Live { .. });
+            let as_of = dating::data_as_of(source, live, data_date, file_date, fetched_at);
             info!(
                 rows_read,
                 records = records.len(),
@@ -343,7 +340,7 @@ async fn read_directory(dir: &Path, adapter: &dyn Source) -> Result<Gathered, So
     }
     Ok(Gathered::Files {
         files,
-        fallback_date: newest.unwrap_or_else(Utc::now),
+        file_date: newest,
         validators: Vec::new(),
     })
 }
@@ -413,7 +410,7 @@ async fn read_http(
     }
     Ok(Gathered::Files {
         files,
-        fallback_date: newest.unwrap_or_else(Utc::now),
+        file_date: newest,
         validators,
     })
 }

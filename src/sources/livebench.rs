@@ -122,7 +122,13 @@ impl Source for LiveBench {
                 });
             }
         }
-        let as_of = NaiveDate::parse_from_str(release, "%Y_%m_%d")
+        // The release names the day the table began; it is edited for months
+        // after (models added, scores corrected), so the scores carry no date
+        // of their own and the batch is dated by the newest of the release,
+        // the snapshot dates in its model names (a table listing a model
+        // dated 2026-06-30 was edited after it) and, live, the file's
+        // Last-Modified ([`super::dating`]).
+        let release_date = NaiveDate::parse_from_str(release, "%Y_%m_%d")
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|d| d.and_utc());
@@ -145,7 +151,7 @@ impl Source for LiveBench {
                     .collect();
                 if !values.is_empty() {
                     let mean = values.iter().sum::<f64>() / values.len() as f64;
-                    record.observe(Observation::new(Metric::benchmark(metric), mean).as_of(as_of));
+                    record.observe(Observation::new(Metric::benchmark(metric), mean));
                 }
             }
             records.push(record);
@@ -156,18 +162,41 @@ impl Source for LiveBench {
                 detail: "the table has no model rows".into(),
             });
         }
+        let named = records.iter().filter_map(|r| name_date(&r.name)).max();
         Ok(Parsed {
             records,
             rows_read,
             rows_detail: Some(format!("release {release}")),
-            data_date: as_of,
+            data_date: release_date.max(named),
         })
     }
+}
+
+/// The newest `YYYYMMDD` snapshot date a model name states
+/// (`claude-4-1-opus-20250805-thinking-32k`), if any.
+fn name_date(name: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    name.split(|c: char| !c.is_ascii_digit())
+        .filter(|digits| digits.len() == 8 && digits.starts_with("20"))
+        .filter_map(|digits| NaiveDate::parse_from_str(digits, "%Y%m%d").ok())
+        .max()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_model_name_dates_the_table_when_newer_than_its_release() {
+        let date = |name: &str| name_date(name).map(|d| d.date_naive().to_string());
+        assert_eq!(
+            date("claude-4-1-opus-20250805-thinking-32k").as_deref(),
+            Some("2025-08-05")
+        );
+        assert_eq!(date("gpt-5.4-high"), None);
+        assert_eq!(date("model-20251399"), None, "not a date");
+    }
 
     const CATEGORIES: &str = r#"{"Coding": ["code_generation", "code_completion"],
         "Agentic Coding": ["javascript", "typescript", "python"], "Language": ["typos"]}"#;

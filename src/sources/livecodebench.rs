@@ -104,10 +104,16 @@ impl Source for LiveCodeBench {
             detail: "`date_marks` is empty, so the problem window is unknown".into(),
         })?;
         let mut tallies: HashMap<&str, Tally> = HashMap::new();
+        // The newest problem, in the window and at all: the window's end is
+        // the next month's start, a date the data has not reached.
+        let mut newest_in_window = f64::NEG_INFINITY;
+        let mut newest = f64::NEG_INFINITY;
         for p in &doc.performances {
+            newest = newest.max(p.date);
             if p.date < start || p.date > end || !p.pass_at_1.is_finite() {
                 continue;
             }
+            newest_in_window = newest_in_window.max(p.date);
             let tally = tallies.entry(p.model.as_str()).or_default();
             tally.sum += p.pass_at_1;
             tally.count += 1;
@@ -139,7 +145,7 @@ impl Source for LiveCodeBench {
                 Metric::benchmark("livecodebench"),
                 tally.sum / tally.count as f64,
             )
-            .as_of(window_end)
+            .as_of(millis_to_utc(newest_in_window))
             .url(Some(
                 "https://livecodebench.github.io/leaderboard.html".into(),
             ));
@@ -179,7 +185,7 @@ impl Source for LiveCodeBench {
                     .unwrap_or_default(),
             )),
             records,
-            data_date: window_end,
+            data_date: millis_to_utc(newest),
         })
     }
 }
@@ -237,5 +243,8 @@ mod tests {
                 .as_deref()
                 .is_some_and(|n| n.contains("contaminated"))
         );
+        // Dated by the newest problem, not by the window's end (mark 24000).
+        assert_eq!(parsed.data_date, millis_to_utc(20000.0));
+        assert_eq!(a.observations[0].as_of, millis_to_utc(20000.0));
     }
 }

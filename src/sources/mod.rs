@@ -6,6 +6,7 @@
 //! [`fetch`]'s job, so every adapter is tested on recorded files without a
 //! network, and every way of getting data goes through the same code.
 
+pub mod dating;
 mod decode;
 mod error;
 pub mod fetch;
@@ -78,7 +79,8 @@ pub struct Parsed {
     pub rows_read: usize,
     /// The rows per part, when a source reads several (`Full 202, Hard 202`).
     pub rows_detail: Option<String>,
-    /// The newest date the data itself carries, when it has one.
+    /// The newest date the data itself carries, when it has one; the
+    /// batch's date follows from it by the source's [`dating::Dating`].
     pub data_date: Option<DateTime<Utc>>,
 }
 

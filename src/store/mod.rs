@@ -210,6 +210,10 @@ pub trait Store: Send + Sync {
     /// Every stored number behind a model, with where it came from.
     async fn provenance(&self, model_id: &str) -> Result<Vec<Provenance>, StoreError>;
 
+    /// [`Store::provenance`] of every model at once, by model id (one query
+    /// for the pages of a whole ranking).
+    async fn all_provenance(&self) -> Result<HashMap<String, Vec<Provenance>>, StoreError>;
+
     /// The model's headline figures in each stored ranking, oldest first.
     async fn history(&self, model_id: &str) -> Result<Vec<HistoryPoint>, StoreError>;
 
@@ -319,10 +323,16 @@ pub struct Provenance {
     pub source_name: String,
     pub metric: String,
     pub value: f64,
+    /// The observation's own date, when the source gives one.
     pub as_of: Option<DateTime<Utc>>,
     pub fetched_at: DateTime<Utc>,
     pub url: Option<String>,
     pub note: Option<String>,
+    /// The date of the source's whole batch (what an undated figure is as
+    /// current as).
+    pub data_as_of: Option<DateTime<Utc>>,
+    /// The Hugging Face repository the source's entry names, if any.
+    pub hugging_face_id: Option<String>,
 }
 
 /// A model's figures in one past ranking.

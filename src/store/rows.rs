@@ -167,6 +167,7 @@ impl StatusRow {
         self,
         source: SourceId,
         last_success_at: Option<DateTime<Utc>>,
+        data_as_of: Option<DateTime<Utc>>,
     ) -> Result<SourceStatus, StoreError> {
         Ok(SourceStatus {
             source,
@@ -177,6 +178,7 @@ impl StatusRow {
             rows_matched: self.rows_matched.map(|n| n.max(0) as u64),
             rows_detail: self.rows_detail,
             error: self.error,
+            data_as_of,
         })
     }
 }
@@ -287,6 +289,8 @@ pub(super) struct ProvenanceRow {
     pub fetched_at: DateTime<Utc>,
     pub url: Option<String>,
     pub note: Option<String>,
+    pub data_as_of: Option<DateTime<Utc>>,
+    pub hugging_face_id: Option<String>,
 }
 
 impl ProvenanceRow {
@@ -300,8 +304,18 @@ impl ProvenanceRow {
             fetched_at: self.fetched_at,
             url: self.url,
             note: self.note,
+            data_as_of: self.data_as_of,
+            hugging_face_id: self.hugging_face_id.filter(|id| !id.is_empty()),
         })
     }
+}
+
+/// A [`ProvenanceRow`] with the model it belongs to.
+#[derive(sqlx::FromRow)]
+pub(super) struct ModelProvenanceRow {
+    pub model_id: String,
+    #[sqlx(flatten)]
+    pub figure: ProvenanceRow,
 }
 
 #[derive(sqlx::FromRow)]

@@ -16,8 +16,8 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool,
 use tokio::sync::mpsc;
 
 use super::rows::{
-    BatchRow, BenchmarkRow, LeaseRow, NameRow, ObservationRow, ProvenanceRow, RecordRow, ScoreRow,
-    StatusRow, UnmatchedRow, ValidatorRow,
+    BatchRow, BenchmarkRow, LeaseRow, ModelProvenanceRow, NameRow, ObservationRow, ProvenanceRow,
+    RecordRow, ScoreRow, StatusRow, UnmatchedRow, ValidatorRow,
 };
 use super::{
     ChangeQuery, CurrentRanking, HistoryPoint, Lease, Notice, Provenance, RefreshRequest,
@@ -63,6 +63,14 @@ impl<DB: Database, T> Column<DB> for T where
     T: for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB> + Type<DB> + Send
 {
 }
+
+/// Each observation of a model with its source batch's date and its
+/// record's Hugging Face repository; [`Store::provenance`] adds the model.
+const PROVENANCE: &str = "SELECT a.model_id, o.source, o.source_name, o.metric, o.value, o.as_of, \
+     o.fetched_at, o.url, o.note, b.as_of AS data_as_of, r.hugging_face_id FROM observations o \
+     JOIN aliases a ON a.source = o.source AND a.name = o.source_name \
+     LEFT JOIN source_batches b ON b.source = o.source \
+     LEFT JOIN source_records r ON r.source = o.source AND r.name = o.source_name";
 
 /// The notification channel of new runs (payload: the run id).
 pub(super) const RUNS_CHANNEL: &str = "llmrank_runs";
@@ -250,8 +258,13 @@ where
             .bind(source.as_str())
             .fetch_optional(&self.pool)
             .await?;
+            let data_as_of: Option<DateTime<Utc>> =
+                sqlx::query_scalar("SELECT as_of FROM source_batches WHERE source = $1")
+                    .bind(source.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
             out.push(match latest {
-                Some(row) => row.into_status(source, last_success_at)?,
+                Some(row) => row.into_status(source, last_success_at, data_as_of)?,
                 None => SourceStatus {
                     source,
                     status: SourceStatusKind::Skipped,
@@ -261,6 +274,7 @@ where
                     rows_matched: None,
                     rows_detail: None,
                     error: Some("never fetched".to_string()),
+                    data_as_of,
                 },
             });
         }
@@ -372,18 +386,30 @@ where
     }
 
     async fn provenance(&self, model_id: &str) -> Result<Vec<Provenance>, StoreError> {
-        let rows: Vec<ProvenanceRow> = sqlx::query_as(
-            "SELECT o.source, o.source_name, o.metric, o.value, o.as_of, o.fetched_at, o.url, \
-             o.note FROM observations o \
-             JOIN aliases a ON a.source = o.source AND a.name = o.source_name \
-             WHERE a.model_id = $1 ORDER BY o.metric, o.source, o.source_name",
-        )
+        let rows: Vec<ProvenanceRow> = sqlx::query_as(&format!(
+            "{PROVENANCE} WHERE a.model_id = $1 ORDER BY o.metric, o.source, o.source_name"
+        ))
         .bind(model_id)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
             .map(ProvenanceRow::into_provenance)
             .collect()
+    }
+
+    async fn all_provenance(&self) -> Result<HashMap<String, Vec<Provenance>>, StoreError> {
+        let rows: Vec<ModelProvenanceRow> = sqlx::query_as(&format!(
+            "{PROVENANCE} ORDER BY a.model_id, o.metric, o.source, o.source_name"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: HashMap<String, Vec<Provenance>> = HashMap::new();
+        for row in rows {
+            out.entry(row.model_id)
+                .or_default()
+                .push(row.figure.into_provenance()?);
+        }
+        Ok(out)
     }
 
     async fn history(&self, model_id: &str) -> Result<Vec<HistoryPoint>, StoreError> {

@@ -549,7 +549,8 @@ async fn openapi() -> Json<serde_json::Value> {
                     "source": {"type": "string"}, "status": {"type": "string", "enum": ["ok", "failed", "skipped", "stale"]},
                     "last_attempt_at": {"type": ["string", "null"]}, "last_success_at": {"type": ["string", "null"]},
                     "rows_read": {"type": ["integer", "null"]}, "rows_matched": {"type": ["integer", "null"]},
-                    "rows_detail": {"type": ["string", "null"]}, "error": {"type": ["string", "null"]}}}}}}
+                    "rows_detail": {"type": ["string", "null"]}, "error": {"type": ["string", "null"]},
+                    "data_as_of": {"type": ["string", "null"], "format": "date-time", "description": "when the data served from this source was current: the newest date its content (or, where the content has none, its file) supports; see docs/SOURCES.md"}}}}}}
             }
         }
     });

@@ -65,13 +65,16 @@ struct Architecture {
 
 impl Row {
     /// A router (`openrouter/auto`, tokenizer `Router`) sends each request
-    /// to some other model: it is a listing, not a model, and has no price
-    /// or score of its own.
+    /// to some model it picks: it is a listing, not a model, and has no
+    /// price or score of its own. A moving alias (`~…-latest`, also a
+    /// router) names its one target and stays, as a route to it.
     fn is_router(&self) -> bool {
-        self.architecture
-            .as_ref()
-            .and_then(|a| a.tokenizer.as_deref())
-            .is_some_and(|t| t.eq_ignore_ascii_case("router"))
+        self.alias_target.is_none()
+            && self
+                .architecture
+                .as_ref()
+                .and_then(|a| a.tokenizer.as_deref())
+                .is_some_and(|t| t.eq_ignore_ascii_case("router"))
     }
 }
 

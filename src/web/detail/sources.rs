@@ -129,7 +129,10 @@ pub(super) async fn render_sources(state: &AppState) -> Result<Rendered, WebErro
     // While deliveries are under way the page is kept a second only, so
     // their outcome shows as soon as it is known.
     let until = if state.webhooks().busy() {
-        earliest(until, Some(chrono::Utc::now() + chrono::Duration::seconds(1)))
+        earliest(
+            until,
+            Some(chrono::Utc::now() + chrono::Duration::seconds(1)),
+        )
     } else {
         until
     };

@@ -56,6 +56,9 @@ struct Inner {
     served_run: Mutex<Option<i64>>,
     /// One reload at a time, so an older run never replaces a newer one.
     reloading: tokio::sync::Mutex<()>,
+    /// Reloads under way: the model pages of the ranking they replace stop
+    /// rendering, so the new ranking gets the processor sooner.
+    reloads_pending: std::sync::atomic::AtomicUsize,
     /// This server holds the refresh lease.
     refresher: AtomicBool,
     /// The task rendering the model pages of the ranking last installed.
@@ -84,6 +87,7 @@ impl AppState {
                 metrics: Mutex::new(ops::Metrics::default()),
                 served_run: Mutex::new(None),
                 reloading: tokio::sync::Mutex::new(()),
+                reloads_pending: std::sync::atomic::AtomicUsize::new(0),
                 refresher: AtomicBool::new(false),
                 preparing: Mutex::new(None),
             }),
@@ -102,6 +106,7 @@ impl AppState {
     /// see the old ranking or the new one. A ranking older than the one
     /// served (two reloads racing) is not installed. Returns the run served.
     pub async fn reload(&self) -> Result<Option<i64>, StoreError> {
+        let pending = Pending::new(&self.inner.reloads_pending);
         let _one_at_a_time = self.inner.reloading.lock().await;
         let (run_id, rankings) = self.latest().await?;
         let served = self.served_run();
@@ -114,6 +119,7 @@ impl AppState {
         let installed = self.install(rankings).await;
         *lock(&self.inner.served_run) = run_id;
         drop(_one_at_a_time);
+        drop(pending);
         self.prepare_in_background(installed);
         Ok(run_id)
     }
@@ -206,7 +212,10 @@ impl AppState {
         let started = std::time::Instant::now();
         let generation = installed.generation;
         let mut pages = Vec::new();
-        let current = || self.inner.responses.is_current(&generation);
+        let current = || {
+            self.inner.responses.is_current(&generation)
+                && self.inner.reloads_pending.load(Ordering::Relaxed) == 0
+        };
         detail::model_pages(self, &generation, current, &mut pages).await;
         if !current() {
             return;
@@ -248,6 +257,22 @@ impl AppState {
     /// what became of the deliveries).
     pub fn webhooks(&self) -> &Webhooks {
         &self.inner.webhooks
+    }
+}
+
+/// Counts a reload while it lives.
+struct Pending<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Pending<'a> {
+    fn new(count: &'a std::sync::atomic::AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Pending(count)
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

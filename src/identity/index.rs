@@ -66,6 +66,10 @@ pub(super) struct Index {
     pub(super) cores: HashSet<String>,
     /// Each model's release dates, as each of its sources gives it.
     pub(super) released: Vec<Vec<chrono::NaiveDate>>,
+    /// The price lists' say on each model's weights: listings calling it
+    /// open, and closed. One provider's listing is often wrong, so they
+    /// count only by majority, and only where no other source says.
+    pub(super) open_votes: Vec<(u32, u32)>,
     /// The leaderboards each model holds a row of (see [`boards`]).
     pub(super) boards: Vec<BTreeSet<String>>,
 }
@@ -91,6 +95,7 @@ impl Index {
             leads: HashSet::new(),
             cores: HashSet::new(),
             released: Vec::new(),
+            open_votes: Vec::new(),
             boards: Vec::new(),
         }
     }
@@ -276,6 +281,7 @@ impl Index {
         self.release_words.push(BTreeSet::new());
         self.served.push(false);
         self.released.push(Vec::new());
+        self.open_votes.push((0, 0));
         self.boards.push(BTreeSet::new());
         self.by_id.insert(id, index);
         index
@@ -291,6 +297,16 @@ impl Index {
         reading: &RecordReading,
     ) {
         merge_into(&mut self.models[model], source, record);
+        if !source.creates_models()
+            && let Some(open) = record.open_weights
+        {
+            let votes = &mut self.open_votes[model];
+            if open {
+                votes.0 += 1;
+            } else {
+                votes.1 += 1;
+            }
+        }
         let (name, rank) = display_name(source, record, reading);
         // Only a record of the model's own configuration names it.
         if rank < self.name_rank[model] && reading.variant_key() == self.shape[model].2 {
@@ -315,6 +331,18 @@ pub(super) fn add_entry(
     }
 }
 
+impl Index {
+    /// Each model no other source has said the weights of takes the price
+    /// lists' majority (none on a tie).
+    pub(super) fn settle_open_weights(&mut self) {
+        for (model, (open, closed)) in self.models.iter_mut().zip(&self.open_votes) {
+            if model.open_weights.is_none() && open != closed {
+                model.open_weights = Some(open > closed);
+            }
+        }
+    }
+}
+
 pub(super) fn merge_into(model: &mut Model, source: SourceId, record: &SourceRecord) {
     model.aliases.push(Alias {
         source,
@@ -326,7 +354,11 @@ pub(super) fn merge_into(model: &mut Model, source: SourceId, record: &SourceRec
             name: other.clone(),
         });
     }
+    // A catalogue, a benchmark or the speed benchmark says what the weights
+    // are (a published repository makes them open); a price list only votes
+    // (see `Index::open_votes`).
     if let Some(flag) = record.open_weights
+        && source.creates_models()
         && (model.open_weights.is_none() || flag)
     {
         model.open_weights = Some(flag);

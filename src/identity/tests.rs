@@ -243,6 +243,42 @@ fn a_setting_is_named_by_its_base_and_released_with_it() {
 }
 
 #[test]
+fn price_lists_say_a_models_weights_only_by_majority() {
+    let listing = |name: &str, open: bool| {
+        let mut r = record(name, None, None);
+        r.open_weights = Some(open);
+        r
+    };
+    let resolution = resolve(&[
+        batch(
+            SourceId::OpenRouter,
+            vec![
+                record("google/gemini-3-flash-preview", None, None),
+                record("qwen/qwen3-coder", None, None),
+            ],
+        ),
+        batch(
+            SourceId::ModelsDev,
+            vec![
+                listing("ollama-cloud/gemini-3-flash-preview", true),
+                listing("google/gemini-3-flash-preview", false),
+                listing("vertex/gemini-3-flash-preview", false),
+                listing("chutes/qwen/qwen3-coder", true),
+            ],
+        ),
+    ]);
+    let open = |id: &str| {
+        resolution
+            .models
+            .iter()
+            .find(|m| m.id == id)
+            .and_then(|m| m.open_weights)
+    };
+    assert_eq!(open("google/gemini-3-flash-preview"), Some(false));
+    assert_eq!(open("qwen/qwen3-coder"), Some(true));
+}
+
+#[test]
 fn versions_written_without_their_dot_are_read_last() {
     let resolution = resolve(&[
         batch(

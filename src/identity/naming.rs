@@ -209,7 +209,7 @@ pub(super) fn display_name(
         }
     }
     let (mut name, rank) = best.unwrap_or_else(|| (record.name.clone(), 3));
-    name = without_creator_prefix(&name).to_string();
+    name = without_route_remark(without_creator_prefix(&name)).to_string();
     if reading.non_thinking && reading.variant.is_empty() {
         name = without_non_thinking_marker(&name);
     }
@@ -225,6 +225,16 @@ fn without_creator_prefix(name: &str) -> &str {
         Some((maker, model)) if creators::is_known(maker.trim()) && !model.trim().is_empty() => {
             model.trim()
         }
+        _ => name,
+    }
+}
+
+/// A name without the catalogue's remark for a free route (`Nemotron Nano
+/// 9B V2 (free)` → `Nemotron Nano 9B V2`): the route is not the model.
+fn without_route_remark(name: &str) -> &str {
+    let trimmed = name.trim_end();
+    match trimmed.strip_suffix("(free)") {
+        Some(rest) if !rest.trim().is_empty() => rest.trim_end(),
         _ => name,
     }
 }
@@ -345,6 +355,11 @@ mod tests {
         );
         assert_eq!(without_creator_prefix("Model: v2"), "Model: v2");
         assert_eq!(without_creator_prefix("OpenAI: "), "OpenAI: ");
+        assert_eq!(
+            without_route_remark("Nemotron Nano 9B V2 (free)"),
+            "Nemotron Nano 9B V2"
+        );
+        assert_eq!(without_route_remark("(free)"), "(free)");
     }
 
     #[test]

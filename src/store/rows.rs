@@ -2,7 +2,7 @@
 //! types. `#[derive(FromRow)]` works for any sqlx database, so each shape is
 //! written once; only SQL and column types differ between the dialects.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 
@@ -54,23 +54,50 @@ pub(super) fn values(rows: usize, columns: usize, numbered: bool) -> String {
     out
 }
 
-/// The items of `items` with a distinct key, the last of each kept at the
-/// place of its last occurrence (what `INSERT OR REPLACE` did row by row).
-pub(super) fn last_by_key<T, K: Eq + std::hash::Hash>(
-    items: impl IntoIterator<Item = T>,
-    key: impl Fn(&T) -> K,
-) -> Vec<T> {
-    let items: Vec<T> = items.into_iter().collect();
-    let mut last: HashMap<K, usize> = HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        last.insert(key(item), i);
+/// Rows per multi-row INSERT: well under both backends' limits of bound
+/// parameters (32,766 in SQLite, 65,535 in PostgreSQL). A power of two, see
+/// [`chunks`].
+pub(super) const CHUNK: usize = 256;
+
+/// `rows` in slices of [`CHUNK`] rows, the rest in slices of falling powers
+/// of two. A table is then written with at most ten statement shapes, each
+/// parsed once per connection and kept in its statement cache; a statement
+/// for every length of a batch's last slice would be parsed anew for nearly
+/// every batch, and parsing thousands of placeholders costs as much as
+/// inserting the rows.
+pub(super) fn chunks<T>(mut rows: &[T]) -> impl Iterator<Item = &[T]> {
+    std::iter::from_fn(move || {
+        if rows.is_empty() {
+            return None;
+        }
+        let n = if rows.len() >= CHUNK {
+            CHUNK
+        } else {
+            1 << rows.len().ilog2()
+        };
+        let (head, rest) = rows.split_at(n);
+        rows = rest;
+        Some(head)
+    })
+}
+
+/// `items` sorted by `order`, of each set of equal items only the last
+/// (what `INSERT OR REPLACE` kept row by row). Rows go into the database in
+/// the order of its keys: each index then grows at its end, in pages it
+/// just read, instead of splitting pages all over (a third fewer pages, and
+/// no seeks in cold ones); the batch's own order is kept in `position`.
+/// Both backends compare text by bytes, as `str` does.
+pub(super) fn sorted_last_wins<T>(mut items: Vec<T>, order: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    // Stable: of equal items the later stays later, and replaces the earlier.
+    items.sort_by(&order);
+    let mut kept: Vec<T> = Vec::with_capacity(items.len());
+    for item in items {
+        match kept.last_mut() {
+            Some(last) if order(last, &item) == Ordering::Equal => *last = item,
+            _ => kept.push(item),
+        }
     }
-    items
-        .into_iter()
-        .enumerate()
-        .filter(|(i, item)| last.get(&key(item)) == Some(i))
-        .map(|(_, item)| item)
-        .collect()
+    kept
 }
 
 #[derive(sqlx::FromRow)]
@@ -335,8 +362,28 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_key_keeps_its_last_value_at_its_last_place() {
-        let kept = last_by_key([("a", 1), ("b", 2), ("a", 3), ("c", 4)], |(k, _)| *k);
-        assert_eq!(kept, vec![("b", 2), ("a", 3), ("c", 4)]);
+    fn a_repeated_key_keeps_its_last_value_in_key_order() {
+        let items = vec![("b", 1), ("a", 2), ("c", 3), ("a", 4), ("B", 5)];
+        let kept = sorted_last_wins(items, |x, y| x.0.cmp(y.0));
+        assert_eq!(kept, vec![("B", 5), ("a", 4), ("b", 1), ("c", 3)]);
+    }
+
+    #[test]
+    fn rows_are_written_in_few_statement_shapes() {
+        let lengths = |n: usize| {
+            let rows = vec![0u8; n];
+            chunks(&rows).map(<[u8]>::len).collect::<Vec<_>>()
+        };
+        assert_eq!(lengths(0), Vec::<usize>::new());
+        assert_eq!(lengths(1), vec![1]);
+        assert_eq!(lengths(CHUNK * 2 + 13), vec![CHUNK, CHUNK, 8, 4, 1]);
+        // Every length from 1 to 3 * CHUNK: all rows, in shapes from a short list.
+        let mut shapes = std::collections::BTreeSet::new();
+        for n in 1..=3 * CHUNK {
+            let all = lengths(n);
+            assert_eq!(all.iter().sum::<usize>(), n);
+            shapes.extend(all);
+        }
+        assert_eq!(shapes.len(), CHUNK.ilog2() as usize + 1);
     }
 }

@@ -1,25 +1,23 @@
 //! Writing a refresh and a custom benchmark, each in one transaction, for
-//! both backends. Rows go in multi-row `INSERT`s of [`CHUNK`] rows; a key
+//! both backends. Rows go in multi-row `INSERT`s of at most
+//! [`CHUNK`](super::rows::CHUNK) rows, in the order of the table's key; a key
 //! given twice keeps its last value (PostgreSQL refuses to upsert one row
 //! twice in a statement, so duplicates are dropped before, not by the
 //! database).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
 
-use super::rows::{last_by_key, micros, micros_opt, values};
+use super::rows::{chunks, micros, micros_opt, sorted_last_wins, values};
 use super::sql::{Column, Dialect, RUNS_CHANNEL, SqlStore};
 use super::{Catalogue, RefreshWrite, StoreError};
 use crate::domain::{
     CustomBenchmark, CustomScore, ModelRow, Observation, SourceBatch, SourceRecord,
     SourceStatusKind,
 };
-
-/// Rows per multi-row INSERT: well under both backends' limits of bound
-/// parameters (32,766 in SQLite, 65,535 in PostgreSQL).
-const CHUNK: usize = 500;
 
 type Tx<'a, DB> = sqlx::Transaction<'a, DB>;
 
@@ -161,17 +159,19 @@ where
                 .execute(&mut **tx)
                 .await?;
         }
-        let records: Vec<(i64, &SourceRecord, String)> = last_by_key(
-            batch.records.iter().enumerate(),
-            |(_, record): &(usize, &SourceRecord)| record.name.as_str(),
-        )
-        .into_iter()
-        .map(|(i, record)| {
-            serde_json::to_string(&record.other_names).map(|json| (i as i64, record, json))
-        })
-        .collect::<Result<_, _>>()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        for chunk in records.chunks(CHUNK) {
+        let records: Vec<(i64, &SourceRecord)> = batch
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, record)| (i as i64, record))
+            .collect();
+        let records = sorted_last_wins(records, |a, b| a.1.name.cmp(&b.1.name));
+        for chunk in chunks(&records) {
+            let other_names: Vec<String> = chunk
+                .iter()
+                .map(|(_, record)| serde_json::to_string(&record.other_names))
+                .collect::<Result<_, _>>()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let sql = format!(
                 "INSERT INTO source_records (source, name, other_names, display_name, creator, \
                  canonical_slug, alias_of, hugging_face_id, open_weights, release_date, is_free, \
@@ -179,7 +179,7 @@ where
                 values(chunk.len(), 14, DB::NUMBERED_PARAMS)
             );
             let mut insert = sqlx::query(&sql);
-            for (position, record, other_names) in chunk {
+            for ((position, record), other_names) in chunk.iter().zip(&other_names) {
                 insert = insert
                     .bind(source)
                     .bind(record.name.as_str())
@@ -198,36 +198,39 @@ where
             }
             insert.execute(&mut **tx).await?;
         }
-        let observations: Vec<(usize, (&str, &Observation, String))> = last_by_key(
-            batch
-                .records
-                .iter()
-                .flat_map(|r| {
-                    r.observations
-                        .iter()
-                        .map(move |o| (r.name.as_str(), o, o.metric.key().into_owned()))
-                })
-                .enumerate(),
-            |(_, (name, _, key))| (*name, key.clone()),
-        );
-        for chunk in observations.chunks(CHUNK) {
+        // (name, metric key, position, observation); a metric key borrows
+        // from its metric except for custom benchmarks.
+        let observations: Vec<(&str, Cow<'_, str>, i64, &Observation)> = batch
+            .records
+            .iter()
+            .flat_map(|r| {
+                r.observations
+                    .iter()
+                    .map(move |o| (r.name.as_str(), o.metric.key(), o))
+            })
+            .enumerate()
+            .map(|(i, (name, key, observation))| (name, key, i as i64, observation))
+            .collect();
+        let observations = sorted_last_wins(observations, |a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let fetched_at = micros(batch.fetched_at);
+        for chunk in chunks(&observations) {
             let sql = format!(
                 "INSERT INTO observations (source, source_name, metric, value, as_of, \
                  fetched_at, url, note, position){}",
                 values(chunk.len(), 9, DB::NUMBERED_PARAMS)
             );
             let mut insert = sqlx::query(&sql);
-            for (position, (name, observation, key)) in chunk {
+            for (name, key, position, observation) in chunk {
                 insert = insert
                     .bind(source)
                     .bind(*name)
-                    .bind(key.as_str())
+                    .bind(key.as_ref())
                     .bind(observation.value)
                     .bind(micros_opt(observation.as_of))
-                    .bind(micros(batch.fetched_at))
+                    .bind(fetched_at)
                     .bind(observation.url.as_deref())
                     .bind(observation.note.as_deref())
-                    .bind(*position as i64);
+                    .bind(*position);
             }
             insert.execute(&mut **tx).await?;
         }
@@ -269,8 +272,8 @@ where
                 .execute(&mut **tx)
                 .await?;
         }
-        let models = last_by_key(&catalogue.models, |m| m.id.as_str());
-        for chunk in models.chunks(CHUNK) {
+        let models = sorted_last_wins(catalogue.models.iter().collect(), |a, b| a.id.cmp(&b.id));
+        for chunk in chunks(&models) {
             let sql = format!(
                 "INSERT INTO models (id, name, creator, open_weights, release_date, \
                  base_model_id, line_id, first_seen_run_id){} ON CONFLICT (id) DO UPDATE SET \
@@ -293,9 +296,9 @@ where
             }
             insert.execute(&mut **tx).await?;
         }
-        // Names: (source, name, third column). The first of a repeated key
-        // stays, as `INSERT OR IGNORE` kept it.
-        let aliases: Vec<[&str; 3]> = catalogue
+        // Names: (source, name, third column), in key order. The first of a
+        // repeated key stays, as `INSERT OR IGNORE` kept it.
+        let mut aliases: Vec<[&str; 3]> = catalogue
             .models
             .iter()
             .flat_map(|m| {
@@ -304,6 +307,7 @@ where
                     .map(move |a| [a.source.as_str(), a.name.as_str(), m.id.as_str()])
             })
             .collect();
+        aliases.sort();
         Self::insert_names(tx, "aliases (source, name, model_id)", &aliases).await?;
         let candidates: Vec<String> = catalogue
             .unmatched
@@ -311,28 +315,32 @@ where
             .map(|u| serde_json::to_string(&u.candidates))
             .collect::<Result<_, _>>()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let unmatched: Vec<[&str; 3]> = catalogue
+        let mut unmatched: Vec<[&str; 3]> = catalogue
             .unmatched
             .iter()
             .zip(&candidates)
             .map(|(u, json)| [u.source.as_str(), u.name.as_str(), json.as_str()])
             .collect();
+        // Stable: the first of a repeated (source, name) stays first.
+        unmatched.sort_by(|a, b| a[..2].cmp(&b[..2]));
         Self::insert_names(tx, "unmatched_names (source, name, candidates)", &unmatched).await?;
-        let systems: Vec<[&str; 2]> = catalogue
+        let mut systems: Vec<[&str; 2]> = catalogue
             .systems
             .iter()
             .map(|a| [a.source.as_str(), a.name.as_str()])
             .collect();
+        systems.sort();
         Self::insert_names(tx, "system_names (source, name)", &systems).await?;
 
-        let rows: Vec<(&ModelRow, String)> = catalogue
+        let mut rows: Vec<(&ModelRow, String)> = catalogue
             .rankings
             .rows
             .iter()
             .map(|row| serde_json::to_string(row).map(|json| (row, json)))
             .collect::<Result<_, _>>()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        for chunk in rows.chunks(CHUNK) {
+        rows.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        for chunk in chunks(&rows) {
             let sql = format!(
                 "INSERT INTO ranking_rows (refresh_run_id, model_id, rank, overall_score, \
                  composite_score, performance_score, value_score, price_blended, \
@@ -374,7 +382,7 @@ where
         table: &str,
         rows: &[[&str; N]],
     ) -> Result<(), StoreError> {
-        for chunk in rows.chunks(CHUNK) {
+        for chunk in chunks(rows) {
             let sql = format!(
                 "INSERT INTO {table}{} ON CONFLICT DO NOTHING",
                 values(chunk.len(), N, DB::NUMBERED_PARAMS)
@@ -418,8 +426,10 @@ where
         .bind(benchmark.file_name.as_str())
         .execute(&mut *tx)
         .await?;
-        let scores = last_by_key(scores, |s| s.model_name.as_str());
-        for chunk in scores.chunks(CHUNK) {
+        let scores = sorted_last_wins(scores.iter().collect(), |a, b| {
+            a.model_name.cmp(&b.model_name)
+        });
+        for chunk in chunks(&scores) {
             let sql = format!(
                 "INSERT INTO custom_scores (benchmark, model_name, score, as_of, url){}",
                 values(chunk.len(), 5, DB::NUMBERED_PARAMS)

@@ -40,6 +40,12 @@ impl SqlStore<Sqlite> {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // 512 KiB of pages per connection instead of 2 MiB: a server
+            // keeps up to four connections for years, and reads little
+            // (the ranking when it changes, a model's figures): measured,
+            // 7 MB less RSS and the same refresh (spilling the write's
+            // pages to the WAL costs as much as writing them at commit).
+            .pragma("cache_size", "-512")
             .busy_timeout(Duration::from_secs(10));
         let file = options.get_filename();
         if file != Path::new(":memory:")

@@ -109,7 +109,16 @@ pub trait Store: Send + Sync {
     /// Writes a refresh atomically and returns its run id. After
     /// [`Store::require_lease`], refused with [`StoreError::LeaseLost`]
     /// unless this process still holds the refresh lease.
-    async fn commit_refresh(&self, refresh: &RefreshWrite) -> Result<i64, StoreError>;
+    async fn commit_refresh(&self, refresh: &RefreshWrite) -> Result<i64, StoreError> {
+        self.begin_refresh().await?.commit(refresh).await
+    }
+
+    /// Starts writing a refresh in one transaction (checking the lease as
+    /// [`Store::commit_refresh`] does), so that the new batches can be
+    /// written while the ranking is computed from them; nothing is visible
+    /// before [`RefreshTransaction::commit`], and dropping it uncommitted
+    /// rolls it back.
+    async fn begin_refresh(&self) -> Result<Box<dyn RefreshTransaction>, StoreError>;
 
     /// The current ranking with the run that computed it, if any.
     async fn current_ranking(&self) -> Result<Option<CurrentRanking>, StoreError>;
@@ -198,6 +207,18 @@ pub trait Store: Send + Sync {
     /// Pushed notices of new runs and refresh requests, on backends that can
     /// push them (PostgreSQL `LISTEN`); `None` means poll.
     fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<Notice>>;
+}
+
+/// A refresh being written: see [`Store::begin_refresh`].
+#[async_trait]
+pub trait RefreshTransaction: Send {
+    /// Replaces the stored records and observations of `batch`'s source
+    /// with `batch`'s.
+    async fn put_records(&mut self, batch: &SourceBatch) -> Result<(), StoreError>;
+
+    /// Writes the rest of `refresh` (the records of a batch not put yet
+    /// too) and commits; returns the run id.
+    async fn commit(self: Box<Self>, refresh: &RefreshWrite) -> Result<i64, StoreError>;
 }
 
 /// The ranking being served and the run that computed it.

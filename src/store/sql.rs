@@ -20,7 +20,7 @@ use super::rows::{
     StatusRow, UnmatchedRow, ValidatorRow,
 };
 use super::{
-    CurrentRanking, HistoryPoint, Lease, Notice, Provenance, RefreshRequest, RefreshWrite,
+    CurrentRanking, HistoryPoint, Lease, Notice, Provenance, RefreshRequest, RefreshTransaction,
     RunSummary, Store, StoreError,
 };
 use crate::domain::{
@@ -177,8 +177,8 @@ where
         Ok(batches)
     }
 
-    async fn commit_refresh(&self, refresh: &RefreshWrite) -> Result<i64, StoreError> {
-        self.write_refresh(refresh).await
+    async fn begin_refresh(&self) -> Result<Box<dyn RefreshTransaction>, StoreError> {
+        Ok(Box::new(self.begin_write().await?))
     }
 
     async fn current_ranking(&self) -> Result<Option<CurrentRanking>, StoreError> {

@@ -8,18 +8,136 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{ColumnIndex, Encode, Executor, IntoArguments, Type};
+use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Type};
 
 use super::rows::{chunks, micros, micros_opt, sorted_last_wins, values};
 use super::sql::{Column, Dialect, RUNS_CHANNEL, SqlStore};
-use super::{Catalogue, RefreshWrite, StoreError};
+use super::{Catalogue, RefreshTransaction, RefreshWrite, StoreError};
 use crate::domain::{
-    CustomBenchmark, CustomScore, ModelRow, Observation, SourceBatch, SourceRecord,
+    CustomBenchmark, CustomScore, ModelRow, Observation, SourceBatch, SourceId, SourceRecord,
     SourceStatusKind,
 };
 
 type Tx<'a, DB> = sqlx::Transaction<'a, DB>;
+
+/// A refresh being written: the transaction, the lease holder it commits
+/// as, and the sources whose records it holds already.
+pub(super) struct SqlRefresh<DB: Database> {
+    tx: Tx<'static, DB>,
+    writer: Option<String>,
+    put: Vec<SourceId>,
+}
+
+// The same bounds as the `Store` implementation in `sql.rs`.
+#[async_trait]
+impl<DB: Dialect> RefreshTransaction for SqlRefresh<DB>
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB>,
+    String: Column<DB>,
+    Option<String>: Column<DB>,
+    i64: Column<DB>,
+    Option<i64>: Column<DB>,
+    f64: Column<DB>,
+    Option<f64>: Column<DB>,
+    bool: Column<DB>,
+    Option<bool>: Column<DB>,
+    Option<NaiveDate>: Column<DB>,
+    DateTime<Utc>: Column<DB>,
+    Option<DateTime<Utc>>: Column<DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'a> &'a str: ColumnIndex<DB::Row>,
+{
+    async fn put_records(&mut self, batch: &SourceBatch) -> Result<(), StoreError> {
+        SqlStore::<DB>::replace_records(&mut self.tx, batch).await?;
+        self.put.push(batch.source);
+        Ok(())
+    }
+
+    /// Writes the run, each source's outcome, the new batches, and the
+    /// catalogue and ranking, then commits.
+    async fn commit(mut self: Box<Self>, refresh: &RefreshWrite) -> Result<i64, StoreError> {
+        let tx = &mut self.tx;
+        let writer = self.writer.as_deref();
+        let count = |kind| refresh.sources.iter().filter(|s| s.status == kind).count() as i64;
+        let run_id: i64 = sqlx::query_scalar(
+            "INSERT INTO refresh_runs (started_at, finished_at, origin, sources_ok, \
+             sources_failed, writer) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(micros(refresh.started_at))
+        .bind(micros(refresh.finished_at))
+        .bind(refresh.origin.as_str())
+        .bind(count(SourceStatusKind::Ok))
+        .bind(count(SourceStatusKind::Failed))
+        .bind(writer)
+        .fetch_one(&mut **tx)
+        .await?;
+
+        for source_run in &refresh.sources {
+            let source = source_run.source.as_str();
+            let source_run_id: i64 = sqlx::query_scalar(
+                "INSERT INTO source_runs (refresh_run_id, source, status, attempted_at, \
+                 rows_read, rows_matched, error, data_as_of, rows_detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(run_id)
+            .bind(source)
+            .bind(source_run.status.as_str())
+            .bind(micros(refresh.started_at))
+            .bind(source_run.rows_read.map(|n| n as i64))
+            .bind(source_run.rows_matched.map(|n| n as i64))
+            .bind(source_run.error.as_deref())
+            .bind(micros_opt(source_run.batch.as_ref().map(|b| b.as_of)))
+            .bind(source_run.rows_detail.as_deref())
+            .fetch_one(&mut **tx)
+            .await?;
+            for (url, validator) in &source_run.validators {
+                sqlx::query(
+                    "INSERT INTO http_validators (url, source, etag, last_modified) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (url) DO UPDATE SET \
+                     source = excluded.source, etag = excluded.etag, \
+                     last_modified = excluded.last_modified",
+                )
+                .bind(url.as_str())
+                .bind(source)
+                .bind(validator.etag.as_deref())
+                .bind(validator.last_modified.as_deref())
+                .execute(&mut **tx)
+                .await?;
+            }
+            if let Some(batch) = &source_run.batch {
+                if !self.put.contains(&batch.source) {
+                    SqlStore::<DB>::replace_records(tx, batch).await?;
+                }
+                SqlStore::<DB>::put_batch_head(tx, batch, source_run_id).await?;
+            }
+        }
+
+        if let Some(catalogue) = &refresh.catalogue {
+            SqlStore::<DB>::replace_catalogue(tx, catalogue, run_id).await?;
+            if let Some(notify) = DB::NOTIFY {
+                sqlx::query(notify)
+                    .bind(RUNS_CHANNEL)
+                    .bind(run_id.to_string())
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        // The last statement: when the run became visible, give or take
+        // the commit itself.
+        sqlx::query("UPDATE refresh_runs SET committed_at = $1 WHERE id = $2")
+            .bind(micros(Utc::now()))
+            .bind(run_id)
+            .execute(&mut **tx)
+            .await?;
+        self.tx.commit().await?;
+        Ok(run_id)
+    }
+}
 
 // The same bounds as the `Store` implementation in `sql.rs`.
 impl<DB: Dialect> SqlStore<DB>
@@ -42,84 +160,19 @@ where
     usize: ColumnIndex<DB::Row>,
     for<'a> &'a str: ColumnIndex<DB::Row>,
 {
-    /// Writes the run, each source's outcome, the new batches, and the
-    /// catalogue and ranking, in one transaction.
-    pub(super) async fn write_refresh(&self, refresh: &RefreshWrite) -> Result<i64, StoreError> {
+    /// Opens the transaction of a refresh; when this process commits as a
+    /// lease holder, first of all checks (and locks) the lease.
+    pub(super) async fn begin_write(&self) -> Result<SqlRefresh<DB>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let writer = self.writer.get().map(String::as_str);
-        if let Some(holder) = writer {
+        let writer = self.writer.get().cloned();
+        if let Some(holder) = &writer {
             Self::check_lease(&mut tx, holder).await?;
         }
-        let count = |kind| refresh.sources.iter().filter(|s| s.status == kind).count() as i64;
-        let run_id: i64 = sqlx::query_scalar(
-            "INSERT INTO refresh_runs (started_at, finished_at, origin, sources_ok, \
-             sources_failed, writer) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(micros(refresh.started_at))
-        .bind(micros(refresh.finished_at))
-        .bind(refresh.origin.as_str())
-        .bind(count(SourceStatusKind::Ok))
-        .bind(count(SourceStatusKind::Failed))
-        .bind(writer)
-        .fetch_one(&mut *tx)
-        .await?;
-
-        for source_run in &refresh.sources {
-            let source = source_run.source.as_str();
-            let source_run_id: i64 = sqlx::query_scalar(
-                "INSERT INTO source_runs (refresh_run_id, source, status, attempted_at, \
-                 rows_read, rows_matched, error, data_as_of, rows_detail) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            )
-            .bind(run_id)
-            .bind(source)
-            .bind(source_run.status.as_str())
-            .bind(micros(refresh.started_at))
-            .bind(source_run.rows_read.map(|n| n as i64))
-            .bind(source_run.rows_matched.map(|n| n as i64))
-            .bind(source_run.error.as_deref())
-            .bind(micros_opt(source_run.batch.as_ref().map(|b| b.as_of)))
-            .bind(source_run.rows_detail.as_deref())
-            .fetch_one(&mut *tx)
-            .await?;
-            for (url, validator) in &source_run.validators {
-                sqlx::query(
-                    "INSERT INTO http_validators (url, source, etag, last_modified) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (url) DO UPDATE SET \
-                     source = excluded.source, etag = excluded.etag, \
-                     last_modified = excluded.last_modified",
-                )
-                .bind(url.as_str())
-                .bind(source)
-                .bind(validator.etag.as_deref())
-                .bind(validator.last_modified.as_deref())
-                .execute(&mut *tx)
-                .await?;
-            }
-            if let Some(batch) = &source_run.batch {
-                Self::replace_batch(&mut tx, batch, source_run_id).await?;
-            }
-        }
-
-        if let Some(catalogue) = &refresh.catalogue {
-            Self::replace_catalogue(&mut tx, catalogue, run_id).await?;
-            if let Some(notify) = DB::NOTIFY {
-                sqlx::query(notify)
-                    .bind(RUNS_CHANNEL)
-                    .bind(run_id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        // The last statement: when the run became visible, give or take
-        // the commit itself.
-        sqlx::query("UPDATE refresh_runs SET committed_at = $1 WHERE id = $2")
-            .bind(micros(Utc::now()))
-            .bind(run_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(run_id)
+        Ok(SqlRefresh {
+            tx,
+            writer,
+            put: Vec::new(),
+        })
     }
 
     /// Refuses the commit unless `holder` still holds an unexpired lease.
@@ -145,13 +198,9 @@ where
         Err(StoreError::LeaseLost { holder: current })
     }
 
-    /// Replaces a source's stored records and observations with `batch`,
+    /// Replaces a source's stored records and observations with `batch`'s,
     /// keeping their order in `position`.
-    async fn replace_batch(
-        tx: &mut Tx<'_, DB>,
-        batch: &SourceBatch,
-        source_run_id: i64,
-    ) -> Result<(), StoreError> {
+    async fn replace_records(tx: &mut Tx<'_, DB>, batch: &SourceBatch) -> Result<(), StoreError> {
         let source = batch.source.as_str();
         for table in ["observations", "source_records"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE source = $1"))
@@ -234,6 +283,17 @@ where
             }
             insert.execute(&mut **tx).await?;
         }
+        Ok(())
+    }
+
+    /// Stores when `batch` was current and fetched, by the source run that
+    /// brought it.
+    async fn put_batch_head(
+        tx: &mut Tx<'_, DB>,
+        batch: &SourceBatch,
+        source_run_id: i64,
+    ) -> Result<(), StoreError> {
+        let source = batch.source.as_str();
         sqlx::query(
             "INSERT INTO source_batches (source, source_run_id, as_of, fetched_at, rows_read) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source) DO UPDATE SET \

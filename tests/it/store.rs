@@ -202,6 +202,64 @@ async fn a_refresh_that_fails_midway_writes_nothing() {
 }
 
 #[tokio::test]
+async fn records_put_ahead_of_the_commit_are_seen_only_once_it_commits() {
+    for db in
+        TestDatabase::every_backend("records_put_ahead_of_the_commit_are_seen_only_once_it_commits")
+            .await
+    {
+        let store = db.store().await;
+        import(store.as_ref(), vec![sample_batch()]).await;
+        let before = store.current_batches().await.expect("batches");
+        let mut changed = sample_batch();
+        changed.records.truncate(1);
+
+        // Put while the ranking is computed, then given up: nothing changes.
+        let mut refresh = store.begin_refresh().await.expect("begin");
+        refresh.put_records(&changed).await.expect("put");
+        assert_eq!(
+            store.current_batches().await.expect("batches"),
+            before,
+            "{}: not seen before the commit",
+            db.label
+        );
+        drop(refresh);
+        assert_eq!(
+            store.current_batches().await.expect("batches"),
+            before,
+            "{}: rolled back",
+            db.label
+        );
+
+        // Put, then committed: the new records, written once.
+        let mut refresh = store.begin_refresh().await.expect("begin");
+        refresh.put_records(&changed).await.expect("put");
+        let write = RefreshWrite {
+            started_at: Utc::now(),
+            finished_at: Utc::now(),
+            origin: "dir:/somewhere".into(),
+            sources: vec![SourceRunWrite {
+                source: SourceId::OpenRouter,
+                status: SourceStatusKind::Ok,
+                rows_read: Some(1),
+                rows_matched: Some(1),
+                rows_detail: None,
+                error: None,
+                validators: Vec::new(),
+                batch: Some(changed.clone()),
+            }],
+            catalogue: None,
+        };
+        refresh.commit(&write).await.expect("commit");
+        assert_eq!(
+            store.current_batches().await.expect("batches"),
+            vec![changed],
+            "{}",
+            db.label
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_malformed_catalogue_fails_the_source_and_keeps_the_last_good_data() {
     for db in TestDatabase::every_backend(
         "a_malformed_catalogue_fails_the_source_and_keeps_the_last_good_data",

@@ -3,6 +3,7 @@
 //! written once; only SQL and column types differ between the dialects.
 
 use std::cmp::Ordering;
+use std::fmt::Write;
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 
@@ -33,7 +34,46 @@ pub(super) fn micros_opt(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
 /// SQLite reads both, but looks each `$N` up among the names seen so far,
 /// which for thousands of values in one statement costs seconds.
 pub(super) fn values(rows: usize, columns: usize, numbered: bool) -> String {
-    let mut out = String::from(" VALUES ");
+    let mut out = String::with_capacity(rows * columns * 6 + 16);
+    push_values(&mut out, 0, rows, columns, numbered);
+    out
+}
+
+/// ` SELECT $1, $2, column1, column2… FROM (VALUES ($3, $4)…) AS v`: the
+/// first `constants` values are bound once for every row, then come `rows`
+/// rows of `columns` values (placeholders as in [`values`]). Both backends
+/// name the columns of a `VALUES` list `column1`, `column2`…; a value the
+/// same in every row (the source, the fetch time) then costs one binding
+/// per statement instead of one per row.
+pub(super) fn select_values(
+    constants: usize,
+    rows: usize,
+    columns: usize,
+    numbered: bool,
+) -> String {
+    let mut out = String::with_capacity(rows * columns * 6 + columns * 10 + 64);
+    out.push_str(" SELECT ");
+    for n in 1..=constants {
+        if n > 1 {
+            out.push_str(", ");
+        }
+        push_placeholder(&mut out, n, numbered);
+    }
+    for column in 1..=columns {
+        if constants > 0 || column > 1 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "column{column}");
+    }
+    out.push_str(" FROM (");
+    push_values(&mut out, constants, rows, columns, numbered);
+    out.push_str(") AS v");
+    out
+}
+
+/// `VALUES …` for values numbered from `before + 1`.
+fn push_values(out: &mut String, before: usize, rows: usize, columns: usize, numbered: bool) {
+    out.push_str(" VALUES ");
     for row in 0..rows {
         if row > 0 {
             out.push_str(", ");
@@ -43,15 +83,18 @@ pub(super) fn values(rows: usize, columns: usize, numbered: bool) -> String {
             if column > 0 {
                 out.push_str(", ");
             }
-            if numbered {
-                out.push_str(&format!("${}", row * columns + column + 1));
-            } else {
-                out.push('?');
-            }
+            push_placeholder(out, before + row * columns + column + 1, numbered);
         }
         out.push(')');
     }
-    out
+}
+
+fn push_placeholder(out: &mut String, n: usize, numbered: bool) {
+    if numbered {
+        let _ = write!(out, "${n}");
+    } else {
+        out.push('?');
+    }
 }
 
 /// Rows per multi-row INSERT: well under both backends' limits of bound
@@ -359,6 +402,22 @@ mod tests {
         assert_eq!(values(2, 3, true), " VALUES ($1, $2, $3), ($4, $5, $6)");
         assert_eq!(values(1, 1, true), " VALUES ($1)");
         assert_eq!(values(2, 2, false), " VALUES (?, ?), (?, ?)");
+    }
+
+    #[test]
+    fn values_the_same_in_every_row_come_first_and_once() {
+        assert_eq!(
+            select_values(2, 2, 2, true),
+            " SELECT $1, $2, column1, column2 FROM ( VALUES ($3, $4), ($5, $6)) AS v"
+        );
+        assert_eq!(
+            select_values(1, 1, 2, false),
+            " SELECT ?, column1, column2 FROM ( VALUES (?, ?)) AS v"
+        );
+        assert_eq!(
+            select_values(0, 1, 1, true),
+            " SELECT column1 FROM ( VALUES ($1)) AS v"
+        );
     }
 
     #[test]

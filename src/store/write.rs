@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Type};
 
-use super::rows::{chunks, micros, micros_opt, sorted_last_wins, values};
+use super::rows::{chunks, micros, micros_opt, select_values, sorted_last_wins, values};
 use super::sql::{Column, Dialect, RUNS_CHANNEL, SqlStore};
 use super::{Catalogue, RefreshTransaction, RefreshWrite, StoreError};
 use crate::domain::{
@@ -208,13 +208,22 @@ where
                 .execute(&mut **tx)
                 .await?;
         }
-        let records: Vec<(i64, &SourceRecord)> = batch
-            .records
-            .iter()
-            .enumerate()
-            .map(|(i, record)| (i as i64, record))
-            .collect();
-        let records = sorted_last_wins(records, |a, b| a.1.name.cmp(&b.1.name));
+        // The records in the order of their names (equal names by place),
+        // each with its name's rank in that order.
+        let all = &batch.records;
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by(|&a, &b| all[a].name.cmp(&all[b].name));
+        let mut rank = vec![0u32; all.len()];
+        let mut records: Vec<(i64, &SourceRecord)> = Vec::with_capacity(all.len());
+        for (n, &i) in order.iter().enumerate() {
+            let same = n > 0 && all[order[n - 1]].name == all[i].name;
+            rank[i] = if same { rank[order[n - 1]] } else { n as u32 };
+            // Of a name given twice, the last record stays.
+            if same {
+                records.pop();
+            }
+            records.push((i as i64, &all[i]));
+        }
         for chunk in chunks(&records) {
             let other_names: Vec<String> = chunk
                 .iter()
@@ -225,12 +234,11 @@ where
                 "INSERT INTO source_records (source, name, other_names, display_name, creator, \
                  canonical_slug, alias_of, hugging_face_id, open_weights, release_date, is_free, \
                  url, system, position){}",
-                values(chunk.len(), 14, DB::NUMBERED_PARAMS)
+                select_values(1, chunk.len(), 13, DB::NUMBERED_PARAMS)
             );
-            let mut insert = sqlx::query(&sql);
+            let mut insert = sqlx::query(&sql).bind(source);
             for ((position, record), other_names) in chunk.iter().zip(&other_names) {
                 insert = insert
-                    .bind(source)
                     .bind(record.name.as_str())
                     .bind(other_names.as_str())
                     .bind(record.display_name.as_deref())
@@ -247,36 +255,40 @@ where
             }
             insert.execute(&mut **tx).await?;
         }
-        // (name, metric key, position, observation); a metric key borrows
-        // from its metric except for custom benchmarks.
-        let observations: Vec<(&str, Cow<'_, str>, i64, &Observation)> = batch
-            .records
+        // (rank of the record's name, metric key, position, name,
+        // observation) in key order: by name rank, then by metric. Of a
+        // (name, metric) given twice, the last stays, whichever record of
+        // that name gave it. A metric key borrows from its metric except for
+        // custom benchmarks.
+        let observations: Vec<(u32, Cow<'_, str>, i64, &str, &Observation)> = all
             .iter()
-            .flat_map(|r| {
+            .zip(&rank)
+            .flat_map(|(r, &rank)| {
                 r.observations
                     .iter()
-                    .map(move |o| (r.name.as_str(), o.metric.key(), o))
+                    .map(move |o| (rank, o.metric.key(), r.name.as_str(), o))
             })
             .enumerate()
-            .map(|(i, (name, key, observation))| (name, key, i as i64, observation))
+            .map(|(i, (rank, key, name, o))| (rank, key, i as i64, name, o))
             .collect();
-        let observations = sorted_last_wins(observations, |a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        let fetched_at = micros(batch.fetched_at);
+        let observations = sorted_last_wins(observations, |a, b| {
+            a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1))
+        });
         for chunk in chunks(&observations) {
             let sql = format!(
-                "INSERT INTO observations (source, source_name, metric, value, as_of, \
-                 fetched_at, url, note, position){}",
-                values(chunk.len(), 9, DB::NUMBERED_PARAMS)
+                "INSERT INTO observations (source, fetched_at, source_name, metric, value, \
+                 as_of, url, note, position){}",
+                select_values(2, chunk.len(), 7, DB::NUMBERED_PARAMS)
             );
-            let mut insert = sqlx::query(&sql);
-            for (name, key, position, observation) in chunk {
+            let mut insert = sqlx::query(&sql)
+                .bind(source)
+                .bind(micros(batch.fetched_at));
+            for (_, key, position, name, observation) in chunk {
                 insert = insert
-                    .bind(source)
                     .bind(*name)
                     .bind(key.as_ref())
                     .bind(observation.value)
                     .bind(micros_opt(observation.as_of))
-                    .bind(fetched_at)
                     .bind(observation.url.as_deref())
                     .bind(observation.note.as_deref())
                     .bind(*position);

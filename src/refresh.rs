@@ -253,6 +253,9 @@ pub async fn apply(
     // stores one (new, or re-confirmed) stays in `current` until then.
     let mut writes = Vec::with_capacity(outcomes.len());
     let mut stored = Vec::new();
+    // Stored sources whose records are the ones stored already (a 304, or
+    // the same data again): only when they were fetched is written.
+    let mut same_records = Vec::new();
     for outcome in outcomes {
         let write = match outcome {
             SourceOutcome::Ok(fresh) => {
@@ -271,6 +274,12 @@ pub async fn apply(
                     validators,
                     batch: None,
                 };
+                if current
+                    .get(&batch.source)
+                    .is_some_and(|old| old.records == batch.records)
+                {
+                    same_records.push(batch.source);
+                }
                 stored.push(batch.source);
                 current.insert(batch.source, batch);
                 write
@@ -286,6 +295,7 @@ pub async fn apply(
                         old.as_of = now;
                     }
                     stored.push(source);
+                    same_records.push(source);
                 }
                 SourceRunWrite {
                     source,
@@ -357,7 +367,11 @@ pub async fn apply(
     let clock = std::time::Instant::now();
     let mut transaction = store.begin_refresh().await?;
     for batch in batches.iter().filter(|b| stored.contains(&b.source)) {
-        transaction.put_records(batch).await?;
+        if same_records.contains(&batch.source) {
+            transaction.keep_records(batch.source);
+        } else {
+            transaction.put_records(batch).await?;
+        }
     }
     debug!(
         elapsed_ms = clock.elapsed().as_millis() as u64,

@@ -216,6 +216,11 @@ pub trait RefreshTransaction: Send {
     /// with `batch`'s.
     async fn put_records(&mut self, batch: &SourceBatch) -> Result<(), StoreError>;
 
+    /// The stored records and observations of `source` are its new
+    /// batch's (a 304, or the same data fetched again): only the batch's
+    /// dates are written, not its rows again.
+    fn keep_records(&mut self, source: SourceId);
+
     /// Writes the rest of `refresh` (the records of a batch not put yet
     /// too) and commits; returns the run id.
     async fn commit(self: Box<Self>, refresh: &RefreshWrite) -> Result<i64, StoreError>;

@@ -373,9 +373,13 @@ where
 
     async fn provenance(&self, model_id: &str) -> Result<Vec<Provenance>, StoreError> {
         let rows: Vec<ProvenanceRow> = sqlx::query_as(
-            "SELECT o.source, o.source_name, o.metric, o.value, o.as_of, o.fetched_at, o.url, \
-             o.note FROM observations o \
+            // The batch's fetch time: a refresh that fetches the same
+            // records again writes only that, not every observation.
+            "SELECT o.source, o.source_name, o.metric, o.value, o.as_of, \
+             COALESCE(b.fetched_at, o.fetched_at) AS fetched_at, o.url, o.note \
+             FROM observations o \
              JOIN aliases a ON a.source = o.source AND a.name = o.source_name \
+             LEFT JOIN source_batches b ON b.source = o.source \
              WHERE a.model_id = $1 ORDER BY o.metric, o.source, o.source_name",
         )
         .bind(model_id)

@@ -23,7 +23,7 @@ use crate::domain::{
 type Tx<'a, DB> = sqlx::Transaction<'a, DB>;
 
 /// A refresh being written: the transaction, the lease holder it commits
-/// as, and the sources whose records it holds already.
+/// as, and the sources whose records it holds already (written, or kept).
 pub(super) struct SqlRefresh<DB: Database> {
     tx: Tx<'static, DB>,
     writer: Option<String>,
@@ -56,6 +56,10 @@ where
         SqlStore::<DB>::replace_records(&mut self.tx, batch).await?;
         self.put.push(batch.source);
         Ok(())
+    }
+
+    fn keep_records(&mut self, source: SourceId) {
+        self.put.push(source);
     }
 
     /// Writes the run, each source's outcome, the new batches, and the

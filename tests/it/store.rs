@@ -580,6 +580,50 @@ async fn provenance_lists_every_number_with_its_origin() {
 }
 
 #[tokio::test]
+async fn the_same_records_fetched_again_are_not_written_again() {
+    for db in
+        TestDatabase::every_backend("the_same_records_fetched_again_are_not_written_again").await
+    {
+        let store = db.store().await;
+        import(store.as_ref(), vec![sample_batch()]).await;
+        let mut again = sample_batch();
+        again.as_of = at(31, 8);
+        again.fetched_at = at(31, 9);
+        import(store.as_ref(), vec![again.clone()]).await;
+        assert_eq!(
+            store.current_batches().await.expect("batches"),
+            vec![again],
+            "{}",
+            db.label
+        );
+        let provenance = store
+            .provenance("openai/gpt-4o-mini-2024-07-18")
+            .await
+            .expect("provenance");
+        assert!(
+            provenance.iter().all(|p| p.fetched_at == at(31, 9)),
+            "{}: the new fetch time is shown",
+            db.label
+        );
+        // The rows themselves still carry the first write's time.
+        let written: Vec<DateTime<Utc>> = if db.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.expect("open");
+            sqlx::query_scalar("SELECT DISTINCT fetched_at FROM observations")
+                .fetch_all(&pool)
+                .await
+                .expect("read")
+        } else {
+            let pool = sqlx::PgPool::connect(&db.url).await.expect("open");
+            sqlx::query_scalar("SELECT DISTINCT fetched_at FROM observations")
+                .fetch_all(&pool)
+                .await
+                .expect("read")
+        };
+        assert_eq!(written, vec![at(31, 7)], "{}: not rewritten", db.label);
+    }
+}
+
+#[tokio::test]
 async fn validators_are_kept_only_for_sources_with_stored_data() {
     for db in
         TestDatabase::every_backend("validators_are_kept_only_for_sources_with_stored_data").await

@@ -103,7 +103,7 @@ fn push_placeholder(out: &mut String, n: usize, numbered: bool) {
 pub(super) const CHUNK: usize = 256;
 
 /// `rows` in slices of [`CHUNK`] rows, the rest in slices of falling powers
-/// of two. A table is then written with at most ten statement shapes, each
+/// of two. A table is then written with at most nine statement shapes, each
 /// parsed once per connection and kept in its statement cache; a statement
 /// for every length of a batch's last slice would be parsed anew for nearly
 /// every batch, and parsing thousands of placeholders costs as much as
@@ -126,9 +126,8 @@ pub(super) fn chunks<T>(mut rows: &[T]) -> impl Iterator<Item = &[T]> {
 
 /// `items` sorted by `order`, of each set of equal items only the last
 /// (what `INSERT OR REPLACE` kept row by row). Rows go into the database in
-/// the order of its keys: each index then grows at its end, in pages it
-/// just read, instead of splitting pages all over (a third fewer pages, and
-/// no seeks in cold ones); the batch's own order is kept in `position`.
+/// the order of its keys, so each index grows where it was last written, in
+/// pages still in the cache; the batch's own order is kept in `position`.
 /// Both backends compare text by bytes, as `str` does.
 pub(super) fn sorted_last_wins<T>(mut items: Vec<T>, order: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
     // Stable: of equal items the later stays later, and replaces the earlier.

@@ -254,7 +254,9 @@ pub async fn apply(
     let mut writes = Vec::with_capacity(outcomes.len());
     let mut stored = Vec::new();
     // Stored sources whose records are the ones stored already (a 304, or
-    // the same data again): only when they were fetched is written.
+    // the same data again), with the fetch time of the stored batch: only
+    // the new dates are written, unless another process replaced the batch
+    // meanwhile.
     let mut same_records = Vec::new();
     for outcome in outcomes {
         let write = match outcome {
@@ -274,11 +276,10 @@ pub async fn apply(
                     validators,
                     batch: None,
                 };
-                if current
-                    .get(&batch.source)
-                    .is_some_and(|old| old.records == batch.records)
+                if let Some(old) = current.get(&batch.source)
+                    && old.records == batch.records
                 {
-                    same_records.push(batch.source);
+                    same_records.push((batch.source, old.fetched_at));
                 }
                 stored.push(batch.source);
                 current.insert(batch.source, batch);
@@ -288,6 +289,7 @@ pub async fn apply(
                 let old = current.get_mut(&source);
                 let known = old.is_some();
                 if let Some(old) = old {
+                    same_records.push((source, old.fetched_at));
                     // A 304 confirms the data: it is as current as the fetch.
                     let now = Utc::now();
                     old.fetched_at = now;
@@ -295,7 +297,6 @@ pub async fn apply(
                         old.as_of = now;
                     }
                     stored.push(source);
-                    same_records.push(source);
                 }
                 SourceRunWrite {
                     source,
@@ -367,8 +368,8 @@ pub async fn apply(
     let clock = std::time::Instant::now();
     let mut transaction = store.begin_refresh().await?;
     for batch in batches.iter().filter(|b| stored.contains(&b.source)) {
-        if same_records.contains(&batch.source) {
-            transaction.keep_records(batch.source);
+        if let Some((source, seen)) = same_records.iter().find(|(s, _)| *s == batch.source) {
+            transaction.keep_records(*source, *seen);
         } else {
             transaction.put_records(batch).await?;
         }

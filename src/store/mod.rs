@@ -216,10 +216,12 @@ pub trait RefreshTransaction: Send {
     /// with `batch`'s.
     async fn put_records(&mut self, batch: &SourceBatch) -> Result<(), StoreError>;
 
-    /// The stored records and observations of `source` are its new
-    /// batch's (a 304, or the same data fetched again): only the batch's
-    /// dates are written, not its rows again.
-    fn keep_records(&mut self, source: SourceId);
+    /// The stored records and observations of `source`, of the batch
+    /// fetched at `stored_fetched_at`, are its new batch's (a 304, or the
+    /// same data fetched again): only the batch's dates are written, not its
+    /// rows again. Should another process have stored a batch of `source`
+    /// since, the new batch's rows are written after all.
+    fn keep_records(&mut self, source: SourceId, stored_fetched_at: DateTime<Utc>);
 
     /// Writes the rest of `refresh` (the records of a batch not put yet
     /// too) and commits; returns the run id.

@@ -23,11 +23,13 @@ use crate::domain::{
 type Tx<'a, DB> = sqlx::Transaction<'a, DB>;
 
 /// A refresh being written: the transaction, the lease holder it commits
-/// as, and the sources whose records it holds already (written, or kept).
+/// as, the sources whose records it wrote already, and those whose stored
+/// records it keeps (with the fetch time of the stored batch).
 pub(super) struct SqlRefresh<DB: Database> {
     tx: Tx<'static, DB>,
     writer: Option<String>,
     put: Vec<SourceId>,
+    kept: Vec<(SourceId, DateTime<Utc>)>,
 }
 
 // The same bounds as the `Store` implementation in `sql.rs`.
@@ -58,8 +60,8 @@ where
         Ok(())
     }
 
-    fn keep_records(&mut self, source: SourceId) {
-        self.put.push(source);
+    fn keep_records(&mut self, source: SourceId, stored_fetched_at: DateTime<Utc>) {
+        self.kept.push((source, stored_fetched_at));
     }
 
     /// Writes the run, each source's outcome, the new batches, and the
@@ -114,10 +116,19 @@ where
                 .await?;
             }
             if let Some(batch) = &source_run.batch {
-                if !self.put.contains(&batch.source) {
-                    SqlStore::<DB>::replace_records(tx, batch).await?;
+                let kept = self.kept.iter().find(|(s, _)| *s == batch.source);
+                let kept = match kept {
+                    Some((_, seen)) => {
+                        SqlStore::<DB>::renew_batch_head(tx, batch, source_run_id, *seen).await?
+                    }
+                    None => false,
+                };
+                if !kept {
+                    if !self.put.contains(&batch.source) {
+                        SqlStore::<DB>::replace_records(tx, batch).await?;
+                    }
+                    SqlStore::<DB>::put_batch_head(tx, batch, source_run_id).await?;
                 }
-                SqlStore::<DB>::put_batch_head(tx, batch, source_run_id).await?;
             }
         }
 
@@ -176,6 +187,7 @@ where
             tx,
             writer,
             put: Vec::new(),
+            kept: Vec::new(),
         })
     }
 
@@ -324,6 +336,30 @@ where
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// Gives the stored batch of `batch`'s source `batch`'s dates, if it is
+    /// still the one fetched at `seen` (one statement: nobody can replace
+    /// it in between); whether it was.
+    async fn renew_batch_head(
+        tx: &mut Tx<'_, DB>,
+        batch: &SourceBatch,
+        source_run_id: i64,
+        seen: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let renewed = sqlx::query(
+            "UPDATE source_batches SET source_run_id = $1, as_of = $2, fetched_at = $3, \
+             rows_read = $4 WHERE source = $5 AND fetched_at = $6",
+        )
+        .bind(source_run_id)
+        .bind(micros(batch.as_of))
+        .bind(micros(batch.fetched_at))
+        .bind(batch.rows_read as i64)
+        .bind(batch.source.as_str())
+        .bind(micros(seen))
+        .execute(&mut **tx)
+        .await?;
+        Ok(DB::rows_affected(&renewed) > 0)
     }
 
     /// Replaces models, aliases, unmatched and system names, and stores the

@@ -620,6 +620,40 @@ async fn the_same_records_fetched_again_are_not_written_again() {
                 .expect("read")
         };
         assert_eq!(written, vec![at(31, 7)], "{}: not rewritten", db.label);
+
+        // Kept as fetched at 9:00, but another process stored other records
+        // since: the batch's own rows are written after all.
+        let mut other = sample_batch();
+        other.records.truncate(1);
+        other.fetched_at = at(31, 10);
+        import(store.as_ref(), vec![other]).await;
+        let mut ours = sample_batch();
+        ours.fetched_at = at(31, 11);
+        let mut refresh = store.begin_refresh().await.expect("begin");
+        refresh.keep_records(SourceId::OpenRouter, at(31, 9));
+        let write = RefreshWrite {
+            started_at: Utc::now(),
+            finished_at: Utc::now(),
+            origin: "dir:/somewhere".into(),
+            sources: vec![SourceRunWrite {
+                source: SourceId::OpenRouter,
+                status: SourceStatusKind::Ok,
+                rows_read: Some(3),
+                rows_matched: None,
+                rows_detail: None,
+                error: None,
+                validators: Vec::new(),
+                batch: Some(ours.clone()),
+            }],
+            catalogue: None,
+        };
+        refresh.commit(&write).await.expect("commit");
+        assert_eq!(
+            store.current_batches().await.expect("batches"),
+            vec![ours],
+            "{}",
+            db.label
+        );
     }
 }
 

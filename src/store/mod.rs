@@ -113,11 +113,11 @@ pub trait Store: Send + Sync {
         self.begin_refresh().await?.commit(refresh).await
     }
 
-    /// Starts writing a refresh in one transaction (checking the lease as
-    /// [`Store::commit_refresh`] does), so that the new batches can be
-    /// written while the ranking is computed from them; nothing is visible
-    /// before [`RefreshTransaction::commit`], and dropping it uncommitted
-    /// rolls it back.
+    /// Starts writing a refresh in one transaction, so that the new batches
+    /// can be written while the ranking is computed from them; nothing is
+    /// visible before [`RefreshTransaction::commit`] (which checks the lease
+    /// as [`Store::commit_refresh`] does), and dropping it uncommitted rolls
+    /// it back.
     async fn begin_refresh(&self) -> Result<Box<dyn RefreshTransaction>, StoreError>;
 
     /// The current ranking with the run that computed it, if any.

@@ -69,6 +69,9 @@ where
     async fn commit(mut self: Box<Self>, refresh: &RefreshWrite) -> Result<i64, StoreError> {
         let tx = &mut self.tx;
         let writer = self.writer.as_deref();
+        if let Some(holder) = writer {
+            SqlStore::<DB>::check_lease(tx, holder).await?;
+        }
         let count = |kind| refresh.sources.iter().filter(|s| s.status == kind).count() as i64;
         let run_id: i64 = sqlx::query_scalar(
             "INSERT INTO refresh_runs (started_at, finished_at, origin, sources_ok, \
@@ -175,17 +178,13 @@ where
     usize: ColumnIndex<DB::Row>,
     for<'a> &'a str: ColumnIndex<DB::Row>,
 {
-    /// Opens the transaction of a refresh; when this process commits as a
-    /// lease holder, first of all checks (and locks) the lease.
+    /// Opens the transaction of a refresh. The lease is checked when it
+    /// commits: held from then on, the lease row is not locked while the
+    /// ranking is computed (renewals and refresh requests would wait).
     pub(super) async fn begin_write(&self) -> Result<SqlRefresh<DB>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let writer = self.writer.get().cloned();
-        if let Some(holder) = &writer {
-            Self::check_lease(&mut tx, holder).await?;
-        }
         Ok(SqlRefresh {
-            tx,
-            writer,
+            tx: self.pool.begin().await?,
+            writer: self.writer.get().cloned(),
             put: Vec::new(),
             kept: Vec::new(),
         })

@@ -40,6 +40,15 @@ impl SqlStore<Sqlite> {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // Pages of 16 KiB in a new database (an existing one keeps its
+            // own): a refresh writes 11 MB, in a quarter of the pages, page
+            // splits and system calls (pwrite 21,500 -> 7,400, pread 5,700 ->
+            // 750), and a stored ranking row of 2 KB no longer fills a 4 KiB
+            // page by itself. The WAL is still copied into the database once
+            // it holds 4 MB, as with SQLite's default of 1,000 pages of 4 KiB
+            // (1,000 pages of 16 KiB would leave a whole refresh in the WAL).
+            .page_size(16 * 1024)
+            .pragma("wal_autocheckpoint", "250")
             // 512 KiB of pages per connection instead of 2 MiB: a server
             // keeps up to four connections for years, and reads little
             // (the ranking when it changes, a model's figures): measured,

@@ -46,7 +46,8 @@ impl SqlStore<Sqlite> {
             // 750), and a stored ranking row of 2 KB no longer fills a 4 KiB
             // page by itself. The WAL is still copied into the database once
             // it holds 4 MB, as with SQLite's default of 1,000 pages of 4 KiB
-            // (1,000 pages of 16 KiB would leave a whole refresh in the WAL).
+            // (1,000 pages of 16 KiB would leave a whole refresh in the WAL;
+            // a database of 4 KiB pages from before is copied every 1 MB).
             .page_size(16 * 1024)
             .pragma("wal_autocheckpoint", "250")
             // 512 KiB of pages per connection instead of 2 MiB: a server

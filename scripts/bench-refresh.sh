@@ -4,12 +4,18 @@
 # median and as a ratio to a baseline measured in the same run (`llmrank
 # migrate` on a fresh database: process start, SQLite open, migrations), and
 # the median peak RSS of the whole process (GNU time, Debian's `time`).
+# Environment: RUNS (default 5), BIN (another llmrank binary to measure,
+# e.g. an older build, for a before/after in one go).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${1:-../shared/fixtures}"
 runs="${RUNS:-5}"
-cargo build --release --quiet
-bin=target/release/llmrank
+if [ -n "${BIN:-}" ]; then
+  bin=$(realpath "$BIN")
+else
+  cargo build --release --quiet
+  bin=target/release/llmrank
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 1; }

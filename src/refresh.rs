@@ -4,6 +4,7 @@
 //! custom benchmarks) and written in one transaction.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tracing::{debug, info, warn};
@@ -180,6 +181,64 @@ fn custom_batch(
     })
 }
 
+/// What resolution and scoring give a refresh.
+struct Ranked {
+    /// Per stored source: how many of its records resolved to a model.
+    matched: Vec<(SourceId, u64)>,
+    /// The catalogue and ranking, when there is something new to rank.
+    catalogue: Option<Catalogue>,
+}
+
+/// Resolves `batches` and, when `score`, scores them.
+fn rank(
+    batches: &[SourceBatch],
+    stored: &[SourceId],
+    options: &RefreshOptions,
+    definitions: &[CustomBenchmark],
+    score: bool,
+) -> Ranked {
+    let clock = std::time::Instant::now();
+    let resolution = identity::resolve_with(batches, &options.overrides);
+    debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "resolved");
+    let matched = batches
+        .iter()
+        .filter(|batch| stored.contains(&batch.source))
+        .map(|batch| {
+            let n = batch
+                .records
+                .iter()
+                .filter(|r| resolution.model_of(batch.source, &r.name).is_some())
+                .count();
+            (batch.source, n as u64)
+        })
+        .collect();
+    let catalogue = score.then(|| {
+        let rankings = scoring::build_rankings(
+            batches,
+            &resolution,
+            options.weights,
+            definitions,
+            &options.composite,
+            Utc::now(),
+        );
+        let identity::Resolution {
+            models,
+            unmatched,
+            systems,
+            ..
+        } = resolution;
+        Catalogue {
+            models,
+            unmatched,
+            systems,
+            rankings,
+            changes: None,
+        }
+    });
+    debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "scored");
+    Ranked { matched, catalogue }
+}
+
 /// Applies fetched outcomes: keeps the last good batch of every source that
 /// did not succeed, resolves and scores the union, writes it all at once.
 /// Each batch is held once: a new one moves from its outcome into the union
@@ -206,6 +265,11 @@ pub async fn apply(
     // stores one (new, or re-confirmed) stays in `current` until then.
     let mut writes = Vec::with_capacity(outcomes.len());
     let mut stored = Vec::new();
+    // Stored sources whose records are the ones stored already (a 304, or
+    // the same data again), with the fetch time of the stored batch: only
+    // the new dates are written, unless another process replaced the batch
+    // meanwhile.
+    let mut same_records = Vec::new();
     for outcome in outcomes {
         let write = match outcome {
             SourceOutcome::Ok(fresh) => {
@@ -224,6 +288,11 @@ pub async fn apply(
                     validators,
                     batch: None,
                 };
+                if let Some(old) = current.get(&batch.source)
+                    && old.records == batch.records
+                {
+                    same_records.push((batch.source, old.fetched_at));
+                }
                 stored.push(batch.source);
                 current.insert(batch.source, batch);
                 write
@@ -232,6 +301,7 @@ pub async fn apply(
                 let old = current.get_mut(&source);
                 let known = old.is_some();
                 if let Some(old) = old {
+                    same_records.push((source, old.fetched_at));
                     // A 304 confirms the data: a live API's is as current as
                     // the fetch; an unchanged file keeps its date.
                     let now = Utc::now();
@@ -288,76 +358,82 @@ pub async fn apply(
     if let Some(batch) = custom_batch(&custom) {
         batches.push(batch);
     }
-    let clock = std::time::Instant::now();
-    let resolution = identity::resolve_with(&batches, &options.overrides);
-    debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "resolved");
-    for write in &mut writes {
-        if let Some(batch) = batches
-            .iter()
-            .find(|b| b.source == write.source && stored.contains(&b.source))
-        {
-            write.rows_matched = Some(
-                batch
-                    .records
-                    .iter()
-                    .filter(|r| resolution.model_of(batch.source, &r.name).is_some())
-                    .count() as u64,
-            );
-        }
-    }
-
     let definitions: Vec<CustomBenchmark> = custom.into_iter().map(|(d, _)| d).collect();
-    let mut catalogue = (changed || rescore).then(|| {
-        let rankings = scoring::build_rankings(
-            &batches,
-            &resolution,
-            options.weights,
-            &definitions,
-            &options.composite,
-            Utc::now(),
-        );
-        let identity::Resolution {
-            models,
-            unmatched,
-            systems,
-            ..
-        } = resolution;
-        Catalogue {
-            models,
-            unmatched,
-            systems,
-            rankings,
-            changes: None,
+
+    // Resolution and scoring run on a blocking thread while the new batches
+    // are written beside them, in the refresh's one transaction: on two
+    // cores the write then costs the refresh little more than the ranking.
+    let batches = Arc::new(batches);
+    let ranking = tokio::task::spawn_blocking({
+        let batches = Arc::clone(&batches);
+        let stored = stored.clone();
+        let options = options.clone();
+        move || {
+            rank(
+                &batches,
+                &stored,
+                &options,
+                &definitions,
+                changed || rescore,
+            )
         }
     });
-    debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "scored");
-    if let Some(catalogue) = catalogue.as_mut() {
-        // A first ranking (an empty database) has nothing to compare with;
-        // an unreadable one neither, and must not stop the refresh that
-        // replaces it.
+    let clock = std::time::Instant::now();
+    // The ranking the new one is compared with, read while it is computed.
+    // A first ranking (an empty database) has nothing to compare with; an
+    // unreadable one neither, and must not stop the refresh that replaces it.
+    let previous = if changed || rescore {
         match store.current_ranking().await {
-            Ok(Some(previous)) => {
-                let found = changes::diff(
-                    &previous.rankings,
-                    &catalogue.rankings,
-                    &previous_dates,
-                    &changes::source_dates(&batches),
-                    &options.changes,
-                );
-                catalogue.changes = Some(ChangeSet {
-                    previous_run_id: previous.run_id,
-                    changes: found,
-                });
-            }
-            Ok(None) => {}
+            Ok(previous) => previous,
             Err(e) => {
-                warn!(error = %e, "cannot read the previous ranking; no changes are recorded")
+                warn!(error = %e, "cannot read the previous ranking; no changes are recorded");
+                None
             }
         }
+    } else {
+        None
+    };
+    let mut transaction = store.begin_refresh().await?;
+    for batch in batches.iter().filter(|b| stored.contains(&b.source)) {
+        if let Some((source, seen)) = same_records.iter().find(|(s, _)| *s == batch.source) {
+            transaction.keep_records(*source, *seen);
+        } else {
+            transaction.put_records(batch).await?;
+        }
+    }
+    debug!(
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        "batches written"
+    );
+    let Ranked {
+        matched,
+        mut catalogue,
+    } = ranking
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    for write in &mut writes {
+        if let Some((_, n)) = matched.iter().find(|(source, _)| *source == write.source) {
+            write.rows_matched = Some(*n);
+        }
+    }
+    if let (Some(catalogue), Some(previous)) = (catalogue.as_mut(), previous) {
+        let found = changes::diff(
+            &previous.rankings,
+            &catalogue.rankings,
+            &previous_dates,
+            &changes::source_dates(batches.iter()),
+            &options.changes,
+        );
+        catalogue.changes = Some(ChangeSet {
+            previous_run_id: previous.run_id,
+            changes: found,
+        });
         debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "compared");
     }
     let models = catalogue.as_ref().map(|c| c.models.len());
     // The batches to store move into their writes; the others are dropped.
+    // The ranking thread gave its handle back when it ended.
+    let batches = Arc::try_unwrap(batches).unwrap_or_else(|shared| shared.as_ref().clone());
     for batch in batches {
         if stored.contains(&batch.source)
             && let Some(write) = writes.iter_mut().find(|w| w.source == batch.source)
@@ -372,7 +448,7 @@ pub async fn apply(
         sources: writes,
         catalogue,
     };
-    let run_id = store.commit_refresh(&write).await?;
+    let run_id = transaction.commit(&write).await?;
     debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "stored");
     // What was stored (the store keeps changes only against the ranking
     // they were measured from) is what is reported and sent.

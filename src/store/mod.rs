@@ -150,7 +150,16 @@ pub trait Store: Send + Sync {
     /// Writes a refresh atomically and returns its run id. After
     /// [`Store::require_lease`], refused with [`StoreError::LeaseLost`]
     /// unless this process still holds the refresh lease.
-    async fn commit_refresh(&self, refresh: &RefreshWrite) -> Result<i64, StoreError>;
+    async fn commit_refresh(&self, refresh: &RefreshWrite) -> Result<i64, StoreError> {
+        self.begin_refresh().await?.commit(refresh).await
+    }
+
+    /// Starts writing a refresh in one transaction, so that the new batches
+    /// can be written while the ranking is computed from them; nothing is
+    /// visible before [`RefreshTransaction::commit`] (which checks the lease
+    /// as [`Store::commit_refresh`] does), and dropping it uncommitted rolls
+    /// it back.
+    async fn begin_refresh(&self) -> Result<Box<dyn RefreshTransaction>, StoreError>;
 
     /// The current ranking with the run that computed it, if any.
     async fn current_ranking(&self) -> Result<Option<CurrentRanking>, StoreError>;
@@ -254,6 +263,25 @@ pub trait Store: Send + Sync {
     /// Pushed notices of new runs and refresh requests, on backends that can
     /// push them (PostgreSQL `LISTEN`); `None` means poll.
     fn subscribe(&self) -> Option<tokio::sync::mpsc::Receiver<Notice>>;
+}
+
+/// A refresh being written: see [`Store::begin_refresh`].
+#[async_trait]
+pub trait RefreshTransaction: Send {
+    /// Replaces the stored records and observations of `batch`'s source
+    /// with `batch`'s.
+    async fn put_records(&mut self, batch: &SourceBatch) -> Result<(), StoreError>;
+
+    /// The stored records and observations of `source`, of the batch
+    /// fetched at `stored_fetched_at`, are its new batch's (a 304, or the
+    /// same data fetched again): only the batch's dates are written, not its
+    /// rows again. Should another process have stored a batch of `source`
+    /// since, the new batch's rows are written after all.
+    fn keep_records(&mut self, source: SourceId, stored_fetched_at: DateTime<Utc>);
+
+    /// Writes the rest of `refresh` (the records of a batch not put yet
+    /// too) and commits; returns the run id.
+    async fn commit(self: Box<Self>, refresh: &RefreshWrite) -> Result<i64, StoreError>;
 }
 
 /// The ranking being served and the run that computed it.

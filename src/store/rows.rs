@@ -2,7 +2,8 @@
 //! types. `#[derive(FromRow)]` works for any sqlx database, so each shape is
 //! written once; only SQL and column types differ between the dialects.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
+use std::fmt::Write;
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 
@@ -33,7 +34,46 @@ pub(super) fn micros_opt(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
 /// SQLite reads both, but looks each `$N` up among the names seen so far,
 /// which for thousands of values in one statement costs seconds.
 pub(super) fn values(rows: usize, columns: usize, numbered: bool) -> String {
-    let mut out = String::from(" VALUES ");
+    let mut out = String::with_capacity(rows * columns * 6 + 16);
+    push_values(&mut out, 0, rows, columns, numbered);
+    out
+}
+
+/// ` SELECT $1, $2, column1, column2… FROM (VALUES ($3, $4)…) AS v`: the
+/// first `constants` values are bound once for every row, then come `rows`
+/// rows of `columns` values (placeholders as in [`values`]). Both backends
+/// name the columns of a `VALUES` list `column1`, `column2`…; a value the
+/// same in every row (the source, the fetch time) then costs one binding
+/// per statement instead of one per row.
+pub(super) fn select_values(
+    constants: usize,
+    rows: usize,
+    columns: usize,
+    numbered: bool,
+) -> String {
+    let mut out = String::with_capacity(rows * columns * 6 + columns * 10 + 64);
+    out.push_str(" SELECT ");
+    for n in 1..=constants {
+        if n > 1 {
+            out.push_str(", ");
+        }
+        push_placeholder(&mut out, n, numbered);
+    }
+    for column in 1..=columns {
+        if constants > 0 || column > 1 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "column{column}");
+    }
+    out.push_str(" FROM (");
+    push_values(&mut out, constants, rows, columns, numbered);
+    out.push_str(") AS v");
+    out
+}
+
+/// `VALUES …` for values numbered from `before + 1`.
+fn push_values(out: &mut String, before: usize, rows: usize, columns: usize, numbered: bool) {
+    out.push_str(" VALUES ");
     for row in 0..rows {
         if row > 0 {
             out.push_str(", ");
@@ -43,34 +83,63 @@ pub(super) fn values(rows: usize, columns: usize, numbered: bool) -> String {
             if column > 0 {
                 out.push_str(", ");
             }
-            if numbered {
-                out.push_str(&format!("${}", row * columns + column + 1));
-            } else {
-                out.push('?');
-            }
+            push_placeholder(out, before + row * columns + column + 1, numbered);
         }
         out.push(')');
     }
-    out
 }
 
-/// The items of `items` with a distinct key, the last of each kept at the
-/// place of its last occurrence (what `INSERT OR REPLACE` did row by row).
-pub(super) fn last_by_key<T, K: Eq + std::hash::Hash>(
-    items: impl IntoIterator<Item = T>,
-    key: impl Fn(&T) -> K,
-) -> Vec<T> {
-    let items: Vec<T> = items.into_iter().collect();
-    let mut last: HashMap<K, usize> = HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        last.insert(key(item), i);
+fn push_placeholder(out: &mut String, n: usize, numbered: bool) {
+    if numbered {
+        let _ = write!(out, "${n}");
+    } else {
+        out.push('?');
     }
-    items
-        .into_iter()
-        .enumerate()
-        .filter(|(i, item)| last.get(&key(item)) == Some(i))
-        .map(|(_, item)| item)
-        .collect()
+}
+
+/// Rows per multi-row INSERT: well under both backends' limits of bound
+/// parameters (32,766 in SQLite, 65,535 in PostgreSQL). A power of two, see
+/// [`chunks`].
+pub(super) const CHUNK: usize = 256;
+
+/// `rows` in slices of [`CHUNK`] rows, the rest in slices of falling powers
+/// of two. A table is then written with at most nine statement shapes, each
+/// parsed once per connection and kept in its statement cache; a statement
+/// for every length of a batch's last slice would be parsed anew for nearly
+/// every batch, and parsing thousands of placeholders costs as much as
+/// inserting the rows.
+pub(super) fn chunks<T>(mut rows: &[T]) -> impl Iterator<Item = &[T]> {
+    std::iter::from_fn(move || {
+        if rows.is_empty() {
+            return None;
+        }
+        let n = if rows.len() >= CHUNK {
+            CHUNK
+        } else {
+            1 << rows.len().ilog2()
+        };
+        let (head, rest) = rows.split_at(n);
+        rows = rest;
+        Some(head)
+    })
+}
+
+/// `items` sorted by `order`, of each set of equal items only the last
+/// (what `INSERT OR REPLACE` kept row by row). Rows go into the database in
+/// the order of its keys, so each index grows where it was last written, in
+/// pages still in the cache; the batch's own order is kept in `position`.
+/// Both backends compare text by bytes, as `str` does.
+pub(super) fn sorted_last_wins<T>(mut items: Vec<T>, order: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    // Stable: of equal items the later stays later, and replaces the earlier.
+    items.sort_by(&order);
+    let mut kept: Vec<T> = Vec::with_capacity(items.len());
+    for item in items {
+        match kept.last_mut() {
+            Some(last) if order(last, &item) == Ordering::Equal => *last = item,
+            _ => kept.push(item),
+        }
+    }
+    kept
 }
 
 #[derive(sqlx::FromRow)]
@@ -349,8 +418,44 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_key_keeps_its_last_value_at_its_last_place() {
-        let kept = last_by_key([("a", 1), ("b", 2), ("a", 3), ("c", 4)], |(k, _)| *k);
-        assert_eq!(kept, vec![("b", 2), ("a", 3), ("c", 4)]);
+    fn values_the_same_in_every_row_come_first_and_once() {
+        assert_eq!(
+            select_values(2, 2, 2, true),
+            " SELECT $1, $2, column1, column2 FROM ( VALUES ($3, $4), ($5, $6)) AS v"
+        );
+        assert_eq!(
+            select_values(1, 1, 2, false),
+            " SELECT ?, column1, column2 FROM ( VALUES (?, ?)) AS v"
+        );
+        assert_eq!(
+            select_values(0, 1, 1, true),
+            " SELECT column1 FROM ( VALUES ($1)) AS v"
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value_in_key_order() {
+        let items = vec![("b", 1), ("a", 2), ("c", 3), ("a", 4), ("B", 5)];
+        let kept = sorted_last_wins(items, |x, y| x.0.cmp(y.0));
+        assert_eq!(kept, vec![("B", 5), ("a", 4), ("b", 1), ("c", 3)]);
+    }
+
+    #[test]
+    fn rows_are_written_in_few_statement_shapes() {
+        let lengths = |n: usize| {
+            let rows = vec![0u8; n];
+            chunks(&rows).map(<[u8]>::len).collect::<Vec<_>>()
+        };
+        assert_eq!(lengths(0), Vec::<usize>::new());
+        assert_eq!(lengths(1), vec![1]);
+        assert_eq!(lengths(CHUNK * 2 + 13), vec![CHUNK, CHUNK, 8, 4, 1]);
+        // Every length from 1 to 3 * CHUNK: all rows, in shapes from a short list.
+        let mut shapes = std::collections::BTreeSet::new();
+        for n in 1..=3 * CHUNK {
+            let all = lengths(n);
+            assert_eq!(all.iter().sum::<usize>(), n);
+            shapes.extend(all);
+        }
+        assert_eq!(shapes.len(), CHUNK.ilog2() as usize + 1);
     }
 }

@@ -21,7 +21,7 @@ use super::rows::{
 };
 use super::{
     ChangeQuery, CurrentRanking, HistoryPoint, Lease, Notice, Provenance, RefreshRequest,
-    RefreshWrite, RunSummary, Store, StoreError,
+    RefreshTransaction, RunSummary, Store, StoreError,
 };
 use crate::domain::{
     Alias, CustomBenchmark, CustomScore, ModelRow, Observation, Rankings, RecordedChange,
@@ -66,8 +66,10 @@ impl<DB: Database, T> Column<DB> for T where
 
 /// Each observation of a model with its source batch's date and its
 /// record's Hugging Face repository; [`Store::provenance`] adds the model.
+/// The fetch time is the batch's: a refresh that fetches the same records
+/// again writes only that, not every observation.
 const PROVENANCE: &str = "SELECT a.model_id, o.source, o.source_name, o.metric, o.value, o.as_of, \
-     o.fetched_at, o.url, o.note, b.as_of AS data_as_of, r.hugging_face_id FROM observations o \
+     COALESCE(b.fetched_at, o.fetched_at) AS fetched_at, o.url, o.note, b.as_of AS data_as_of, r.hugging_face_id FROM observations o \
      JOIN aliases a ON a.source = o.source AND a.name = o.source_name \
      LEFT JOIN source_batches b ON b.source = o.source \
      LEFT JOIN source_records r ON r.source = o.source AND r.name = o.source_name";
@@ -185,8 +187,8 @@ where
         Ok(batches)
     }
 
-    async fn commit_refresh(&self, refresh: &RefreshWrite) -> Result<i64, StoreError> {
-        self.write_refresh(refresh).await
+    async fn begin_refresh(&self) -> Result<Box<dyn RefreshTransaction>, StoreError> {
+        Ok(Box::new(self.begin_write().await?))
     }
 
     async fn current_ranking(&self) -> Result<Option<CurrentRanking>, StoreError> {

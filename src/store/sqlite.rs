@@ -40,6 +40,22 @@ impl SqlStore<Sqlite> {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // Pages of 16 KiB in a new database (an existing one keeps its
+            // own): a refresh writes 11 MB, in a quarter of the pages, page
+            // splits and system calls (pwrite 21,500 -> 7,400, pread 5,700 ->
+            // 750), and a stored ranking row of 2 KB no longer fills a 4 KiB
+            // page by itself. The WAL is still copied into the database once
+            // it holds 4 MB, as with SQLite's default of 1,000 pages of 4 KiB
+            // (1,000 pages of 16 KiB would leave a whole refresh in the WAL;
+            // a database of 4 KiB pages from before is copied every 1 MB).
+            .page_size(16 * 1024)
+            .pragma("wal_autocheckpoint", "250")
+            // 512 KiB of pages per connection instead of 2 MiB: a server
+            // keeps up to four connections for years, and reads little
+            // (the ranking when it changes, a model's figures): measured,
+            // 7 MB less RSS and the same refresh (spilling the write's
+            // pages to the WAL costs as much as writing them at commit).
+            .pragma("cache_size", "-512")
             .busy_timeout(Duration::from_secs(10));
         let file = options.get_filename();
         if file != Path::new(":memory:")

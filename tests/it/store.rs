@@ -203,6 +203,64 @@ async fn a_refresh_that_fails_midway_writes_nothing() {
 }
 
 #[tokio::test]
+async fn records_put_ahead_of_the_commit_are_seen_only_once_it_commits() {
+    for db in
+        TestDatabase::every_backend("records_put_ahead_of_the_commit_are_seen_only_once_it_commits")
+            .await
+    {
+        let store = db.store().await;
+        import(store.as_ref(), vec![sample_batch()]).await;
+        let before = store.current_batches().await.expect("batches");
+        let mut changed = sample_batch();
+        changed.records.truncate(1);
+
+        // Put while the ranking is computed, then given up: nothing changes.
+        let mut refresh = store.begin_refresh().await.expect("begin");
+        refresh.put_records(&changed).await.expect("put");
+        assert_eq!(
+            store.current_batches().await.expect("batches"),
+            before,
+            "{}: not seen before the commit",
+            db.label
+        );
+        drop(refresh);
+        assert_eq!(
+            store.current_batches().await.expect("batches"),
+            before,
+            "{}: rolled back",
+            db.label
+        );
+
+        // Put, then committed: the new records, written once.
+        let mut refresh = store.begin_refresh().await.expect("begin");
+        refresh.put_records(&changed).await.expect("put");
+        let write = RefreshWrite {
+            started_at: Utc::now(),
+            finished_at: Utc::now(),
+            origin: "dir:/somewhere".into(),
+            sources: vec![SourceRunWrite {
+                source: SourceId::OpenRouter,
+                status: SourceStatusKind::Ok,
+                rows_read: Some(1),
+                rows_matched: Some(1),
+                rows_detail: None,
+                error: None,
+                validators: Vec::new(),
+                batch: Some(changed.clone()),
+            }],
+            catalogue: None,
+        };
+        refresh.commit(&write).await.expect("commit");
+        assert_eq!(
+            store.current_batches().await.expect("batches"),
+            vec![changed],
+            "{}",
+            db.label
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_malformed_catalogue_fails_the_source_and_keeps_the_last_good_data() {
     for db in TestDatabase::every_backend(
         "a_malformed_catalogue_fails_the_source_and_keeps_the_last_good_data",
@@ -519,6 +577,84 @@ async fn provenance_lists_every_number_with_its_origin() {
                 .await
                 .expect("read")
                 .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_same_records_fetched_again_are_not_written_again() {
+    for db in
+        TestDatabase::every_backend("the_same_records_fetched_again_are_not_written_again").await
+    {
+        let store = db.store().await;
+        import(store.as_ref(), vec![sample_batch()]).await;
+        let mut again = sample_batch();
+        again.as_of = at(31, 8);
+        again.fetched_at = at(31, 9);
+        import(store.as_ref(), vec![again.clone()]).await;
+        assert_eq!(
+            store.current_batches().await.expect("batches"),
+            vec![again],
+            "{}",
+            db.label
+        );
+        let provenance = store
+            .provenance("openai/gpt-4o-mini-2024-07-18")
+            .await
+            .expect("provenance");
+        assert!(
+            provenance.iter().all(|p| p.fetched_at == at(31, 9)),
+            "{}: the new fetch time is shown",
+            db.label
+        );
+        // The rows themselves still carry the first write's time.
+        let written: Vec<DateTime<Utc>> = if db.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.expect("open");
+            sqlx::query_scalar("SELECT DISTINCT fetched_at FROM observations")
+                .fetch_all(&pool)
+                .await
+                .expect("read")
+        } else {
+            let pool = sqlx::PgPool::connect(&db.url).await.expect("open");
+            sqlx::query_scalar("SELECT DISTINCT fetched_at FROM observations")
+                .fetch_all(&pool)
+                .await
+                .expect("read")
+        };
+        assert_eq!(written, vec![at(31, 7)], "{}: not rewritten", db.label);
+
+        // Kept as fetched at 9:00, but another process stored other records
+        // since: the batch's own rows are written after all.
+        let mut other = sample_batch();
+        other.records.truncate(1);
+        other.fetched_at = at(31, 10);
+        import(store.as_ref(), vec![other]).await;
+        let mut ours = sample_batch();
+        ours.fetched_at = at(31, 11);
+        let mut refresh = store.begin_refresh().await.expect("begin");
+        refresh.keep_records(SourceId::OpenRouter, at(31, 9));
+        let write = RefreshWrite {
+            started_at: Utc::now(),
+            finished_at: Utc::now(),
+            origin: "dir:/somewhere".into(),
+            sources: vec![SourceRunWrite {
+                source: SourceId::OpenRouter,
+                status: SourceStatusKind::Ok,
+                rows_read: Some(3),
+                rows_matched: None,
+                rows_detail: None,
+                error: None,
+                validators: Vec::new(),
+                batch: Some(ours.clone()),
+            }],
+            catalogue: None,
+        };
+        refresh.commit(&write).await.expect("commit");
+        assert_eq!(
+            store.current_batches().await.expect("batches"),
+            vec![ours],
+            "{}",
+            db.label
         );
     }
 }

@@ -1,10 +1,12 @@
 //! Making text safe to show: source data stripped of the control characters
 //! a terminal would obey, and secrets in URLs hidden before a URL reaches an
-//! error, a status, a page or a log line.
+//! error, a status, a page or a log line; and the one way a context window
+//! is written.
 //!
-//! Both are used everywhere such text leaves the program, so each rule lives
-//! here once: [`terminal_safe`] for terminals and logs, [`redact_url`] and
-//! [`redact_urls`] for URLs.
+//! Each is used everywhere such text leaves the program (page, API-free
+//! terminal, logs), so each rule lives here once: [`terminal_safe`] for
+//! terminals and logs, [`redact_url`] and [`redact_urls`] for URLs,
+//! [`context_window`] for context lengths.
 
 use std::borrow::Cow;
 
@@ -145,6 +147,31 @@ fn find_url(text: &str) -> Option<usize> {
     }
 }
 
+/// A context window as people and vendors say it: in thousands when it is a
+/// round number of them (200,000 = `200K`, 128,000 = `128K`), else in binary
+/// multiples when it is one (131,072 = `128K`, 1,048,576 = `1M`), else in
+/// rounded thousands; millions keep two decimals at most (`1.05M`).
+pub fn context_window(tokens: u64) -> String {
+    let unit: u64 = if !tokens.is_multiple_of(1000) && tokens.is_multiple_of(1024) {
+        1024
+    } else {
+        1000
+    };
+    if tokens < unit {
+        return tokens.to_string();
+    }
+    let (value, suffix) = if tokens >= unit * unit {
+        (tokens as f64 / (unit * unit) as f64, "M")
+    } else {
+        ((tokens as f64 / unit as f64).round(), "K")
+    };
+    let text = format!("{value:.2}");
+    format!(
+        "{}{suffix}",
+        text.trim_end_matches('0').trim_end_matches('.')
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +214,21 @@ mod tests {
         assert_eq!(redact_urls("no url here"), "no url here");
         let once = redact_urls("see http://u:p@h/?token=t");
         assert_eq!(redact_urls(&once), once, "redacting twice changes nothing");
+    }
+
+    #[test]
+    fn context_windows_read_as_people_say_them() {
+        assert_eq!(context_window(131_072), "128K");
+        assert_eq!(context_window(200_000), "200K");
+        assert_eq!(context_window(204_800), "200K");
+        assert_eq!(context_window(262_144), "256K");
+        assert_eq!(context_window(1_048_576), "1M");
+        assert_eq!(context_window(1_000_000), "1M");
+        assert_eq!(context_window(1_048_756), "1.05M");
+        assert_eq!(context_window(8_192), "8K");
+        assert_eq!(context_window(512), "512");
+        assert_eq!(context_window(128_000), "128K");
+        assert_eq!(context_window(163_840), "160K");
+        assert_eq!(context_window(2_000_000), "2M");
     }
 }

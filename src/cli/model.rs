@@ -190,7 +190,7 @@ fn page(
         (
             "context",
             row.context_length
-                .map_or_else(|| "—".into(), table::context),
+                .map_or_else(|| "—".into(), crate::text::context_window),
         ),
         (
             "open weights",

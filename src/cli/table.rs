@@ -172,52 +172,9 @@ pub fn terminal_width() -> usize {
     80
 }
 
-/// A context length as people say it: `128K` (131,072), `200K`
-/// (200,000 or 204,800), `1M`, `1.05M`.
-pub fn context(tokens: u64) -> String {
-    const KI: u64 = 1024;
-    let (unit, scale) = if tokens >= 1_000_000 {
-        (
-            "M",
-            if tokens.is_multiple_of(KI * KI) {
-                KI * KI
-            } else {
-                1_000_000
-            },
-        )
-    } else if tokens >= 1000 {
-        ("K", if tokens.is_multiple_of(KI) { KI } else { 1000 })
-    } else {
-        return tokens.to_string();
-    };
-    let value = tokens as f64 / scale as f64;
-    let text = if (value - value.round()).abs() < 0.005 || unit == "K" {
-        format!("{}", value.round() as u64)
-    } else {
-        format!("{value:.2}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
-    };
-    format!("{text}{unit}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn context_lengths_read_as_people_say_them() {
-        assert_eq!(context(131_072), "128K");
-        assert_eq!(context(200_000), "200K");
-        assert_eq!(context(204_800), "200K");
-        assert_eq!(context(262_144), "256K");
-        assert_eq!(context(1_048_576), "1M");
-        assert_eq!(context(1_000_000), "1M");
-        assert_eq!(context(1_048_756), "1.05M");
-        assert_eq!(context(8_192), "8K");
-        assert_eq!(context(512), "512");
-    }
 
     #[test]
     fn a_table_too_wide_shortens_its_text_columns_and_keeps_its_numbers() {

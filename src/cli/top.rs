@@ -229,7 +229,8 @@ fn fields(wide: bool) -> Vec<Field> {
         price(r.price_blended)
     }));
     out.push(field("context_length", Column::number("context"), |r| {
-        r.context_length.map_or_else(|| "—".into(), table::context)
+        r.context_length
+            .map_or_else(|| "—".into(), crate::text::context_window)
     }));
     if wide {
         out.push(field("is_free", Column::fixed("free"), |r| {

@@ -106,30 +106,10 @@ fn date(t: Option<DateTime<Utc>>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// A context window as vendors name it: in thousands when it is a round
-/// number of them (200,000 = 200K, 128,000 = 128K), else in binary
-/// multiples when it is one (131,072 = 128K), else in rounded thousands.
+/// A context window as vendors name it (200K, 128K, 1M); see
+/// [`crate::text::context_window`].
 fn context(tokens: Option<u64>) -> String {
-    let Some(t) = tokens else {
-        return "—".into();
-    };
-    let (unit, k, m) = if t % 1000 != 0 && t % 1024 == 0 {
-        (1024.0, "K", "M")
-    } else {
-        (1000.0, "K", "M")
-    };
-    let t = t as f64;
-    let trim = |v: f64| {
-        let text = format!("{v:.2}");
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    };
-    if t >= unit * unit {
-        format!("{}{m}", trim(t / (unit * unit)))
-    } else if t >= unit {
-        format!("{}{k}", trim((t / unit).round()))
-    } else {
-        format!("{t}")
-    }
+    tokens.map_or_else(|| "—".into(), crate::text::context_window)
 }
 
 /// USD per million tokens: cents below $10, whole dollars above $100.

@@ -159,17 +159,21 @@ pub(super) fn fmt_num(v: Option<f64>, decimals: usize) -> String {
 }
 
 pub(super) fn fmt_context(tokens: Option<u64>) -> String {
-    match tokens {
-        None => "—".to_string(),
-        Some(t) if t >= 1_000_000 => format!("{:.1}M", t as f64 / 1_048_576.0),
-        Some(t) if t >= 1_000 => format!("{}K", t / 1024),
-        Some(t) => t.to_string(),
-    }
+    tokens.map_or_else(|| "—".into(), crate::text::context_window)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_writes_context_windows_as_the_terminal_and_model_pages_do() {
+        // 200,000 was once "195K" here and "200K" in `top`.
+        assert_eq!(fmt_context(Some(200_000)), "200K");
+        assert_eq!(fmt_context(Some(1_048_576)), "1M");
+        assert_eq!(fmt_context(Some(131_072)), "128K");
+        assert_eq!(fmt_context(None), "—");
+    }
 
     #[test]
     fn links_are_percent_encoded() {

@@ -572,6 +572,7 @@ async fn every_page_loads_under_the_content_security_policy_without_violations()
         format!("/compare?ids={},{}", ids[0], ids[1]),
         "/charts".into(),
         "/sources".into(),
+        "/changes".into(),
         "/methodology".into(),
         "/no-such-page".into(),
     ];

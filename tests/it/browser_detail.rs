@@ -54,7 +54,7 @@ const SONNET: &str = "anthropic/claude-4.5-sonnet-20250929";
 const GPT5: &str = "openai/gpt-5-2025-08-07";
 
 /// The detail pages, by the name their screenshots take.
-fn pages() -> [(&'static str, String); 4] {
+fn pages() -> [(&'static str, String); 5] {
     [
         ("model", format!("/models/{SONNET}")),
         (
@@ -63,6 +63,7 @@ fn pages() -> [(&'static str, String); 4] {
         ),
         ("charts", "/charts".to_string()),
         ("sources", "/sources".to_string()),
+        ("changes", "/changes".to_string()),
     ]
 }
 

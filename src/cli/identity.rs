@@ -200,18 +200,22 @@ pub async fn eval(config: Config, args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     if args.holdout {
         out.push_str(
-            "\nleft out and imported as a user's leaderboard (pairs with its names; names no other source has, attached):\n",
+            "\nleft out and imported as a user's leaderboard (pairs with its names; then names the gold clusters nowhere\n\
+             attached to a model another source has, an upper bound on wrong attachments since the gold lists\n\
+             price-list names only for its own clusters, and of those, attached to a model a leaderboard,\n\
+             OpenRouter or Artificial Analysis has):\n",
         );
         for board in holdout::BOARDS {
             for style in holdout::Style::ALL {
                 let h = holdout::holdout(&batches, &gold, &config.overrides, board, style);
                 out.push_str(&format!(
-                    "  {:>13} {:<9} {}; unknown attached {}/{}\n",
+                    "  {:>13} {:<9} {}; unknown attached {}/{} ({} to a core model)\n",
                     board.as_str(),
                     style.as_str(),
                     figure(&h.counts),
                     h.unknown_attached,
-                    h.unknown
+                    h.unknown,
+                    h.attached_core
                 ));
                 for (name, model) in h.attached.iter().take(args.show) {
                     out.push_str(&format!("      attached: {name} → {model}\n"));

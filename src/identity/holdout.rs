@@ -47,10 +47,17 @@ pub struct Holdout {
     /// Pairs of an imported name with a benchmark, OpenRouter or Artificial
     /// Analysis name (or another imported one).
     pub counts: Counts,
-    /// Imported names the gold places in no cluster: models no other source has.
+    /// Imported names the gold places in no cluster: models no other
+    /// leaderboard, OpenRouter or Artificial Analysis has (a price list may:
+    /// the gold lists price-list names only for its own clusters).
     pub unknown: usize,
-    /// Of those, how many were attached to a model another source has.
+    /// Of those, how many were attached to a model another source has: an
+    /// upper bound on wrong attachments, since a priced model is a right one.
     pub unknown_attached: usize,
+    /// Of those, how many joined a model a leaderboard, OpenRouter or
+    /// Artificial Analysis has: the gold clusters every such model, so these
+    /// are wrong attachments (or gaps in the gold).
+    pub attached_core: usize,
     /// Those names with the model they were attached to.
     pub attached: Vec<(String, String)>,
     /// Wrong and missed pairs with an imported name.
@@ -174,6 +181,13 @@ pub fn holdout(
         .collect();
     let mut unknown = 0;
     let mut attached = Vec::new();
+    let mut attached_core = 0;
+    let core_source = |s: SourceId| {
+        !matches!(
+            s,
+            SourceId::Custom | SourceId::LiteLlm | SourceId::ModelsDev
+        )
+    };
     for (original, styled) in &spelled {
         if known.contains(original) {
             continue;
@@ -182,6 +196,9 @@ pub fn holdout(
         if let Some(model) = home.get(styled.as_str())
             && model.aliases.iter().any(|a| a.source != SourceId::Custom)
         {
+            if model.aliases.iter().any(|a| core_source(a.source)) {
+                attached_core += 1;
+            }
             attached.push((styled.clone(), model.id.clone()));
         }
     }
@@ -191,6 +208,7 @@ pub fn holdout(
         counts,
         unknown,
         unknown_attached: attached.len(),
+        attached_core,
         attached,
         wrong: eval
             .false_positives

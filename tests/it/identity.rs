@@ -86,10 +86,11 @@ async fn names_of_a_left_out_leaderboard_imported_by_the_user_still_resolve() {
     let gold = gold();
     for style in holdout::Style::ALL {
         let mut pooled = Counts::default();
+        let (mut unknown, mut attached_core) = (0, 0);
         for board in holdout::BOARDS {
             let h = holdout::holdout(&batches, &gold, &Overrides::builtin(), board, style);
             eprintln!(
-                "identity, {board} imported {}: precision {:.4} recall {:.4} (TP {} FP {} FN {}); {} of {} names no other source has attached",
+                "identity, {board} imported {}: precision {:.4} recall {:.4} (TP {} FP {} FN {}); {} of {} names the gold clusters nowhere attached, {} to a model a core source has",
                 style.as_str(),
                 h.counts.precision(),
                 h.counts.recall(),
@@ -98,6 +99,7 @@ async fn names_of_a_left_out_leaderboard_imported_by_the_user_still_resolve() {
                 h.counts.fn_,
                 h.unknown_attached,
                 h.unknown,
+                h.attached_core,
             );
             assert!(
                 h.counts.tp > 0,
@@ -114,7 +116,17 @@ async fn names_of_a_left_out_leaderboard_imported_by_the_user_still_resolve() {
             pooled.tp += h.counts.tp;
             pooled.fp += h.counts.fp;
             pooled.fn_ += h.counts.fn_;
+            unknown += h.unknown;
+            attached_core += h.attached_core;
         }
+        // A name the gold clusters nowhere that joins a model a leaderboard,
+        // OpenRouter or Artificial Analysis has is wrong or a gap in the
+        // gold (3 of 148 today, at least one of them a gap: Gemini Pro 1.0).
+        assert!(
+            attached_core as f64 <= 0.03 * unknown as f64,
+            "{}: {attached_core} of {unknown} names no source has joined a core model",
+            style.as_str()
+        );
         eprintln!(
             "identity, all boards imported {}: precision {:.4} recall {:.4}",
             style.as_str(),

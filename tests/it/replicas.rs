@@ -420,6 +420,7 @@ async fn three_replicas_have_one_refresher_at_a_time_and_all_serve_the_newest_ru
             .collect()
     };
     // Phase 1: three scheduled refreshes, about 11 s apart.
+    let began = Instant::now();
     let deadline = Instant::now() + Duration::from_secs(90);
     let before_kill = loop {
         let runs = mirror_runs(&store.runs(1000).await.expect("runs"));
@@ -482,8 +483,10 @@ async fn three_replicas_have_one_refresher_at_a_time_and_all_serve_the_newest_ru
         "MEASURED PostgreSQL: the next run after SIGKILL of the refresher was committed {takeover_after:?} later"
     );
     assert!(takeover_after < Duration::from_secs(60));
-    // A while longer, to see the new leader keep the schedule alone.
-    tokio::time::sleep(Duration::from_secs(15)).await;
+    // A while longer, to see the new leader keep the schedule alone: two
+    // minutes of replicas in all, and at least one more scheduled run.
+    let until = (began + Duration::from_secs(125)).max(Instant::now() + Duration::from_secs(15));
+    tokio::time::sleep_until(until.into()).await;
     for poller in pollers {
         poller.abort();
     }

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::support::{OPENROUTER_SAMPLE, TestDb, shared_fixtures, snapshot_dir};
+use crate::support::{OPENROUTER_SAMPLE, TestDb, snapshot_dir};
 
 fn llmrank(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_llmrank"));
@@ -31,28 +31,28 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures");
+const BUNDLED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshot/bundled.json.gz");
+
 /// A database refreshed from the recorded sources when they are present,
-/// else from the hand-written catalogue sample; whether it is the former.
-fn refreshed(db: &TestDb) -> (bool, Option<tempfile::TempDir>) {
-    let (dir, kept, real) = match shared_fixtures("the terminal tests on the recorded sources") {
-        Some(fixtures) => (fixtures, None, true),
-        None => {
-            let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
-            (dir.path().to_path_buf(), Some(dir), false)
-        }
+/// else from the bundled snapshot, which is our pipeline's reading of those
+/// same files: the terminal tests run on real data either way.
+fn refreshed(db: &TestDb) {
+    let args = if std::path::Path::new(FIXTURES).is_dir() {
+        ["refresh", "--from-dir", FIXTURES]
+    } else {
+        eprintln!(
+            "the terminal tests read the bundled snapshot: ../shared/fixtures is not present"
+        );
+        ["refresh", "--from-snapshot", BUNDLED]
     };
-    stdout(&llmrank(
-        db,
-        &["refresh", "--from-dir", dir.to_str().expect("utf-8")],
-        &[],
-    ));
-    (real, kept)
+    stdout(&llmrank(db, &args, &[]));
 }
 
 #[test]
 fn top_fits_80_columns_and_shows_ids_short_contexts_and_the_sorted_field() {
     let db = TestDb::new();
-    let (_real, _dir) = refreshed(&db);
+    refreshed(&db);
     for args in [
         vec!["top"],
         vec!["top", "--all", "--limit", "40"],
@@ -152,16 +152,8 @@ fn top_takes_the_apis_filters() {
 #[test]
 fn model_prints_a_summary_its_benchmarks_prices_and_aliases() {
     let db = TestDb::new();
-    let (real, _dir) = refreshed(&db);
-    let (id, name, price) = if real {
-        ("openai/gpt-5-2025-08-07", "GPT-5", "$1.25 in / $10.00 out")
-    } else {
-        (
-            "anthropic/claude-sonnet-5-20260630",
-            "Claude Sonnet 5",
-            "$3.00 in / $15.00 out",
-        )
-    };
+    refreshed(&db);
+    let (id, name, price) = ("openai/gpt-5-2025-08-07", "GPT-5", "$1.25 in / $10.00 out");
     let text = stdout(&llmrank(&db, &["model", id], &[("COLUMNS", "80")]));
     assert!(text.starts_with(name), "{text}");
     for label in [
@@ -177,9 +169,7 @@ fn model_prints_a_summary_its_benchmarks_prices_and_aliases() {
     }
     assert!(text.contains(price), "{text}");
     assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
-    if real {
-        assert!(text.contains("swebench_verified"), "{text}");
-    }
+    assert!(text.contains("swebench_verified"), "{text}");
     let json: Value = serde_json::from_str(&stdout(&llmrank(
         &db,
         &["model", id, "--format", "json"],
@@ -228,7 +218,7 @@ fn admin_and_schedule_flags_show_only_where_they_apply() {
 #[test]
 fn exports_list_the_models_in_rank_order() {
     let db = TestDb::new();
-    let (_real, _dir) = refreshed(&db);
+    refreshed(&db);
     let csv = stdout(&llmrank(&db, &["export", "--format", "csv"], &[]));
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let rank_column = reader

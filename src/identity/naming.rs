@@ -93,10 +93,18 @@ pub(super) fn model_id_for(
     reading: &RecordReading,
     creator: Option<&Creator>,
 ) -> String {
+    let own = name::parse(&record.name);
     let listing = record.canonical_slug.as_deref().filter(|listing| {
-        let own = reading.spellings.first().and_then(|(p, _)| p.date);
-        own.zip(name::parse(listing).date)
-            .is_none_or(|(own, label)| own.agrees(&label))
+        let listed = name::parse(listing);
+        // A listing may say more than the name (a size, a version), never
+        // less: one that drops a word of it reads as another model
+        // (`z-ai/glm-4.6-20251208` for `z-ai/glm-4.6v`), and one dated apart
+        // names another snapshot's listing.
+        own.core.iter().all(|w| listed.core.contains(w))
+            && own
+                .date
+                .zip(listed.date)
+                .is_none_or(|(own, label)| own.agrees(&label))
     });
     id_from(listing.unwrap_or(&record.name), reading, creator)
 }

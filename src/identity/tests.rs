@@ -23,6 +23,32 @@ fn batch(source: SourceId, records: Vec<SourceRecord>) -> SourceBatch {
 }
 
 #[test]
+fn a_listing_that_drops_a_word_of_the_name_does_not_name_the_model() {
+    // OpenRouter lists GLM 4.6V under `z-ai/glm-4.6-20251208`: read as an
+    // id, it would put the vision model in GLM 4.6's line.
+    let resolution = resolve(&[batch(
+        SourceId::OpenRouter,
+        vec![
+            record("z-ai/glm-4.6v", Some("z-ai/glm-4.6-20251208"), None),
+            record("z-ai/glm-4.6", Some("z-ai/glm-4.6"), None),
+        ],
+    )]);
+    let mut ids: Vec<(&str, Option<&str>)> = resolution
+        .models
+        .iter()
+        .map(|m| (m.id.as_str(), m.line_id.as_deref()))
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        vec![
+            ("z-ai/glm-4.6", Some("z-ai/glm-4.6")),
+            ("z-ai/glm-4.6v", Some("z-ai/glm-4.6v")),
+        ]
+    );
+}
+
+#[test]
 fn free_routes_and_latest_aliases_join_their_target() {
     let resolution = resolve(&[batch(
         SourceId::OpenRouter,

@@ -161,8 +161,13 @@ pub fn parse(raw: &str) -> ParsedName {
             i += span;
             continue;
         }
-        // Variants.
-        if let Some(level) = effort(t) {
+        // Variants. "Max" is also a product tier (Qwen3 Max, GPT-5.1-Codex-Max):
+        // it is an effort only where a mode is being stated, in a remark
+        // ("(Adaptive Reasoning, Max Effort)"), before "effort", or after
+        // another mode word ("adaptive-max").
+        if let Some(level) = effort(t)
+            && (level != "max" || tokens[i].remark || next == Some("effort") || !variant.is_empty())
+        {
             variant.insert(level.to_string());
             i += 1;
             continue;

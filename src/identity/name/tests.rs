@@ -202,3 +202,19 @@ fn variants_are_read_apart_from_the_model() {
         "mini o3"
     );
 }
+
+#[test]
+fn max_is_a_product_tier_unless_a_mode_is_being_stated() {
+    // A product: Qwen3 Max is not a setting of Qwen3, nor Codex-Max of Codex.
+    assert_eq!(core("Qwen3-Max"), "3 max qwen");
+    assert_eq!(variant("Qwen3-Max"), "");
+    assert_eq!(core("GPT-5.1-Codex-Max"), "5.1 codex gpt max");
+    assert_eq!(core("gpt-5.1-codex-max-high"), core("GPT-5.1-Codex-Max"));
+    assert_eq!(variant("gpt-5.1-codex-max-high"), "high");
+    // A mode: in a remark, before "effort", after another mode word.
+    let opus = "Claude Opus 4.6 (Adaptive Reasoning, Max Effort)";
+    assert_eq!(core(opus), core("claude-opus-4-6"));
+    assert!(variant(opus).split('+').any(|v| v == "max"), "{opus}");
+    assert_eq!(variant("claude-opus-4-6-adaptive-max"), variant(opus));
+    assert_eq!(variant("model-7b max effort"), "max");
+}

@@ -18,6 +18,7 @@ pub(super) fn finish(b: &mut Index) {
     link_variants(b);
     name_variants(b);
     assign_lines(b);
+    distinct_names(b);
 }
 
 /// Days between a setting's release and its model's, at most.
@@ -69,7 +70,9 @@ fn link_variants(b: &mut Index) {
 /// effort`, `Claude Haiku 4.5 · thinking`), so a line's members read alike
 /// whatever each source called them (`claude-opus-4-7-high-effort`, AA's
 /// `Claude 4.5 Haiku (Reasoning)`, LiveBench's `… (32k think)`); it keeps
-/// its own name only when that is a better name than its base's.
+/// its own name only when that is a better name than its base's, or when
+/// another setting would get the same name (two snapshots of one setting:
+/// `Gemini 2.0 Flash Thinking Experimental` of December and of January).
 fn name_variants(b: &mut Index) {
     let by_id: HashMap<String, usize> = b
         .models
@@ -77,6 +80,7 @@ fn name_variants(b: &mut Index) {
         .enumerate()
         .map(|(i, m)| (m.id.clone(), i))
         .collect();
+    let mut proposed = Vec::new();
     for i in 0..b.models.len() {
         let Some(&base) = b.models[i]
             .base_model_id
@@ -89,8 +93,38 @@ fn name_variants(b: &mut Index) {
             continue;
         }
         if let Some(label) = variant_label(&b.shape[i].2) {
-            let name = format!("{} · {label}", b.models[base].name);
+            proposed.push((i, format!("{} · {label}", b.models[base].name)));
+        }
+    }
+    let mut uses: HashMap<String, usize> = HashMap::new();
+    for (_, name) in &proposed {
+        *uses.entry(name.to_lowercase()).or_default() += 1;
+    }
+    for (i, name) in proposed {
+        if uses[&name.to_lowercase()] == 1 {
             b.models[i].name = name;
+        }
+    }
+}
+
+/// No two models share a display name: where sources name two records
+/// alike (OpenRouter's `Grok 4.20` and LiveBench's `Grok 4.20` for its beta
+/// of March 9), the best-named keeps it and the others add their id's model
+/// part, so a reader can tell them apart in every list.
+fn distinct_names(b: &mut Index) {
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, model) in b.models.iter().enumerate() {
+        by_name
+            .entry(model.name.to_lowercase())
+            .or_default()
+            .push(i);
+    }
+    for mut members in by_name.into_values().filter(|m| m.len() > 1) {
+        members.sort_by_key(|&m| (b.name_rank[m], b.models[m].id.clone()));
+        for &m in &members[1..] {
+            let id = &b.models[m].id;
+            let own = id.split_once('/').map_or(id.as_str(), |(_, model)| model);
+            b.models[m].name = format!("{} ({own})", b.models[m].name);
         }
     }
 }
@@ -198,6 +232,7 @@ pub(super) fn undated(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{SourceBatch, SourceId, SourceRecord};
 
     #[test]
     fn a_line_id_leaves_out_dates_and_settings() {
@@ -212,5 +247,51 @@ mod tests {
         );
         assert_eq!(undated("qwen/qwen3-235b-a22b-2507"), "qwen/qwen3-235b-a22b");
         assert_eq!(undated("meta/llama-3.1-70b"), "meta/llama-3.1-70b");
+    }
+
+    fn named(name: &str, display: &str) -> SourceRecord {
+        let mut r = SourceRecord::named(name);
+        r.display_name = Some(display.to_string());
+        r.creator = Some("xAI".into());
+        r
+    }
+
+    fn batch(source: SourceId, records: Vec<SourceRecord>) -> SourceBatch {
+        SourceBatch {
+            source,
+            as_of: chrono::Utc::now(),
+            fetched_at: chrono::Utc::now(),
+            rows_read: records.len(),
+            records,
+        }
+    }
+
+    #[test]
+    fn no_two_models_share_a_display_name() {
+        // Two records kept apart (a beta is not the release) that their
+        // sources name alike.
+        let resolution = super::super::resolve(&[
+            batch(
+                SourceId::OpenRouter,
+                vec![named("x-ai/grok-9", "xAI: Grok 9")],
+            ),
+            batch(
+                SourceId::LiveBench,
+                vec![named("grok-9-beta-0309", "Grok 9")],
+            ),
+        ]);
+        let mut names: Vec<(&str, &str)> = resolution
+            .models
+            .iter()
+            .map(|m| (m.id.as_str(), m.name.as_str()))
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            vec![
+                ("x-ai/grok-9", "Grok 9"),
+                ("x-ai/grok-9-beta-0309", "Grok 9 (grok-9-beta-0309)"),
+            ]
+        );
     }
 }

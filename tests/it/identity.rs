@@ -298,6 +298,14 @@ async fn the_models_people_choose_between_are_one_record_with_price_speed_and_be
         .await
         .expect("read")
         .expect("a ranking");
+    // Every row can be told apart by its name (Gemini 2.0 Flash Thinking
+    // Experimental of December and of January once read alike).
+    let mut names = std::collections::HashMap::new();
+    for row in &rankings.rows {
+        if let Some(other) = names.insert(row.name.to_lowercase(), &row.id) {
+            panic!("{} and {} are both named {}", other, row.id, row.name);
+        }
+    }
     let by_alias = |source: SourceId, name: &str| {
         rankings
             .rows

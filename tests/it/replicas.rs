@@ -204,6 +204,7 @@ async fn ten_processes_migrating_one_empty_database_at_once_all_exit_0() {
 
 #[tokio::test]
 async fn a_server_shows_what_other_processes_write_within_five_seconds() {
+    let _exclusive = crate::support::EXCLUSIVE.lock().await;
     let db = TestDatabase::sqlite();
     let client = client();
     let server = Server::start(&db, "offline", &["--offline"], "24");
@@ -353,6 +354,7 @@ struct Seen {
 
 #[tokio::test]
 async fn three_replicas_have_one_refresher_at_a_time_and_all_serve_the_newest_run() {
+    let _exclusive = crate::support::EXCLUSIVE.lock().await;
     let test = "three_replicas_have_one_refresher_at_a_time_and_all_serve_the_newest_run";
     let Some(db) = TestDatabase::postgres(test).await else {
         return;

@@ -18,6 +18,12 @@ use llmrank::store::{self, Store};
 use llmrank::web::AppState;
 use tempfile::TempDir;
 
+/// Taken by the tests that hold a bar in seconds on this shared machine
+/// (replicas serving a new run within 5 s of its commit) and by those that
+/// load both cores (a browser), so no two of them run at once: on two
+/// cores, a replica starved by a browser once took 5.4 s.
+pub static EXCLUSIVE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// `../shared/fixtures`, when this checkout has it. Tests that need it call
 /// this and return early, saying loudly that they were skipped.
 pub fn shared_fixtures(test: &str) -> Option<PathBuf> {

@@ -13,6 +13,8 @@ pub struct Browser {
     base: String,
     session: String,
     http: reqwest::Client,
+    /// Held while the browser runs (see [`super::EXCLUSIVE`]).
+    _exclusive: tokio::sync::MutexGuard<'static, ()>,
 }
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -27,6 +29,7 @@ impl Browser {
             );
             return None;
         }
+        let exclusive = super::EXCLUSIVE.lock().await;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .ok()?
             .local_addr()
@@ -76,6 +79,7 @@ impl Browser {
             base,
             session: String::new(),
             http,
+            _exclusive: exclusive,
         };
         let created = browser.call("POST", "/session", Some(capabilities)).await;
         browser.session = created["sessionId"]

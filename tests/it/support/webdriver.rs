@@ -124,6 +124,21 @@ impl Browser {
             .await;
     }
 
+    /// The page's address once it holds every one of `parts` (a click's
+    /// navigation may still be under way when the click returns), or the
+    /// last address seen after 15 s.
+    pub async fn url_with(&self, parts: &[&str]) -> String {
+        let started = Instant::now();
+        loop {
+            let url = self.url().await;
+            if parts.iter().all(|p| url.contains(p)) || started.elapsed() > Duration::from_secs(15)
+            {
+                return url;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn url(&self) -> String {
         self.call("GET", &self.at("/url"), None)
             .await

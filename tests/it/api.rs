@@ -8,6 +8,7 @@ use llmrank::web::{self, AppState};
 use serde_json::Value;
 use tower::ServiceExt;
 
+use crate::support::app as served;
 use crate::support::{OPENROUTER_SAMPLE, TestDb, refresh_dir, snapshot_dir};
 
 /// An app whose database holds the hand-written OpenRouter sample.
@@ -19,33 +20,17 @@ async fn sample_app(db: &TestDb) -> AppState {
 }
 
 async fn get(state: &AppState, uri: &str) -> (StatusCode, String, String) {
-    let response = web::router(state.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let (status, headers, body) = served::get(state, uri).await;
     (
         status,
-        content_type,
-        String::from_utf8_lossy(&body).into_owned(),
+        served::header(&headers, "content-type").to_string(),
+        body,
     )
 }
 
 async fn get_json(state: &AppState, uri: &str) -> (StatusCode, Value) {
-    let (status, _, body) = get(state, uri).await;
-    (status, serde_json::from_str(&body).expect("JSON body"))
+    let (status, _, body) = served::get(state, uri).await;
+    (status, served::json(uri, &body))
 }
 
 #[tokio::test]

@@ -5,48 +5,11 @@
 //! JavaScript. Screenshots of each page at both widths go to
 //! `$LLMRANK_ARTIFACTS`.
 
-use std::path::PathBuf;
-
-use llmrank::refresh::{self, RefreshOptions};
-use llmrank::snapshot::Snapshot;
-use llmrank::web;
 use serde_json::Value;
 
 use crate::support::TestDb;
-use crate::support::webdriver::Browser;
-
-/// Where screenshots are kept (CI keeps this folder as an artefact), as in
-/// the rankings page's browser tests.
-fn artifacts() -> PathBuf {
-    std::env::var_os("LLMRANK_ARTIFACTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ci-artifacts"))
-}
-
-/// A server on a random port holding the bundled snapshot, its model pages
-/// rendered.
-async fn bundled_server(db: &TestDb) -> String {
-    let store = db.store().await;
-    let snapshot = Snapshot::bundled()
-        .expect("a bundled snapshot")
-        .expect("decodes");
-    refresh::import_snapshot(
-        store.as_ref(),
-        snapshot,
-        "bundled",
-        &RefreshOptions::default(),
-    )
-    .await
-    .expect("import");
-    let state = db.state().await;
-    state.models_prepared().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(web::serve(listener, state, std::future::pending()));
-    format!("http://{addr}")
-}
+use crate::support::app::bundled_server;
+use crate::support::webdriver::{Browser, artifacts};
 
 /// A model with every kind of data in the bundled snapshot: benchmarks from
 /// several families, speed, a catalogue price and dozens of provider routes.

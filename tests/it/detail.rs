@@ -2,38 +2,20 @@
 //! what they say and in which order, how a comparison is chosen, and the
 //! sources' data dates in the page and the API.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use llmrank::web::{self, AppState};
+use axum::http::StatusCode;
+use llmrank::web::AppState;
 use serde_json::Value;
-use tower::ServiceExt;
 
-use crate::support::{OPENROUTER_SAMPLE, TestDb, refresh_dir, shared_fixtures, snapshot_dir};
+use crate::support::app as served;
+use crate::support::{OPENROUTER_SAMPLE, TestDb, refresh_dir, snapshot_dir};
 
 /// Status, `Location` and body of a GET.
 async fn get(state: &AppState, uri: &str) -> (StatusCode, String, String) {
-    let response = web::router(state.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = response.status();
-    let location = response
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let (status, headers, body) = served::get(state, uri).await;
     (
         status,
-        location,
-        String::from_utf8_lossy(&body).into_owned(),
+        served::header(&headers, "location").to_string(),
+        body,
     )
 }
 
@@ -42,14 +24,6 @@ async fn sample_app(db: &TestDb) -> AppState {
     let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
     refresh_dir(store.as_ref(), dir.path()).await;
     db.state().await
-}
-
-/// An app over the recorded sources, if this checkout has them.
-async fn fixtures_app(db: &TestDb, test: &str) -> Option<AppState> {
-    let dir = shared_fixtures(test)?;
-    let store = db.store().await;
-    refresh_dir(store.as_ref(), &dir).await;
-    Some(db.state().await)
 }
 
 /// Where `needle` is in `html`, or a failure naming it.
@@ -63,7 +37,7 @@ const SONNET: &str = "anthropic/claude-4.5-sonnet-20250929";
 #[tokio::test]
 async fn a_model_page_answers_first_then_shows_benchmarks_prices_provenance_and_history() {
     let db = TestDb::new();
-    let Some(state) = fixtures_app(
+    let Some(state) = served::fixtures_app(
         &db,
         "a_model_page_answers_first_then_shows_benchmarks_prices_provenance_and_history",
     )
@@ -191,7 +165,7 @@ async fn a_comparison_is_chosen_on_the_page_by_id_name_or_search() {
 #[tokio::test]
 async fn a_comparison_holds_ten_models_and_names_the_ones_left_out() {
     let db = TestDb::new();
-    let Some(state) = fixtures_app(
+    let Some(state) = served::fixtures_app(
         &db,
         "a_comparison_holds_ten_models_and_names_the_ones_left_out",
     )
@@ -227,7 +201,7 @@ async fn a_comparison_holds_ten_models_and_names_the_ones_left_out() {
 #[tokio::test]
 async fn the_sources_show_their_data_dates_beside_their_fetch_times() {
     let db = TestDb::new();
-    let Some(state) = fixtures_app(
+    let Some(state) = served::fixtures_app(
         &db,
         "the_sources_show_their_data_dates_beside_their_fetch_times",
     )

@@ -11,35 +11,18 @@ use llmrank::web::{self, AppState};
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::support::{TestDb, refresh_dir, shared_fixtures};
-
-/// An app holding a refresh of `../shared/fixtures`, if present.
-async fn fixture_app(db: &TestDb, test: &str) -> Option<AppState> {
-    let fixtures = shared_fixtures(test)?;
-    let store = db.store().await;
-    refresh_dir(store.as_ref(), &fixtures).await;
-    Some(db.state().await)
-}
+use crate::support::TestDb;
+use crate::support::app as served;
 
 async fn get(state: &AppState, uri: &str) -> (StatusCode, String) {
-    let response = web::router(state.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
+    let (status, _, body) = served::get(state, uri).await;
+    (status, body)
 }
 
 async fn get_json(state: &AppState, uri: &str) -> Value {
     let (status, body) = get(state, uri).await;
     assert_eq!(status, StatusCode::OK, "{uri}: {body}");
-    serde_json::from_str(&body).expect("JSON")
+    served::json(uri, &body)
 }
 
 fn models(doc: &Value) -> &Vec<Value> {
@@ -64,7 +47,7 @@ fn page_rows(html: &str, class: &str) -> Vec<(usize, String)> {
 #[tokio::test]
 async fn the_top_25_rows_are_25_lines_and_each_line_opens_to_its_members() {
     let db = TestDb::new();
-    let Some(state) = fixture_app(
+    let Some(state) = served::fixtures_app(
         &db,
         "the_top_25_rows_are_25_lines_and_each_line_opens_to_its_members",
     )
@@ -171,7 +154,9 @@ async fn the_top_25_rows_are_25_lines_and_each_line_opens_to_its_members() {
 #[tokio::test]
 async fn search_finds_models_by_the_words_people_type() {
     let db = TestDb::new();
-    let Some(state) = fixture_app(&db, "search_finds_models_by_the_words_people_type").await else {
+    let Some(state) =
+        served::fixtures_app(&db, "search_finds_models_by_the_words_people_type").await
+    else {
         return;
     };
     // (query, a line it must find, what every name found contains once
@@ -232,7 +217,7 @@ async fn search_finds_models_by_the_words_people_type() {
 #[tokio::test]
 async fn when_the_filters_hide_matches_the_page_says_how_many_and_links_to_them() {
     let db = TestDb::new();
-    let Some(state) = fixture_app(
+    let Some(state) = served::fixtures_app(
         &db,
         "when_the_filters_hide_matches_the_page_says_how_many_and_links_to_them",
     )

@@ -4,14 +4,12 @@
 //! document; and a new run's changes served at once, never a cached older
 //! list.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use llmrank::web::{self, AppState};
+use axum::http::StatusCode;
+use llmrank::web::AppState;
 use serde_json::Value;
-use tower::ServiceExt;
 
 use super::{openrouter_dir, sample_later};
+use crate::support::app as served;
 use crate::support::{OPENROUTER_SAMPLE, TestDb, refresh_dir, shared_fixtures};
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
@@ -28,36 +26,17 @@ async fn app(db: &TestDb) -> AppState {
 }
 
 async fn get(state: &AppState, uri: &str) -> (StatusCode, String, String) {
-    let response = web::router(state.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let (status, headers, body) = served::get(state, uri).await;
     (
         status,
-        content_type,
-        String::from_utf8_lossy(&body).into_owned(),
+        served::header(&headers, "content-type").to_string(),
+        body,
     )
 }
 
 async fn get_json(state: &AppState, uri: &str) -> (StatusCode, Value) {
-    let (status, _, body) = get(state, uri).await;
-    (
-        status,
-        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")),
-    )
+    let (status, _, body) = served::get(state, uri).await;
+    (status, served::json(uri, &body))
 }
 
 /// The Atom child element `name` of `node`, which must have one.

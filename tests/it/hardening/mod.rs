@@ -8,11 +8,8 @@ mod sources;
 
 use std::process::{Command, Output};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use llmrank::web::{self, AppState};
-use tower::ServiceExt;
+use axum::http::StatusCode;
+use llmrank::web::AppState;
 
 use crate::support::TestDb;
 
@@ -30,18 +27,8 @@ pub fn llmrank(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 pub async fn get(state: &AppState, uri: &str) -> (StatusCode, String) {
-    let response = web::router(state.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
+    let (status, _, body) = crate::support::app::get(state, uri).await;
+    (status, body)
 }
 
 /// Characters a terminal would obey: any control except the line feed.

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod app;
 pub mod databases;
 pub mod server;
 pub mod webdriver;

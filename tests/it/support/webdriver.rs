@@ -17,6 +17,15 @@ pub struct Browser {
     _exclusive: tokio::sync::MutexGuard<'static, ()>,
 }
 
+/// Where screenshots are kept (CI keeps this folder as an artefact).
+pub fn artifacts() -> std::path::PathBuf {
+    std::env::var_os("LLMRANK_ARTIFACTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ci-artifacts")
+        })
+}
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 

@@ -58,7 +58,9 @@ impl Server {
             .env("LLMRANK_ADMIN_TOKEN", TOKEN)
             .env(
                 "RUST_LOG",
-                "debug,hyper=info,h2=info,reqwest=info,hyper_util=info",
+                // Not every SQL statement: logging those slowed the replicas
+                // enough to miss their 5-second bar on a loaded machine.
+                "debug,sqlx=info,hyper=info,h2=info,reqwest=info,hyper_util=info",
             )
             // No live source is ever reached.
             .env("LLMRANK_OPENROUTER_URL", "http://127.0.0.1:9/models.json")

@@ -40,6 +40,18 @@ fn synthetic(n: usize) -> Rankings {
                 overall_ci_high: Some((score(4) * 1.05).min(100.0)),
                 overall_missing: vec![],
                 rank: Some(i as u32 + 1),
+                rank_low: None,
+                rank_high: None,
+                tier: None,
+                coding_rank: None,
+                coding_rank_low: None,
+                coding_rank_high: None,
+                coding_tier: None,
+                task_cost: None,
+                task_cost_low: None,
+                task_cost_high: None,
+                task_cost_basis: None,
+                value_basis: None,
                 benchmarks: Benchmarks(
                     BENCHMARK_KEYS
                         .iter()

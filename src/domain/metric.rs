@@ -47,6 +47,44 @@ pub const BENCHMARK_KEYS: &[&str] = &[
 /// derived from its own evaluations, which are scored one by one.
 pub const SHOWN_NOT_SCORED: &[&str] = &["aa_coding_index"];
 
+/// A figure of what one benchmark run cost, as the source publishes it.
+/// Stored as an extra keyed `<benchmark>.<field>` (`swebench_bash_only.run_cost_usd`),
+/// so every store and snapshot carries it without a schema of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CostField {
+    /// USD for the whole run.
+    RunUsd,
+    /// USD per task attempted (per attempt, where a source runs several).
+    PerTaskUsd,
+    /// Tasks in the run (what the run cost is spread over).
+    Tasks,
+    /// Input tokens per task attempted.
+    InputTokensPerTask,
+    /// Output tokens per task attempted (reasoning included).
+    OutputTokensPerTask,
+}
+
+impl CostField {
+    pub const ALL: [CostField; 5] = [
+        CostField::RunUsd,
+        CostField::PerTaskUsd,
+        CostField::Tasks,
+        CostField::InputTokensPerTask,
+        CostField::OutputTokensPerTask,
+    ];
+
+    /// The key's suffix after the benchmark.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            CostField::RunUsd => "run_cost_usd",
+            CostField::PerTaskUsd => "cost_per_task_usd",
+            CostField::Tasks => "tasks",
+            CostField::InputTokensPerTask => "input_tokens_per_task",
+            CostField::OutputTokensPerTask => "output_tokens_per_task",
+        }
+    }
+}
+
 /// One observed quantity. Scales: prices in USD per million tokens, context in
 /// tokens, times in seconds, throughput in output tokens per second,
 /// benchmark scores in percent (0–100).
@@ -91,6 +129,23 @@ impl Metric {
     /// A source-specific extra figure.
     pub fn extra(key: &str) -> Self {
         Metric::Extra(key.to_string())
+    }
+
+    /// A figure of what a run of `benchmark` cost (see [`CostField`]).
+    pub fn cost(benchmark: &str, field: CostField) -> Self {
+        Metric::Extra(format!("{benchmark}.{}", field.suffix()))
+    }
+
+    /// The benchmark and field of a cost figure, if this is one.
+    pub fn as_cost(&self) -> Option<(&str, CostField)> {
+        let Metric::Extra(key) = self else {
+            return None;
+        };
+        let (benchmark, suffix) = key.rsplit_once('.')?;
+        CostField::ALL
+            .into_iter()
+            .find(|f| f.suffix() == suffix)
+            .map(|f| (benchmark, f))
     }
 
     /// The name under which a benchmark score is shown (`benchmarks` object,
@@ -185,6 +240,19 @@ mod tests {
             let parsed: Metric = metric.key().parse().unwrap_or_else(|never| match never {});
             assert_eq!(parsed, metric);
         }
+    }
+
+    #[test]
+    fn cost_figures_name_their_benchmark_and_field() {
+        let metric = Metric::cost("swebench_bash_only", CostField::RunUsd);
+        assert_eq!(metric.key(), "swebench_bash_only.run_cost_usd");
+        let parsed: Metric = metric.key().parse().unwrap_or_else(|never| match never {});
+        assert_eq!(
+            parsed.as_cost(),
+            Some(("swebench_bash_only", CostField::RunUsd))
+        );
+        assert_eq!(parsed.category(), Category::Benchmark);
+        assert_eq!(Metric::extra("aa_coding_index").as_cost(), None);
     }
 
     #[test]

@@ -13,12 +13,12 @@ mod source;
 
 pub use change::{BadSince, Change, ChangeKind, Figure, RecordedChange, Since, UnknownChangeKind};
 pub use custom::{CustomBenchmark, CustomScore, Scale};
-pub use metric::{BENCHMARK_KEYS, Category, Metric, SHOWN_NOT_SCORED};
+pub use metric::{BENCHMARK_KEYS, Category, CostField, Metric, SHOWN_NOT_SCORED};
 pub use model::{
     Alias, Benchmarks, ComponentWeights, Freshness, Model, ModelRow, PerformanceTier, Rankings,
-    Unmatched, WeightsError,
+    TaskCostBasis, Unmatched, ValueBasis, WeightsError,
 };
 pub use source::{
     FetchOrigin, Observation, SourceBatch, SourceId, SourceRecord, SourceStatus, SourceStatusKind,
-    UnknownSource,
+    TaskOutcome, TaskResults, UnknownSource,
 };

@@ -94,6 +94,61 @@ impl FromStr for PerformanceTier {
     }
 }
 
+/// How a record's cost per solved task was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskCostBasis {
+    /// Measured on the reference harness.
+    Measured,
+    /// Measured on another harness and converted to the reference.
+    MeasuredElsewhere,
+    /// No run of this record exists: estimated from runs of its line and
+    /// of settings of the same effort, and today's price.
+    Estimated,
+}
+
+impl TaskCostBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskCostBasis::Measured => "measured",
+            TaskCostBasis::MeasuredElsewhere => "measured_elsewhere",
+            TaskCostBasis::Estimated => "estimated",
+        }
+    }
+}
+
+/// What the value score's price efficiency rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueBasis {
+    /// What a solved task costs (`task_cost`), where the record has one.
+    #[default]
+    Task,
+    /// The list price per token (methodology 0.3's formula).
+    Token,
+}
+
+impl ValueBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueBasis::Task => "task",
+            ValueBasis::Token => "token",
+        }
+    }
+}
+
+impl FromStr for ValueBasis {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "task" => Ok(ValueBasis::Task),
+            "token" => Ok(ValueBasis::Token),
+            other => Err(format!("unknown value basis `{other}`; use task or token")),
+        }
+    }
+}
+
 /// When each category of a model's data was last confirmed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Freshness {
@@ -134,6 +189,37 @@ pub struct ModelRow {
     /// population's median, with its spread in the interval.
     pub overall_missing: Vec<String>,
     pub rank: Option<u32>,
+    /// The overall rank's 90 % interval, from the scores' uncertainty.
+    #[serde(default)]
+    pub rank_low: Option<u32>,
+    #[serde(default)]
+    pub rank_high: Option<u32>,
+    /// 1 for every model not, with confidence, worse than the leader by
+    /// the overall score; 2 from the first that is, and so on.
+    #[serde(default)]
+    pub tier: Option<u32>,
+    /// The rank by the coding composite, its 90 % interval and its tier.
+    #[serde(default)]
+    pub coding_rank: Option<u32>,
+    #[serde(default)]
+    pub coding_rank_low: Option<u32>,
+    #[serde(default)]
+    pub coding_rank_high: Option<u32>,
+    #[serde(default)]
+    pub coding_tier: Option<u32>,
+    /// USD per solved task on the reference harness, with its 90 %
+    /// interval and how it was found.
+    #[serde(default)]
+    pub task_cost: Option<f64>,
+    #[serde(default)]
+    pub task_cost_low: Option<f64>,
+    #[serde(default)]
+    pub task_cost_high: Option<f64>,
+    #[serde(default)]
+    pub task_cost_basis: Option<TaskCostBasis>,
+    /// What the value score's price efficiency was computed from.
+    #[serde(default)]
+    pub value_basis: Option<ValueBasis>,
     pub benchmarks: Benchmarks,
     pub ttft_median: Option<f64>,
     pub ttft_p95: Option<f64>,

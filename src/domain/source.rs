@@ -33,6 +33,14 @@ pub enum SourceId {
     Aider,
     #[serde(rename = "artificialanalysis")]
     ArtificialAnalysis,
+    #[serde(rename = "deepswe")]
+    DeepSwe,
+    #[serde(rename = "epoch")]
+    Epoch,
+    #[serde(rename = "vals")]
+    Vals,
+    #[serde(rename = "swebenchlive")]
+    SweBenchLive,
     /// User-imported benchmarks (`llmrank import-benchmark`): not fetched,
     /// but their names are resolved like any source's.
     #[serde(rename = "custom")]
@@ -41,7 +49,7 @@ pub enum SourceId {
 
 impl SourceId {
     /// All fetched sources, in the order they are listed to users.
-    pub const ALL: [SourceId; 10] = [
+    pub const ALL: [SourceId; 14] = [
         SourceId::OpenRouter,
         SourceId::LiteLlm,
         SourceId::ModelsDev,
@@ -52,6 +60,10 @@ impl SourceId {
         SourceId::LiveCodeBench,
         SourceId::Aider,
         SourceId::ArtificialAnalysis,
+        SourceId::DeepSwe,
+        SourceId::Epoch,
+        SourceId::Vals,
+        SourceId::SweBenchLive,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +78,10 @@ impl SourceId {
             SourceId::LiveCodeBench => "livecodebench",
             SourceId::Aider => "aider",
             SourceId::ArtificialAnalysis => "artificialanalysis",
+            SourceId::DeepSwe => "deepswe",
+            SourceId::Epoch => "epoch",
+            SourceId::Vals => "vals",
+            SourceId::SweBenchLive => "swebenchlive",
             SourceId::Custom => "custom",
         }
     }
@@ -111,7 +127,7 @@ impl fmt::Display for SourceId {
 /// A source id that llmrank does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown source `{0}`; known sources: openrouter, litellm, modelsdev, evalplus, bigcodebench, swebench, livebench, livecodebench, aider, artificialanalysis"
+    "unknown source `{0}`; known sources: openrouter, litellm, modelsdev, evalplus, bigcodebench, swebench, livebench, livecodebench, aider, artificialanalysis, deepswe, epoch, vals, swebenchlive"
 )]
 pub struct UnknownSource(pub String);
 
@@ -223,8 +239,38 @@ pub struct SourceRecord {
     /// its source, never joined to a model.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub system: bool,
+    /// The agent or harness that produced the record's results
+    /// (`mini-swe-agent`, `Terminus 2`), when the source says: a record
+    /// whose rows are agent + model systems names its agent here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harness: Option<String>,
     #[serde(default)]
     pub observations: Vec<Observation>,
+    /// Per-task results of the record's runs, where the source publishes
+    /// them (SWE-bench bash-only `per_instance_details`, LiveCodeBench's
+    /// problems): what paired comparisons are computed from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<TaskResults>,
+}
+
+/// One run's results task by task on one benchmark.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskResults {
+    /// The benchmark key (`swebench_bash_only`, `livecodebench`).
+    pub benchmark: String,
+    pub tasks: Vec<TaskOutcome>,
+}
+
+/// One task of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskOutcome {
+    /// The source's id of the task (`astropy__astropy-12907`).
+    pub id: String,
+    /// The share of attempts that solved it, 0–1 (1 or 0 for one attempt).
+    pub solved: f64,
+    /// What the task cost in USD, when the source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
 }
 
 impl SourceRecord {
@@ -243,7 +289,9 @@ impl SourceRecord {
             is_free: false,
             url: None,
             system: false,
+            harness: None,
             observations: Vec::new(),
+            tasks: Vec::new(),
         }
     }
 

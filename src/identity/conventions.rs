@@ -32,7 +32,7 @@ const NONE: &[&str] = &[];
 
 /// Every source's row. A user's leaderboard (`custom`) may follow any
 /// board's conventions, so it takes all of them.
-const CONVENTIONS: [Convention; 11] = [
+const CONVENTIONS: [Convention; 15] = [
     Convention {
         source: SourceId::OpenRouter,
         order: 0,
@@ -90,22 +90,50 @@ const CONVENTIONS: [Convention; 11] = [
         non_thinking_beside_thinking: NONE,
     },
     Convention {
-        source: SourceId::Custom,
+        source: SourceId::DeepSwe,
         order: 8,
         distinct_listings: false,
-        cited_ids: true,
-        non_thinking_beside_thinking: &["base", "chat"],
+        cited_ids: false,
+        non_thinking_beside_thinking: NONE,
     },
     Convention {
-        source: SourceId::LiteLlm,
+        source: SourceId::Epoch,
         order: 9,
         distinct_listings: false,
         cited_ids: false,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
-        source: SourceId::ModelsDev,
+        source: SourceId::Vals,
         order: 10,
+        distinct_listings: false,
+        cited_ids: false,
+        non_thinking_beside_thinking: NONE,
+    },
+    Convention {
+        source: SourceId::SweBenchLive,
+        order: 11,
+        distinct_listings: false,
+        cited_ids: false,
+        non_thinking_beside_thinking: NONE,
+    },
+    Convention {
+        source: SourceId::Custom,
+        order: 12,
+        distinct_listings: false,
+        cited_ids: true,
+        non_thinking_beside_thinking: &["base", "chat"],
+    },
+    Convention {
+        source: SourceId::LiteLlm,
+        order: 13,
+        distinct_listings: false,
+        cited_ids: false,
+        non_thinking_beside_thinking: NONE,
+    },
+    Convention {
+        source: SourceId::ModelsDev,
+        order: 14,
         distinct_listings: false,
         cited_ids: false,
         non_thinking_beside_thinking: NONE,
@@ -117,7 +145,7 @@ pub(super) fn of(source: SourceId) -> &'static Convention {
     CONVENTIONS
         .iter()
         .find(|c| c.source == source)
-        .unwrap_or(&CONVENTIONS[8])
+        .unwrap_or(&CONVENTIONS[12])
 }
 
 /// The leaderboards with one row per model that a record is a row of: its

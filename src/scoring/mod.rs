@@ -22,8 +22,9 @@ pub use methodology::{Methodology, methodology};
 pub use overall::{apply_weights, overall, performance_score, reference, value_score};
 
 use crate::domain::{
-    Alias, BENCHMARK_KEYS, Benchmarks, Category, ComponentWeights, CustomBenchmark, Freshness,
-    Metric, Model, ModelRow, PerformanceTier, Rankings, SourceBatch, SourceId, SourceRecord,
+    Alias, BENCHMARK_KEYS, Benchmarks, Category, ComponentWeights, CostField, CustomBenchmark,
+    Freshness, Metric, Model, ModelRow, PerformanceTier, Rankings, SourceBatch, SourceId,
+    SourceRecord,
 };
 use crate::identity::Resolution;
 
@@ -147,7 +148,7 @@ fn row_for(
     let is_free = parts.iter().any(|(_, r)| r.is_free && r.alias_of.is_none())
         || (price_in == Some(0.0) && price_out == Some(0.0));
     let free_route_available = parts.iter().any(|(_, r)| r.is_free && r.alias_of.is_some());
-    let task_cost = get(Metric::extra("aider_polyglot_cost_usd"));
+    let task_cost = get(Metric::cost("aider_polyglot", CostField::RunUsd));
     let ttft = get(Metric::TtftMedian);
     let throughput = get(Metric::ThroughputMedian);
     let quality = get(Metric::QualityIndex);
@@ -191,6 +192,18 @@ fn row_for(
         overall_ci_high: None,
         overall_missing: Vec::new(),
         rank: None,
+        rank_low: None,
+        rank_high: None,
+        tier: None,
+        coding_rank: None,
+        coding_rank_low: None,
+        coding_rank_high: None,
+        coding_tier: None,
+        task_cost: None,
+        task_cost_low: None,
+        task_cost_high: None,
+        task_cost_basis: None,
+        value_basis: None,
         ttft_median: ttft,
         ttft_p95: get(Metric::TtftP95),
         throughput_median: throughput,

@@ -1,6 +1,7 @@
 //! Aider polyglot leaderboard (`polyglot_leaderboard.yml`): a YAML list of
-//! benchmark runs. The score is `pass_rate_2`; `total_cost` is kept as an
-//! extra, where `0` or a missing value means unknown (the page hides it).
+//! benchmark runs. The score is `pass_rate_2`; `total_cost` is kept as the
+//! run's cost over its `test_cases` (225 exercises), where `0` or a missing
+//! value means unknown (the page hides it).
 //!
 //! Quirks: unquoted hex commit hashes read as integers (fields are read
 //! leniently); the same model run twice (the best run counts); architect +
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 use serde_norway::Value;
 
 use super::{Expect, FileBody, Parsed, Source, SourceError, date_utc, decode, unexpected};
-use crate::domain::{Metric, Observation, SourceId, SourceRecord};
+use crate::domain::{CostField, Metric, Observation, SourceId, SourceRecord};
 
 /// The aider adapter.
 #[derive(Debug, Clone, Copy, Default)]
@@ -20,6 +21,10 @@ pub struct Aider;
 
 const FILE: &str = "polyglot_leaderboard.yml";
 const PAGE: &str = "https://aider.chat/docs/leaderboards/";
+/// Exercises in the polyglot benchmark, when a run does not say.
+const EXERCISES: f64 = 225.0;
+/// The harness every run uses.
+const HARNESS: &str = "aider";
 const EXPECT: Expect =
     Expect::list("a YAML list of benchmark runs (`model`, `pass_rate_2`, `date`)");
 
@@ -77,10 +82,15 @@ impl Source for Aider {
                     Some(data_date.map_or(date, |d: chrono::DateTime<chrono::Utc>| d.max(date)));
             }
             let cost = number(entry.get("total_cost")).filter(|c| *c > 0.0);
+            let exercises = number(entry.get("test_cases"))
+                .filter(|n| *n >= 1.0)
+                .unwrap_or(EXERCISES);
+            let seconds = number(entry.get("seconds_per_case")).filter(|s| *s > 0.0);
             let record = records.entry(model.clone()).or_insert_with(|| {
                 let mut r = SourceRecord::named(model.clone());
                 r.system = model.contains(" + ");
                 r.url = Some(PAGE.to_string());
+                r.harness = Some(HARNESS.to_string());
                 r
             });
             let metric = Metric::benchmark("aider_polyglot");
@@ -92,8 +102,20 @@ impl Source for Aider {
                         .url(Some(PAGE.into())),
                 );
                 if let Some(cost) = cost {
+                    for (field, value) in [
+                        (CostField::RunUsd, cost),
+                        (CostField::Tasks, exercises),
+                        (CostField::PerTaskUsd, cost / exercises),
+                    ] {
+                        record.observe(
+                            Observation::new(Metric::cost("aider_polyglot", field), value)
+                                .as_of(as_of),
+                        );
+                    }
+                }
+                if let Some(seconds) = seconds {
                     record.observe(
-                        Observation::new(Metric::extra("aider_polyglot_cost_usd"), cost)
+                        Observation::new(Metric::extra("aider_polyglot_seconds_per_case"), seconds)
                             .as_of(as_of),
                     );
                 }
@@ -155,7 +177,13 @@ mod tests {
             .expect("qwen");
         assert_eq!(qwen.name, "Qwen2.5-Coder-32B-Instruct");
         assert_eq!(qwen.value(&Metric::benchmark("aider_polyglot")), Some(16.4));
-        assert_eq!(qwen.value(&Metric::extra("aider_polyglot_cost_usd")), None);
+        let cost = |r: &SourceRecord, f| r.value(&Metric::cost("aider_polyglot", f));
+        assert_eq!(
+            cost(qwen, CostField::RunUsd),
+            None,
+            "0 is unknown, never free"
+        );
+        assert_eq!(cost(qwen, CostField::PerTaskUsd), None);
         assert!(!qwen.system);
     }
 
@@ -168,10 +196,14 @@ mod tests {
             .find(|r| r.name.contains(" + "))
             .expect("pair");
         assert!(pair.system);
+        let cost = |f| pair.value(&Metric::cost("aider_polyglot", f));
+        assert_eq!(cost(CostField::RunUsd), Some(69.29));
         assert_eq!(
-            pair.value(&Metric::extra("aider_polyglot_cost_usd")),
-            Some(69.29)
+            cost(CostField::Tasks),
+            Some(225.0),
+            "the benchmark's exercises"
         );
+        assert_eq!(cost(CostField::PerTaskUsd), Some(69.29 / 225.0));
     }
 
     #[test]

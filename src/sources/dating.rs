@@ -58,6 +58,10 @@ pub fn dated_by(source: SourceId) -> &'static str {
         SourceId::LiveCodeBench => "the newest problem's contest date",
         SourceId::Aider => "the newest run date",
         SourceId::ArtificialAnalysis => "live: the fetch; a copy: its newest model release",
+        SourceId::DeepSwe => "the export's `generated_at`",
+        SourceId::Epoch => "the newest run or evaluation date in its tables",
+        SourceId::Vals => "the newest `benchmark_updated` of its scores",
+        SourceId::SweBenchLive => "the newest submission date",
         SourceId::Custom => "each score's own date",
     }
 }

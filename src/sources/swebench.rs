@@ -8,6 +8,11 @@
 //! for every model) keep their own name, which states the effort variant. The Test and Multimodal
 //! boards are not coding-ranking data and are not read.
 //!
+//! What a run cost comes with its score (`cost` for the whole run,
+//! `instance_cost` per task; `null` or `0` is unknown), and mini-SWE-agent
+//! runs list every task's result (`per_instance_details`: `resolved`,
+//! `cost`), kept as the record's per-task results for paired comparisons.
+//!
 //! Quirks: `checked` mixes bools, null and strings; `site` is a URL, null or
 //! (once) a list; duplicate names within a
 //! board; the same run on two boards; the older layout lacks cost fields.
@@ -18,7 +23,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Expect, FileBody, Parsed, Source, SourceError, date_utc, decode, json_number};
-use crate::domain::{Metric, Observation, SourceId, SourceRecord};
+use crate::domain::{
+    CostField, Metric, Observation, SourceId, SourceRecord, TaskOutcome, TaskResults,
+};
 
 /// The SWE-bench adapter.
 #[derive(Debug, Clone, Copy, Default)]
@@ -26,12 +33,15 @@ pub struct SweBench;
 
 const FILE: &str = "leaderboards.json";
 
-/// Boards read, with the metric each feeds.
-const BOARDS: [(&str, &str); 3] = [
-    ("bash-only", "swebench_bash_only"),
-    ("Verified", "swebench_verified"),
-    ("Lite", "swebench_lite"),
+/// Boards read, with the metric each feeds and the tasks of its test set.
+const BOARDS: [(&str, &str, usize); 3] = [
+    ("bash-only", "swebench_bash_only", 500),
+    ("Verified", "swebench_verified", 500),
+    ("Lite", "swebench_lite", 300),
 ];
+
+/// The agent every bash-only entry runs (and some Verified entries).
+const MINI_SWE_AGENT: &str = "mini-swe-agent";
 
 /// The newest layout: `{"leaderboards": [...]}`; the older one is the bare
 /// list. Told apart by the first character, so the document is read once,
@@ -47,10 +57,19 @@ struct Board {
     results: Vec<Entry>,
 }
 
-/// The fields read from an entry; the rest (per-instance details, several
-/// MB in the newest file) is skipped without being kept.
+/// The fields read from an entry; the rest (logs, trajectories) is skipped
+/// without being kept.
 #[derive(Deserialize)]
 struct Entry {
+    /// USD for the whole run, and per task.
+    #[serde(default)]
+    cost: Option<Value>,
+    #[serde(default)]
+    instance_cost: Option<Value>,
+    #[serde(default, rename = "mini-swe-agent_version")]
+    mini_swe_agent_version: Option<Value>,
+    #[serde(default)]
+    per_instance_details: Option<BTreeMap<String, Instance>>,
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]
@@ -62,6 +81,75 @@ struct Entry {
     site: Option<Value>,
     #[serde(default)]
     tags: Option<Vec<Value>>,
+}
+
+/// One task of a mini-SWE-agent run.
+#[derive(Deserialize)]
+struct Instance {
+    #[serde(default)]
+    resolved: Option<Value>,
+    #[serde(default)]
+    cost: Option<Value>,
+}
+
+impl Entry {
+    /// The agent that ran the entry: mini-SWE-agent (with its version) on
+    /// the bash-only board and where the entry says so, else the entry's
+    /// own name (an agent system).
+    fn harness(&self, board: &str, name: &str) -> String {
+        let version = match &self.mini_swe_agent_version {
+            Some(Value::String(v)) if !v.trim().is_empty() => Some(v.trim().to_string()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        match version {
+            Some(v) => format!("{MINI_SWE_AGENT} {v}"),
+            None if board == "bash-only" => MINI_SWE_AGENT.to_string(),
+            None => name.trim().to_string(),
+        }
+    }
+
+    /// What the run cost, where the entry says: the whole run and per
+    /// task, `null` and `0` being unknown.
+    fn costs(&self, tasks: usize) -> Vec<(CostField, f64)> {
+        let known = |v: &Option<Value>| v.as_ref().and_then(json_number).filter(|c| *c > 0.0);
+        let mut out = Vec::new();
+        if let Some(run) = known(&self.cost) {
+            out.push((CostField::RunUsd, run));
+            out.push((CostField::Tasks, tasks as f64));
+        }
+        if let Some(per_task) = known(&self.instance_cost) {
+            out.push((CostField::PerTaskUsd, per_task));
+        }
+        out
+    }
+
+    /// Each task's result and cost, where the entry lists them.
+    fn tasks(&self, benchmark: &str) -> Option<TaskResults> {
+        let details = self.per_instance_details.as_ref()?;
+        let tasks: Vec<TaskOutcome> = details
+            .iter()
+            .filter_map(|(id, instance)| {
+                let solved = match instance.resolved.as_ref()? {
+                    Value::Bool(b) => f64::from(u8::from(*b)),
+                    other => json_number(other)?.clamp(0.0, 1.0),
+                };
+                Some(TaskOutcome {
+                    id: id.clone(),
+                    solved,
+                    cost_usd: instance
+                        .cost
+                        .as_ref()
+                        .and_then(json_number)
+                        .filter(|c| *c > 0.0),
+                })
+            })
+            .collect();
+        (!tasks.is_empty()).then(|| TaskResults {
+            benchmark: benchmark.to_string(),
+            tasks,
+        })
+    }
 }
 
 impl Source for SweBench {
@@ -93,7 +181,7 @@ impl Source for SweBench {
         let mut detail = Vec::new();
         let mut rows_read = 0;
         let mut data_date = None;
-        for (board_name, metric) in BOARDS {
+        for (board_name, benchmark, set_size) in BOARDS {
             let Some(board) = boards.iter().find(|b| b.name == board_name) else {
                 continue;
             };
@@ -143,11 +231,27 @@ impl Source for SweBench {
                 if single.as_deref() == Some(name.trim()) && record.creator.is_none() {
                     record.creator = org_tag(entry);
                 }
-                let metric = Metric::benchmark(metric);
+                let metric = Metric::benchmark(benchmark);
                 let better = record.value(&metric).is_none_or(|old| resolved > old);
                 if better {
-                    record.observations.retain(|o| o.metric != metric);
+                    // The board's best entry gives the score, its cost and
+                    // its tasks together: they describe one run.
+                    record.observations.retain(|o| {
+                        o.metric != metric && o.metric.as_cost().is_none_or(|(b, _)| b != benchmark)
+                    });
+                    record.tasks.retain(|t| t.benchmark != benchmark);
                     record.observe(Observation::new(metric, resolved).as_of(as_of).url(site));
+                    let tasks = entry.tasks(benchmark);
+                    let attempted = tasks.as_ref().map_or(set_size, |t| t.tasks.len());
+                    for (field, value) in entry.costs(attempted) {
+                        record.observe(
+                            Observation::new(Metric::cost(benchmark, field), value).as_of(as_of),
+                        );
+                    }
+                    record.tasks.extend(tasks);
+                    if !system {
+                        record.harness = Some(entry.harness(board_name, name));
+                    }
                 }
                 // Every model a system names is a model the data knows of,
                 // even when the score belongs to the system.
@@ -254,6 +358,46 @@ mod tests {
             .find(|r| r.name == "o3")
             .expect("tags of systems are listed");
         assert!(o3.observations.is_empty() && !o3.system);
+    }
+
+    #[test]
+    fn a_runs_cost_and_tasks_come_with_its_score() {
+        let doc = r#"{"leaderboards": [{"name": "bash-only", "results": [
+            {"name": "Model M (high)", "resolved": 50.0, "date": "2025-11-10", "cost": 10.0,
+             "instance_cost": 0.02, "mini-swe-agent_version": "1.16.0",
+             "tags": ["Model: m-1"],
+             "per_instance_details": {"t1": {"resolved": true, "cost": 0.5, "api_calls": 3},
+                                      "t2": {"resolved": false, "cost": 0.0, "api_calls": 9}}},
+            {"name": "Model N", "resolved": 40.0, "date": "2025-11-10", "cost": 0,
+             "instance_cost": null, "tags": ["Model: n-1"]}]}]}"#;
+        let parsed = SweBench.parse(&[FileBody::new(FILE, doc)]).expect("parses");
+        let m = parsed
+            .records
+            .iter()
+            .find(|r| r.name == "Model M (high)")
+            .expect("the run");
+        let cost = |r: &SourceRecord, f| r.value(&Metric::cost("swebench_bash_only", f));
+        assert_eq!(cost(m, CostField::RunUsd), Some(10.0));
+        assert_eq!(cost(m, CostField::PerTaskUsd), Some(0.02));
+        assert_eq!(cost(m, CostField::Tasks), Some(2.0), "the tasks listed");
+        assert_eq!(m.harness.as_deref(), Some("mini-swe-agent 1.16.0"));
+        assert_eq!(m.tasks.len(), 1);
+        let tasks = &m.tasks[0].tasks;
+        assert_eq!(tasks[0].id, "t1");
+        assert_eq!((tasks[0].solved, tasks[0].cost_usd), (1.0, Some(0.5)));
+        assert_eq!(
+            (tasks[1].solved, tasks[1].cost_usd),
+            (0.0, None),
+            "0 is unknown"
+        );
+        let n = parsed
+            .records
+            .iter()
+            .find(|r| r.name == "Model N")
+            .expect("the run");
+        assert_eq!(cost(n, CostField::RunUsd), None, "a zero cost is unknown");
+        assert_eq!(cost(n, CostField::PerTaskUsd), None);
+        assert!(n.tasks.is_empty());
     }
 
     #[test]

@@ -198,6 +198,8 @@ pub(super) struct RecordRow {
     pub is_free: bool,
     pub url: Option<String>,
     pub system: bool,
+    pub harness: Option<String>,
+    pub tasks: String,
 }
 
 impl RecordRow {
@@ -215,7 +217,10 @@ impl RecordRow {
             is_free: self.is_free,
             url: self.url,
             system: self.system,
+            harness: self.harness,
             observations,
+            tasks: serde_json::from_str(&self.tasks)
+                .map_err(|e| StoreError::Corrupt(format!("tasks of {}: {e}", self.name)))?,
             name: self.name,
         })
     }

@@ -168,7 +168,7 @@ where
             }
             let rows: Vec<RecordRow> = sqlx::query_as(
                 "SELECT name, other_names, display_name, creator, canonical_slug, alias_of, \
-                 hugging_face_id, open_weights, release_date, is_free, url, system \
+                 hugging_face_id, open_weights, release_date, is_free, url, system, harness, tasks \
                  FROM source_records WHERE source = $1 ORDER BY position",
             )
             .bind(head.source.as_str())

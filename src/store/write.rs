@@ -249,19 +249,24 @@ where
             records.push((i as i64, &all[i]));
         }
         for chunk in chunks(&records) {
-            let other_names: Vec<String> = chunk
+            let json: Vec<(String, String)> = chunk
                 .iter()
-                .map(|(_, record)| serde_json::to_string(&record.other_names))
-                .collect::<Result<_, _>>()
+                .map(|(_, record)| {
+                    Ok((
+                        serde_json::to_string(&record.other_names)?,
+                        serde_json::to_string(&record.tasks)?,
+                    ))
+                })
+                .collect::<Result<_, serde_json::Error>>()
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let sql = format!(
                 "INSERT INTO source_records (source, name, other_names, display_name, creator, \
                  canonical_slug, alias_of, hugging_face_id, open_weights, release_date, is_free, \
-                 url, system, position){}",
-                select_values(1, chunk.len(), 13, DB::NUMBERED_PARAMS)
+                 url, system, position, harness, tasks){}",
+                select_values(1, chunk.len(), 15, DB::NUMBERED_PARAMS)
             );
             let mut insert = sqlx::query(&sql).bind(source);
-            for ((position, record), other_names) in chunk.iter().zip(&other_names) {
+            for ((position, record), (other_names, tasks)) in chunk.iter().zip(&json) {
                 insert = insert
                     .bind(record.name.as_str())
                     .bind(other_names.as_str())
@@ -275,7 +280,9 @@ where
                     .bind(record.is_free)
                     .bind(record.url.as_deref())
                     .bind(record.system)
-                    .bind(*position);
+                    .bind(*position)
+                    .bind(record.harness.as_deref())
+                    .bind(tasks.as_str());
             }
             insert.execute(&mut **tx).await?;
         }

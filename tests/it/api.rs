@@ -182,7 +182,7 @@ async fn one_model_and_the_sources_are_served() {
     let (status, doc) = get_json(&state, "/api/v1/sources").await;
     assert_eq!(status, StatusCode::OK);
     let sources = doc["sources"].as_array().expect("sources");
-    assert_eq!(sources.len(), 10);
+    assert_eq!(sources.len(), llmrank::domain::SourceId::ALL.len());
     assert_eq!(sources[0]["source"], "openrouter");
     assert_eq!(sources[0]["status"], "ok");
     assert_eq!(sources[0]["rows_read"], 6);

@@ -74,7 +74,7 @@ fn refresh_from_the_fixtures_reports_every_source_ok_with_its_rows() {
         ("aider", 69),
         ("artificialanalysis", 412),
     ];
-    assert_eq!(sources.len(), expected.len());
+    assert_eq!(sources.len(), llmrank::domain::SourceId::ALL.len());
     for (source, (id, rows)) in sources.iter().zip(expected) {
         assert_eq!(source["source"], id);
         assert_eq!(source["status"], "ok", "{source}");

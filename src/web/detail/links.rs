@@ -23,6 +23,10 @@ pub fn source_title(source: SourceId) -> &'static str {
         SourceId::LiveCodeBench => "LiveCodeBench",
         SourceId::Aider => "Aider",
         SourceId::ArtificialAnalysis => "Artificial Analysis",
+        SourceId::DeepSwe => "DeepSWE",
+        SourceId::Epoch => "Epoch AI",
+        SourceId::Vals => "Vals AI",
+        SourceId::SweBenchLive => "SWE-bench-Live",
         SourceId::Custom => "your benchmark",
     }
 }
@@ -42,6 +46,10 @@ pub fn leaderboard(source: SourceId) -> Option<&'static str> {
         SourceId::LiveCodeBench => "https://livecodebench.github.io/leaderboard.html",
         SourceId::Aider => "https://aider.chat/docs/leaderboards/",
         SourceId::ArtificialAnalysis => "https://artificialanalysis.ai/leaderboards/models",
+        SourceId::DeepSwe => "https://deepswe.datacurve.ai/",
+        SourceId::Epoch => "https://epoch.ai/benchmarks",
+        SourceId::Vals => "https://www.vals.ai/",
+        SourceId::SweBenchLive => "https://swe-bench-live.github.io/",
         SourceId::Custom => return None,
     })
 }

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{ConfigError, bounded};
+use super::ConfigError;
+use super::bounds::bounded;
 use crate::changes::ChangeSettings;
 use crate::domain::{ChangeKind, UnknownChangeKind};
 use crate::webhooks::{DeliverySettings, Webhook};

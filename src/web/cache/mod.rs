@@ -36,28 +36,7 @@ use super::WebError;
 use crate::domain::Rankings;
 use crate::query::QueryContext;
 
-/// How responses are kept and what clients are told about them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CacheSettings {
-    /// Bytes the on-demand responses may hold, every encoding counted.
-    pub budget_bytes: usize,
-    /// `Cache-Control` of pages and API responses.
-    pub cache_control: String,
-}
-
-/// 32 MiB for the on-demand responses.
-pub const DEFAULT_BUDGET_BYTES: usize = 32 * 1024 * 1024;
-/// Fresh for a minute; a stale copy may be shown for ten while it is checked.
-pub const DEFAULT_CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=600";
-
-impl Default for CacheSettings {
-    fn default() -> Self {
-        CacheSettings {
-            budget_bytes: DEFAULT_BUDGET_BYTES,
-            cache_control: DEFAULT_CACHE_CONTROL.to_string(),
-        }
-    }
-}
+pub use crate::config::{CacheSettings, DEFAULT_CACHE_CONTROL};
 
 /// A response's route and normalised query: `/api/v1/rankings?sort=name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,13 +1,16 @@
 //! Machine-readable renderings of ranking rows: the JSON list shape of the
 //! API and the CSV of `/rankings.csv`, `llmrank top --format csv` and
-//! `llmrank export --format csv`. One implementation serves all of them.
+//! `llmrank export --format csv`, and one model with its figures (the API's
+//! model object and `llmrank model --format json`). One implementation
+//! serves all of them.
 
 use std::borrow::Borrow;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::domain::{BENCHMARK_KEYS, ModelRow};
+use crate::domain::{BENCHMARK_KEYS, DateBasis, FigureDate, ModelRow, SourceId};
+use crate::store::Provenance;
 
 /// The JSON answer of a ranking list (`/api/v1/rankings`, `top --format json`);
 /// `models` are rows, references to them or [`ListedRow`]s.
@@ -32,6 +35,70 @@ pub struct ListedRow<'a> {
     pub row: &'a ModelRow,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_members: Option<usize>,
+}
+
+/// One model as the API (`/api/v1/models/{id}`) and `llmrank model
+/// --format json` show it: the row's fields and every figure behind it
+/// with its source and its one date.
+#[derive(Debug, Serialize)]
+pub struct ModelDocument<'a> {
+    #[serde(flatten)]
+    pub row: &'a ModelRow,
+    pub provenance: Vec<FigureDocument<'a>>,
+}
+
+impl<'a> ModelDocument<'a> {
+    pub fn new(row: &'a ModelRow, provenance: &'a [Provenance]) -> Self {
+        ModelDocument {
+            row,
+            provenance: provenance
+                .iter()
+                .map(|p| FigureDocument::new(p, row.release_date))
+                .collect(),
+        }
+    }
+}
+
+/// One figure of a model with its provenance. `as_of` is the date shown
+/// for it everywhere (see [`FigureDate`]): `as_of_basis` says whether it is
+/// the source's date for the figure (`own`), its whole batch's (`batch`) or
+/// the model's release because the source's date was earlier (`estimated`).
+#[derive(Debug, Serialize)]
+pub struct FigureDocument<'a> {
+    pub source: SourceId,
+    pub source_name: &'a str,
+    pub metric: &'a str,
+    pub value: f64,
+    pub as_of: Option<DateTime<Utc>>,
+    pub as_of_basis: DateBasis,
+    /// The source's own date for the figure, when it gives one.
+    pub source_as_of: Option<DateTime<Utc>>,
+    /// The date of the source's whole batch.
+    pub data_as_of: Option<DateTime<Utc>>,
+    pub fetched_at: DateTime<Utc>,
+    pub url: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub hugging_face_id: Option<&'a str>,
+}
+
+impl<'a> FigureDocument<'a> {
+    pub fn new(p: &'a Provenance, release: Option<chrono::NaiveDate>) -> Self {
+        let date = FigureDate::of(p.as_of, p.data_as_of, release);
+        FigureDocument {
+            source: p.source,
+            source_name: &p.source_name,
+            metric: &p.metric,
+            value: p.value,
+            as_of: date.at,
+            as_of_basis: date.basis,
+            source_as_of: p.as_of,
+            data_as_of: p.data_as_of,
+            fetched_at: p.fetched_at,
+            url: p.url.as_deref(),
+            note: p.note.as_deref(),
+            hugging_face_id: p.hugging_face_id.as_deref(),
+        }
+    }
 }
 
 /// Why CSV could not be written.

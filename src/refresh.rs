@@ -95,6 +95,7 @@ pub async fn refresh(
     if !options.force && plan.validators.is_empty() {
         plan.validators = store.validators().await?;
     }
+    plan.disabled = options.sources.disabled.clone();
     let outcomes = sources::fetch_all(&plan, &sources::registry(&options.sources)).await;
     let live = matches!(plan.origin, Origin::Live { .. });
     let origin = plan.origin.describe().to_string();
@@ -140,6 +141,24 @@ pub async fn rescore(
         true,
     )
     .await
+}
+
+/// Whether the current ranking shows data of a source now switched off
+/// (ranked before it was): then it must be computed again without it.
+pub async fn shows_disabled_data(
+    store: &dyn Store,
+    options: &RefreshOptions,
+) -> Result<bool, StoreError> {
+    if options.sources.disabled.is_empty() {
+        return Ok(false);
+    }
+    let off = |source: &SourceId| !options.sources.enabled(*source);
+    Ok(store.latest_rankings().await?.is_some_and(|rankings| {
+        rankings
+            .rows
+            .iter()
+            .any(|row| row.sources.iter().any(off) || row.aliases.iter().any(|a| off(&a.source)))
+    }))
 }
 
 /// Every stored batch plus the custom benchmarks: what resolution runs on.
@@ -252,12 +271,29 @@ pub async fn apply(
     options: &RefreshOptions,
     rescore: bool,
 ) -> Result<RefreshReport, StoreError> {
+    // A source switched off is neither read nor shown: its stored batch
+    // stays in the store (switching it on again brings it back) but takes
+    // no part in the ranking, and a batch of it arriving now (a snapshot's)
+    // is not stored.
+    let enabled = |source: SourceId| options.sources.enabled(source);
     let mut current: BTreeMap<SourceId, SourceBatch> = store
         .current_batches()
         .await?
         .into_iter()
+        .filter(|b| enabled(b.source))
         .map(|b| (b.source, b))
         .collect();
+    let outcomes = outcomes.into_iter().map(|outcome| {
+        let source = outcome.source();
+        if enabled(source) {
+            outcome
+        } else {
+            SourceOutcome::Skipped {
+                source,
+                reason: sources::SWITCHED_OFF.to_string(),
+            }
+        }
+    });
     let previous_dates = changes::source_dates(current.values());
     let custom = store.custom_benchmarks().await?;
 
@@ -355,7 +391,7 @@ pub async fn apply(
     let changed = !stored.is_empty();
 
     let mut batches: Vec<SourceBatch> = current.into_values().collect();
-    if let Some(batch) = custom_batch(&custom) {
+    if let Some(batch) = custom_batch(&custom).filter(|_| enabled(SourceId::Custom)) {
         batches.push(batch);
     }
     let definitions: Vec<CustomBenchmark> = custom.into_iter().map(|(d, _)| d).collect();

@@ -159,6 +159,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         file,
     )?;
+    if matches!(cli.command, Command::Serve(_) | Command::Refresh(_)) {
+        // Settings that will not work as meant are named at start-up.
+        for warning in config.warnings() {
+            tracing::warn!("{}", crate::text::one_line(&warning));
+        }
+    }
     match cli.command {
         Command::Serve(args) => serve::run(config, args).await,
         Command::Refresh(args) => refresh::run(config, args).await,

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use super::table::{self, Column};
 use super::{emit, open_store};
 use crate::config::Config;
-use crate::domain::{BENCHMARK_KEYS, ModelRow, Rankings};
+use crate::domain::{BENCHMARK_KEYS, FigureDate, ModelRow, Rankings};
+use crate::export::ModelDocument;
 use crate::store::Provenance;
 use crate::text::one_line;
 
@@ -37,10 +38,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let provenance = store.provenance(&row.id).await?;
     match args.format {
         ModelFormat::Json => {
-            let mut doc = serde_json::to_value(row)?;
-            if let Some(object) = doc.as_object_mut() {
-                object.insert("provenance".into(), serde_json::to_value(&provenance)?);
-            }
+            let doc = ModelDocument::new(row, &provenance);
             let mut json = serde_json::to_vec_pretty(&doc)?;
             json.push(b'\n');
             emit(&json)?;
@@ -302,7 +300,13 @@ fn benchmarks(row: &ModelRow, provenance: &[Provenance], width: usize) -> String
                 || "—".into(),
                 |p| format!("{} ({})", p.source, one_line(&p.source_name)),
             ),
-            date(seen.and_then(|p| p.as_of).or(seen.map(|p| p.fetched_at))),
+            seen.map_or_else(
+                || "—".into(),
+                |p| {
+                    let shown = FigureDate::of(p.as_of, p.data_as_of, row.release_date);
+                    format!("{}{}", date(shown.at), shown.basis.mark())
+                },
+            ),
         ]);
     }
     if rows.is_empty() {

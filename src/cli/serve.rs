@@ -62,7 +62,8 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let local = listener.local_addr()?;
     let name = replica_name(&local.to_string());
     store.require_lease(&name);
-    if store.is_empty().await? {
+    let options = config.refresh_options(false);
+    if store.is_empty().await? || refresh::shows_disabled_data(store.as_ref(), &options).await? {
         import_bundled(store.as_ref(), &config, &name, origin.is_none()).await?;
     }
     let state = AppState::new(store.clone(), config.clone()).await?;
@@ -85,10 +86,11 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Imports the bundled snapshot into an empty database, if this server can
-/// take the lease (on a shared database, one server does it for all; the
-/// others show its run as soon as it is committed). An `--offline` server
-/// gives the lease back at once: it never refreshes.
+/// Imports the bundled snapshot into an empty database, and ranks again
+/// without the sources switched off when the stored ranking shows theirs,
+/// if this server can take the lease (on a shared database, one server does
+/// it for all; the others show its run as soon as it is committed). An
+/// `--offline` server gives the lease back at once: it never refreshes.
 async fn import_bundled(
     store: &dyn Store,
     config: &Config,
@@ -101,6 +103,14 @@ async fn import_bundled(
         return Ok(());
     }
     fill_if_empty(store, config).await?;
+    let options = config.refresh_options(false);
+    if refresh::shows_disabled_data(store, &options).await? {
+        let report = refresh::rescore(store, &options).await?;
+        info!(
+            models = report.models,
+            "ranked again without the sources switched off"
+        );
+    }
     if offline {
         store.release_lease(name).await?;
     }

@@ -19,7 +19,7 @@ pub struct Args {
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
-    let statuses = crate::store::statuses(store.as_ref(), config.stale_after()).await?;
+    let statuses = crate::store::statuses(store.as_ref(), &config.status_settings()).await?;
     match args.format {
         Format::Json | Format::Csv => {
             let mut json = serde_json::to_vec_pretty(&serde_json::json!({ "sources": statuses }))?;

@@ -43,6 +43,8 @@ pub struct FileConfig {
     pub sources: HashMap<String, SourceOverride>,
     /// The longest a refresh waits for one source, retries included.
     pub source_deadline_seconds: Option<f64>,
+    /// Days after which a source whose newest data is older is `frozen`.
+    pub frozen_after_days: Option<u32>,
     /// MiB the response cache may hold for queries beyond the common ones.
     pub response_cache_mb: Option<f64>,
     /// `Cache-Control` of pages and API responses.
@@ -72,6 +74,10 @@ pub struct SourceOverride {
     pub url: Option<String>,
     /// LiveBench only: the release (`YYYY_MM_DD`) read from the live site.
     pub release: Option<String>,
+    /// `false` switches the source off: none of its data is read or shown.
+    pub enabled: Option<bool>,
+    /// Artificial Analysis only: `free` (default) or `pro`.
+    pub tier: Option<String>,
 }
 
 impl FileConfig {

@@ -98,6 +98,8 @@ pub struct Config {
     /// Where each run's changes are sent, and how.
     pub webhooks: Vec<Webhook>,
     pub delivery: DeliverySettings,
+    /// A source whose newest data is older than this is `frozen`.
+    pub frozen_after: chrono::Duration,
 }
 
 impl Config {
@@ -125,6 +127,7 @@ impl Config {
             None => NameOverrides::builtin(),
         };
         let http = sources::http(&file)?;
+        let frozen_after = sources::frozen_after(&file)?;
         let cache = cache::resolve(&file)?;
         let (changes, webhooks, delivery) = changes::resolve(&file.changes, file.webhooks)?;
         let (source_urls, sources) = sources::resolve(file.sources)?;
@@ -147,7 +150,24 @@ impl Config {
             changes,
             webhooks,
             delivery,
+            frozen_after,
         })
+    }
+
+    /// What to say at start-up about settings that will not work as meant
+    /// (a URL override under a route its source retired).
+    pub fn warnings(&self) -> Vec<String> {
+        sources::warnings(&self.source_urls, &self.sources)
+    }
+
+    /// How sources' statuses are judged: stale after two refresh periods,
+    /// frozen after `frozen_after`.
+    pub fn status_settings(&self) -> crate::store::StatusSettings {
+        crate::store::StatusSettings {
+            stale_after: self.stale_after(),
+            frozen_after: self.frozen_after,
+            disabled: self.sources.disabled.clone(),
+        }
     }
 
     /// How old an `ok` source may be before it is shown as `stale`: two

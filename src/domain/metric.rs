@@ -41,11 +41,15 @@ pub const BENCHMARK_KEYS: &[&str] = &[
     "aa_scicode",
     "aa_terminalbench_hard",
     "aa_coding_index",
+    "aa_agentic_index",
+    "design_arena",
 ];
 
-/// Benchmarks shown but not scored: Artificial Analysis's coding index is
-/// derived from its own evaluations, which are scored one by one.
-pub const SHOWN_NOT_SCORED: &[&str] = &["aa_coding_index"];
+/// Benchmarks shown but not scored (weight 0): Artificial Analysis's coding
+/// and agentic indexes are derived from its own evaluations, which are
+/// scored one by one; Design Arena's win rate is a preference vote on
+/// generated designs, relayed by OpenRouter.
+pub const SHOWN_NOT_SCORED: &[&str] = &["aa_coding_index", "aa_agentic_index", "design_arena"];
 
 /// A figure of what one benchmark run cost, as the source publishes it.
 /// Stored as an extra keyed `<benchmark>.<field>` (`swebench_bash_only.run_cost_usd`),
@@ -106,8 +110,9 @@ pub enum Metric {
     Custom(String),
     /// A source-specific figure kept for provenance and later use (for
     /// example `aider_polyglot_cost_usd`, `aa_coding_index`), stored under
-    /// its own key. Extras with the `aa_` prefix are performance data; the
-    /// others belong to the benchmark that produced them.
+    /// its own key. Extras with the `aa_` prefix are performance data,
+    /// those with `openrouter_` catalogue (pricing) data; the others belong
+    /// to the benchmark that produced them.
     Extra(String),
 }
 
@@ -116,6 +121,9 @@ impl Metric {
         match self {
             Metric::PriceInput | Metric::PriceOutput | Metric::ContextLength => Category::Pricing,
             Metric::Benchmark(_) | Metric::Custom(_) => Category::Benchmark,
+            // The catalogue's facts about a listing (its reasoning efforts)
+            // are as fresh as its prices.
+            Metric::Extra(key) if key.starts_with("openrouter_") => Category::Pricing,
             Metric::Extra(key) if !key.starts_with("aa_") => Category::Benchmark,
             _ => Category::Performance,
         }

@@ -5,12 +5,15 @@
 //! files or the terminal; every other module depends on it and it depends on
 //! nothing inside the crate.
 
+mod asof;
 mod change;
 mod custom;
 mod metric;
 mod model;
 mod source;
+mod terms;
 
+pub use asof::{DateBasis, FigureDate};
 pub use change::{BadSince, Change, ChangeKind, Figure, RecordedChange, Since, UnknownChangeKind};
 pub use custom::{CustomBenchmark, CustomScore, Scale};
 pub use metric::{BENCHMARK_KEYS, Category, CostField, Metric, SHOWN_NOT_SCORED};
@@ -22,3 +25,4 @@ pub use source::{
     FetchOrigin, Observation, SourceBatch, SourceId, SourceRecord, SourceStatus, SourceStatusKind,
     TaskOutcome, TaskResults, UnknownSource,
 };
+pub use terms::{NO_LICENSE, SourceTerms};

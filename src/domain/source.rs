@@ -7,7 +7,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Category, Metric};
+use super::{Category, Metric, SourceTerms};
 
 /// Every source llmrank knows, by its stable id (PRODUCT.md section 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -398,9 +398,57 @@ pub struct SourceStatus {
     /// `as_of` (the data's own date, not when it was fetched).
     #[serde(default)]
     pub data_as_of: Option<DateTime<Utc>>,
+    /// The newest date its data itself carries: its figures' own dates,
+    /// its records' release dates, and the release dates of the models
+    /// they were merged into (a leaderboard is at least as new as the
+    /// newest model it scores). Never a fetch or file date.
+    #[serde(default)]
+    pub newest_data_at: Option<DateTime<Utc>>,
+    /// Its fetches succeed but its newest data is older than
+    /// `frozen_after_days`: it has stopped publishing (it is not failing).
+    #[serde(default)]
+    pub frozen: bool,
+    /// The terms its data comes under: `license`, `attribution`, `terms_url`.
+    #[serde(flatten)]
+    pub terms: SourceTerms,
 }
 
 impl SourceStatus {
+    /// The status of a source never fetched.
+    pub fn never_fetched(source: SourceId) -> Self {
+        SourceStatus {
+            source,
+            status: SourceStatusKind::Skipped,
+            last_attempt_at: None,
+            last_success_at: None,
+            rows_read: None,
+            rows_matched: None,
+            rows_detail: None,
+            error: Some("never fetched".to_string()),
+            data_as_of: None,
+            newest_data_at: None,
+            frozen: false,
+            terms: source.terms(),
+        }
+    }
+
+    /// Marks the source frozen when its newest data is older than
+    /// `frozen_after` at `now`. Only a source serving data can be frozen;
+    /// a frozen source keeps its status (`ok`): it is not failing.
+    pub fn mark_frozen(&mut self, now: DateTime<Utc>, frozen_after: chrono::Duration) {
+        self.frozen = self.last_success_at.is_some()
+            && self
+                .newest_data_at
+                .is_some_and(|newest| now - newest > frozen_after);
+    }
+
+    /// "frozen since 2024-12", when it is.
+    pub fn frozen_since(&self) -> Option<String> {
+        self.frozen
+            .then_some(self.newest_data_at?)
+            .map(|at| format!("frozen since {}", at.format("%Y-%m")))
+    }
+
     /// An `ok` source whose last attempt is older than `max_age` is `stale`:
     /// the schedule has not refreshed it, so its data may have moved on.
     pub fn mark_stale(&mut self, now: DateTime<Utc>, max_age: chrono::Duration) {
@@ -445,12 +493,42 @@ mod tests {
             rows_detail: None,
             error: None,
             data_as_of: None,
+            newest_data_at: None,
+            frozen: false,
+            terms: SourceId::EvalPlus.terms(),
         };
         status.mark_stale(now, chrono::Duration::hours(48));
         assert_eq!(status.status, SourceStatusKind::Stale);
         status.status = SourceStatusKind::Failed;
         status.mark_stale(now, chrono::Duration::hours(48));
         assert_eq!(status.status, SourceStatusKind::Failed);
+    }
+
+    #[test]
+    fn a_source_whose_newest_data_is_old_is_frozen_but_stays_ok() {
+        let day = |y, m, d| {
+            chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc())
+                .expect("a date")
+        };
+        let now = day(2026, 12, 7);
+        let mut status = SourceStatus::never_fetched(SourceId::EvalPlus);
+        status.newest_data_at = Some(day(2024, 12, 26));
+        status.mark_frozen(now, chrono::Duration::days(180));
+        assert!(!status.frozen, "a source never fetched serves nothing");
+        status.status = SourceStatusKind::Ok;
+        status.last_success_at = Some(now);
+        status.mark_frozen(now, chrono::Duration::days(180));
+        assert!(status.frozen);
+        assert_eq!(status.status, SourceStatusKind::Ok);
+        assert_eq!(
+            status.frozen_since().as_deref(),
+            Some("frozen since 2024-12")
+        );
+        status.newest_data_at = Some(day(2026, 11, 1));
+        status.mark_frozen(now, chrono::Duration::days(180));
+        assert!(!status.frozen && status.frozen_since().is_none());
     }
 
     #[test]

@@ -82,10 +82,14 @@ pub(super) fn decide(
         // slug makes two of them one model.
         // An id whose own snapshot date differs from its slug's names another
         // snapshot (`…-preview-05-06` listed under `…-preview-03-25`).
+        // An id that states a setting its slug does not (`…:thinking` listed
+        // under the plain model's slug) is that setting of the slug's
+        // model, a record of its own linked to it, not the model itself.
         let own_date = reading.spellings.first().and_then(|(p, _)| p.date);
         let same_slug = record
             .canonical_slug
             .as_ref()
+            .filter(|_| super::reading::slug_names_its_setting(record))
             .filter(|slug| {
                 own_date
                     .zip(name::parse(slug).date)

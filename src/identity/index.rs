@@ -199,7 +199,13 @@ impl Index {
             self.released[model].push(date);
         }
         if super::conventions::of(source).cited_ids {
-            for id in std::iter::once(&record.name).chain(record.canonical_slug.iter()) {
+            // A slug another setting is listed under names that setting's
+            // plain model, not this record (see `slug_names_its_setting`).
+            let slug = record
+                .canonical_slug
+                .iter()
+                .filter(|_| super::reading::slug_names_its_setting(record));
+            for id in std::iter::once(&record.name).chain(slug) {
                 self.exact
                     .entry(id.to_lowercase())
                     .or_default()
@@ -348,7 +354,13 @@ pub(super) fn merge_into(model: &mut Model, source: SourceId, record: &SourceRec
         source,
         name: record.name.clone(),
     });
-    for other in &record.other_names {
+    // A slug that names another setting's model is not this one's name.
+    let slug_is_ours = super::reading::slug_names_its_setting(record);
+    for other in record
+        .other_names
+        .iter()
+        .filter(|n| slug_is_ours || record.canonical_slug.as_ref() != Some(*n))
+    {
         model.aliases.push(Alias {
             source,
             name: other.clone(),

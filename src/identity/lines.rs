@@ -16,6 +16,7 @@ use super::naming::variant_label;
 /// (`Claude Opus 4.7 (high effort)`), and gives every model its line.
 pub(super) fn finish(b: &mut Index) {
     link_variants(b);
+    inherit_from_base(b);
     name_variants(b);
     assign_lines(b);
     distinct_names(b);
@@ -63,6 +64,31 @@ fn link_variants(b: &mut Index) {
     }
     for (variant, base) in bases {
         b.models[variant].base_model_id = Some(b.models[base].id.clone());
+    }
+}
+
+/// A setting is the same weights released with its model: where no
+/// source gives it a release date or says what its weights are, it has its
+/// plain model's (MiMo-V2-Flash is open, so is its thinking setting).
+fn inherit_from_base(b: &mut Index) {
+    let by_id: HashMap<String, usize> = b
+        .models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.clone(), i))
+        .collect();
+    for i in 0..b.models.len() {
+        let Some(&base) = b.models[i]
+            .base_model_id
+            .as_ref()
+            .and_then(|id| by_id.get(id))
+        else {
+            continue;
+        };
+        let (released, open) = (b.models[base].release_date, b.models[base].open_weights);
+        let model = &mut b.models[i];
+        model.release_date = model.release_date.or(released);
+        model.open_weights = model.open_weights.or(open);
     }
 }
 

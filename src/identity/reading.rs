@@ -263,3 +263,15 @@ impl RecordReading {
         self.variant.iter().cloned().collect::<Vec<_>>().join("+")
     }
 }
+
+/// Whether a record's canonical slug names the record's own setting: true
+/// unless its id states a setting (effort, thinking) that the slug does not
+/// (OpenRouter lists `qwen/qwen-plus-2025-07-28:thinking` under the plain
+/// model's slug `qwen/qwen-plus-2025-07-28`). A route suffix (`:free`)
+/// states no setting, so a free route still shares its model's slug.
+pub(super) fn slug_names_its_setting(record: &SourceRecord) -> bool {
+    record
+        .canonical_slug
+        .as_ref()
+        .is_none_or(|slug| name::parse(&record.name).variant == name::parse(slug).variant)
+}

@@ -23,8 +23,8 @@ pub use overall::{apply_weights, overall, performance_score, reference, value_sc
 
 use crate::domain::{
     Alias, BENCHMARK_KEYS, Benchmarks, Category, ComponentWeights, CostField, CustomBenchmark,
-    Freshness, Metric, Model, ModelRow, PerformanceTier, Rankings, SourceBatch, SourceId,
-    SourceRecord,
+    FigureDate, Freshness, Metric, Model, ModelRow, PerformanceTier, Rankings, SourceBatch,
+    SourceId, SourceRecord,
 };
 use crate::identity::Resolution;
 
@@ -39,6 +39,9 @@ fn priority(source: SourceId, category: Category) -> u8 {
         (Category::Pricing, SourceId::LiteLlm) => 2,
         (Category::Pricing, SourceId::ModelsDev) => 3,
         (Category::Performance, SourceId::ArtificialAnalysis) => 0,
+        // The catalogue's scores are relayed (Artificial Analysis's indexes,
+        // Design Arena): any source's own figure comes first.
+        (Category::Benchmark | Category::Performance, SourceId::OpenRouter) => 6,
         _ => 5,
     }
 }
@@ -105,7 +108,11 @@ fn row_for(
                     values.insert(obs.metric.clone(), (rank, obs.value));
                 }
             }
-            let when = obs.as_of.unwrap_or(batch.as_of);
+            // The figure's date as shown everywhere: never before the model.
+            let Some(when) = FigureDate::of(obs.as_of, Some(batch.as_of), model.release_date).at
+            else {
+                continue;
+            };
             let slot = match category {
                 Category::Benchmark => &mut freshness.benchmark_data_updated_at,
                 Category::Performance => &mut freshness.performance_data_updated_at,

@@ -16,8 +16,14 @@ pub enum SourceError {
         url: String,
         retry_after: Option<Duration>,
     },
-    #[error("{url} answered HTTP {status}")]
-    Http { url: String, status: u16 },
+    #[error("{url} answered HTTP {status}{}", said.as_deref().map(|s| format!(" (\"{s}\")")).unwrap_or_default())]
+    Http {
+        url: String,
+        status: u16,
+        /// What the body said about it: its `error` or `message` text, one
+        /// line, cut short (the source's words, not ours).
+        said: Option<String>,
+    },
     #[error(
         "{url} sent more than {limit_bytes} bytes; raise the size cap if the source really grew"
     )]
@@ -52,9 +58,36 @@ pub enum SourceError {
     Deadline { seconds: f64 },
     #[error("{last} (gave up after {tries} tries)")]
     GaveUp { tries: u32, last: Box<SourceError> },
+    /// A failure the source's adapter can explain: what happened, in the
+    /// source's terms, and what to do (a retired route's 410).
+    #[error("{error}: {advice}")]
+    Advised {
+        error: Box<SourceError>,
+        advice: String,
+    },
+    /// A paged answer that stopped short: a page said more follow and the
+    /// next could not be had.
+    #[error(
+        "{file} says more pages follow but page {page} is missing; a source is read whole or not at all (save every page, or remove the pages to read the source's single file)"
+    )]
+    MissingPage { file: String, page: u32 },
+    #[error(
+        "{url} still says more pages follow after {pages} pages; llmrank reads at most {pages} (the source may be looping; try again later)"
+    )]
+    TooManyPages { url: String, pages: u32 },
 }
 
 impl SourceError {
+    /// The HTTP status the source answered with, through retries and advice.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            SourceError::Http { status, .. } => Some(*status),
+            SourceError::GaveUp { last, .. } => last.status(),
+            SourceError::Advised { error, .. } => error.status(),
+            _ => None,
+        }
+    }
+
     /// Whether trying the same request again may succeed.
     pub fn is_transient(&self) -> bool {
         match self {

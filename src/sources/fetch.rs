@@ -5,16 +5,17 @@
 //! [`SourceOutcome`], which the refresh records as that source's status.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tracing::{Instrument, info, info_span, warn};
 
-use super::http::{Got, Validator};
-use super::{FileBody, HttpClient, Parsed, Source, SourceError, dating};
+use super::http::Validator;
+use super::read::{Gathered, read_directory, read_live, read_mirror};
+use super::{HttpClient, Parsed, Source, SourceError, dating};
 use crate::domain::{FetchOrigin, SourceBatch, SourceId};
 use crate::text::{one_line, redact_url, redact_urls};
 
@@ -59,6 +60,8 @@ pub struct FetchPlan {
     /// Validators of the last good fetch, by URL: an unchanged file costs a 304.
     pub validators: HashMap<String, Validator>,
     pub observer: Option<Arc<dyn FetchObserver>>,
+    /// Sources switched off: never fetched, reported as skipped.
+    pub disabled: std::collections::BTreeSet<SourceId>,
 }
 
 impl FetchPlan {
@@ -70,6 +73,7 @@ impl FetchPlan {
             client,
             validators: HashMap::new(),
             observer: None,
+            disabled: Default::default(),
         }
     }
 
@@ -126,6 +130,13 @@ pub async fn fetch_all(plan: &FetchPlan, adapters: &[Arc<dyn Source>]) -> Vec<So
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let parsing = Arc::new(Semaphore::new(cores));
     for id in SourceId::ALL.into_iter().filter(|id| plan.selects(*id)) {
+        if plan.disabled.contains(&id) {
+            outcomes.push(SourceOutcome::Skipped {
+                source: id,
+                reason: super::SWITCHED_OFF.to_string(),
+            });
+            continue;
+        }
         match adapters.iter().find(|a| a.id() == id) {
             Some(adapter) => {
                 let adapter = Arc::clone(adapter);
@@ -162,19 +173,6 @@ pub async fn fetch_all(plan: &FetchPlan, adapters: &[Arc<dyn Source>]) -> Vec<So
     outcomes
 }
 
-/// What getting the raw files produced.
-enum Gathered {
-    Files {
-        files: Vec<FileBody>,
-        /// The newest of the files' own dates (HTTP `Last-Modified`, or a
-        /// directory file's modification time), when they have one.
-        file_date: Option<DateTime<Utc>>,
-        validators: Vec<(String, Validator)>,
-    },
-    Unchanged,
-    Skip(String),
-}
-
 async fn fetch_one(
     plan: &FetchPlan,
     adapter: Arc<dyn Source>,
@@ -194,15 +192,7 @@ async fn fetch_one(
     let gather = async {
         match &plan.origin {
             Origin::Directory(dir) => read_directory(dir, adapter.as_ref()).await,
-            Origin::Mirror(base) => {
-                let base = base.trim_end_matches('/');
-                let urls = adapter
-                    .files()
-                    .into_iter()
-                    .map(|f| (format!("{base}/{source}/{f}"), f))
-                    .collect();
-                read_http(plan, adapter.as_ref(), urls, &[], true).await
-            }
+            Origin::Mirror(base) => read_mirror(plan, base, adapter.as_ref()).await,
             Origin::Live { overrides, keys } => {
                 read_live(plan, overrides, keys, adapter.as_ref()).await
             }
@@ -216,12 +206,13 @@ async fn fetch_one(
             .unwrap_or(Err(SourceError::Deadline {
                 seconds: deadline.as_secs_f64(),
             }));
-    let (files, file_date, validators) = match gathered {
+    let (files, file_date, validators, note) = match gathered {
         Ok(Gathered::Files {
             files,
             file_date,
             validators,
-        }) => (files, file_date, validators),
+            note,
+        }) => (files, file_date, validators, note),
         Ok(Gathered::Unchanged) => {
             info!("unchanged since the last fetch");
             return SourceOutcome::Unchanged { source };
@@ -251,6 +242,10 @@ async fn fetch_one(
         })) => {
             let live = matches!(plan.origin, Origin::Live { .. });
             let as_of = dating::data_as_of(source, live, data_date, file_date, fetched_at);
+            let rows_detail = match (rows_detail, note) {
+                (Some(detail), Some(note)) => Some(format!("{detail}; {note}")),
+                (detail, note) => detail.or(note),
+            };
             info!(
                 rows_read,
                 records = records.len(),
@@ -285,171 +280,4 @@ async fn fetch_one(
 /// controls from the source's data, no credentials from a configured URL.
 fn shown(message: &str) -> String {
     one_line(&redact_urls(message))
-}
-
-async fn read_directory(dir: &Path, adapter: &dyn Source) -> Result<Gathered, SourceError> {
-    let folder = dir.join(adapter.id().as_str());
-    if !tokio::fs::try_exists(&folder).await.unwrap_or(false) {
-        return Ok(Gathered::Skip(format!("no folder {}", folder.display())));
-    }
-    let mut listing = Vec::new();
-    let mut entries = tokio::fs::read_dir(&folder)
-        .await
-        .map_err(|e| SourceError::Io {
-            path: folder.display().to_string(),
-            detail: e.to_string(),
-        })?;
-    while let Ok(Some(entry)) = entries.next_entry().await {
-        if let Some(name) = entry.file_name().to_str() {
-            listing.push(name.to_string());
-        }
-    }
-    listing.sort();
-    let mut files = Vec::new();
-    let mut newest: Option<DateTime<Utc>> = None;
-    for name in adapter.files_in(&listing) {
-        let path = folder.join(&name);
-        let bytes = match tokio::fs::read(&path).await {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(SourceError::MissingFile {
-                    path: path.display().to_string(),
-                });
-            }
-            Err(e) => {
-                return Err(SourceError::Io {
-                    path: path.display().to_string(),
-                    detail: e.to_string(),
-                });
-            }
-        };
-        if let Some(modified) = tokio::fs::metadata(&path)
-            .await
-            .ok()
-            .and_then(|m| m.modified().ok())
-        {
-            let modified = DateTime::<Utc>::from(modified);
-            newest = Some(newest.map_or(modified, |n| n.max(modified)));
-        }
-        files.push(FileBody {
-            file: name,
-            name: path.display().to_string(),
-            bytes,
-            content_type: None,
-        });
-    }
-    Ok(Gathered::Files {
-        files,
-        file_date: newest,
-        validators: Vec::new(),
-    })
-}
-
-/// GETs each `(url, file)`; when every file has a validator and answers 304
-/// the source is unchanged. A 404 on the primary file of a mirror means the
-/// mirror does not carry the source.
-async fn read_http(
-    plan: &FetchPlan,
-    adapter: &dyn Source,
-    urls: Vec<(String, String)>,
-    headers: &[(&'static str, String)],
-    is_mirror: bool,
-) -> Result<Gathered, SourceError> {
-    let conditional = !urls.is_empty()
-        && urls
-            .iter()
-            .all(|(url, _)| plan.validators.get(url).is_some_and(|v| !v.is_empty()));
-    let mut files = Vec::new();
-    let mut validators = Vec::new();
-    let mut newest: Option<DateTime<Utc>> = None;
-    let mut unchanged = 0;
-    for (index, (url, file)) in urls.iter().enumerate() {
-        let validator = if conditional {
-            plan.validators.get(url)
-        } else {
-            None
-        };
-        let got = match plan.client.get(url, headers, validator).await {
-            Ok(got) => got,
-            Err(SourceError::Http { status: 404, .. }) if is_mirror && index == 0 => {
-                return Ok(Gathered::Skip(format!(
-                    "the mirror has no {}",
-                    redact_url(url.rsplit_once('/').map_or(url.as_str(), |(dir, _)| dir))
-                )));
-            }
-            Err(e) => return Err(e),
-        };
-        match got {
-            Got::NotModified => unchanged += 1,
-            Got::Body(fetched) => {
-                if let Some(date) = fetched.last_modified {
-                    newest = Some(newest.map_or(date, |n| n.max(date)));
-                }
-                if !fetched.validator.is_empty() {
-                    validators.push((url.clone(), fetched.validator));
-                }
-                files.push(FileBody {
-                    file: file.clone(),
-                    name: redact_url(url),
-                    bytes: fetched.bytes,
-                    content_type: fetched.content_type,
-                });
-            }
-        }
-    }
-    if unchanged == urls.len() {
-        return Ok(Gathered::Unchanged);
-    }
-    if unchanged > 0 {
-        // Some files changed and some did not: read them all afresh.
-        let plan = FetchPlan {
-            validators: HashMap::new(),
-            ..plan.clone()
-        };
-        return Box::pin(read_http(&plan, adapter, urls, headers, is_mirror)).await;
-    }
-    Ok(Gathered::Files {
-        files,
-        file_date: newest,
-        validators,
-    })
-}
-
-async fn read_live(
-    plan: &FetchPlan,
-    overrides: &HashMap<SourceId, String>,
-    keys: &HashMap<&'static str, String>,
-    adapter: &dyn Source,
-) -> Result<Gathered, SourceError> {
-    let mut headers = Vec::new();
-    if let Some(key) = adapter.api_key() {
-        match keys.get(key.variable) {
-            Some(value) => headers.push((key.header, format!("{}{value}", key.prefix))),
-            None if key.required => {
-                return Ok(Gathered::Skip(format!(
-                    "needs an API key for live data: set {}",
-                    key.variable
-                )));
-            }
-            None => {}
-        }
-    }
-    let urls = adapter
-        .files()
-        .into_iter()
-        .enumerate()
-        .map(|(index, file)| {
-            let url = match overrides.get(&adapter.id()) {
-                // The override names the primary file; the others sit beside it.
-                Some(primary) if index == 0 => primary.clone(),
-                Some(primary) => match primary.rsplit_once('/') {
-                    Some((dir, _)) => format!("{dir}/{file}"),
-                    None => adapter.live_url(&file),
-                },
-                None => adapter.live_url(&file),
-            };
-            (url, file)
-        })
-        .collect();
-    read_http(plan, adapter, urls, &headers, false).await
 }

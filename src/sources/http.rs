@@ -277,9 +277,19 @@ impl HttpClient {
             });
         }
         if !status.is_success() {
+            // What the server said about it, from the first bytes of its
+            // body (an API's `{"error": "…"}`), when it says it in JSON.
+            let mut head = Vec::new();
+            while head.len() < ERROR_BODY_BYTES {
+                match response.chunk().await {
+                    Ok(Some(chunk)) => head.extend_from_slice(&chunk),
+                    _ => break,
+                }
+            }
             return Err(SourceError::Http {
                 url: redact_url(url),
                 status: status.as_u16(),
+                said: said_in(&head),
             });
         }
         let header = |name| {
@@ -349,6 +359,31 @@ impl HttpClient {
     }
 }
 
+/// How much of an error answer's body is read for what it says.
+const ERROR_BODY_BYTES: usize = 16 * 1024;
+/// How much of what an error answer says is shown.
+const SAID_CHARS: usize = 200;
+
+/// The message an error answer's JSON body carries (`error`, `error.message`
+/// or `message`), cut short; nothing for a body that is not such JSON (an
+/// HTML error page says nothing worth repeating).
+fn said_in(body: &[u8]) -> Option<String> {
+    let doc: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let text = match doc.get("error") {
+        Some(serde_json::Value::String(text)) => text.as_str(),
+        Some(error) => error.get("message").and_then(|m| m.as_str())?,
+        None => doc.get("message").and_then(|m| m.as_str())?,
+    };
+    let text = crate::text::one_line(text.trim());
+    if text.is_empty() {
+        return None;
+    }
+    Some(match text.char_indices().nth(SAID_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    })
+}
+
 /// Whether a redirect from `first` to `next` may carry the source's
 /// credentials: only to the same scheme, host and port, over https.
 fn keeps_credentials(first: &Url, next: &Url) -> bool {
@@ -367,6 +402,29 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_answer_says_what_its_json_body_says() {
+        assert_eq!(
+            said_in(br#"{"error": "This endpoint was retired on 2026-11-04."}"#).as_deref(),
+            Some("This endpoint was retired on 2026-11-04.")
+        );
+        assert_eq!(
+            said_in(br#"{"error": {"message": "no", "code": 7}}"#).as_deref(),
+            Some("no")
+        );
+        assert_eq!(
+            said_in(br#"{"message": "API key is required"}"#).as_deref(),
+            Some("API key is required")
+        );
+        assert_eq!(said_in(b"<html>Gone</html>"), None);
+        assert_eq!(said_in(br#"{"error": 3}"#), None);
+        let long = format!(r#"{{"error": "{}"}}"#, "x".repeat(500));
+        assert_eq!(
+            said_in(long.as_bytes()).map(|s| s.chars().count()),
+            Some(201)
+        );
+    }
 
     #[test]
     fn credentials_follow_a_redirect_only_to_the_same_host_over_https() {

@@ -11,6 +11,8 @@ mod decode;
 mod error;
 pub mod fetch;
 pub mod http;
+mod pages;
+mod read;
 
 pub mod aider;
 pub mod artificialanalysis;
@@ -84,6 +86,19 @@ pub struct Parsed {
     pub data_date: Option<DateTime<Utc>>,
 }
 
+/// How a source's answer is split into pages, when it is: pages are read
+/// 1, 2, … until one says none follow ([`Source::more_pages`]), all within
+/// the source's one deadline, and a page that cannot be had fails the
+/// whole source (never half a catalogue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// The query parameter that asks a live URL for page N (1-based).
+    pub parameter: &'static str,
+    /// Pages read at most: a source that always says "more" fails rather
+    /// than loops.
+    pub max_pages: u32,
+}
+
 /// One source: which files it reads and how to parse them.
 pub trait Source: Send + Sync {
     fn id(&self) -> SourceId;
@@ -105,7 +120,54 @@ pub trait Source: Send + Sync {
         None
     }
 
-    /// Turns the files' bytes (in the order of [`Source::files`]) into records.
+    /// Query parameters every live request carries unless its URL sets them
+    /// already (Artificial Analysis's `prompt_type`, the workload its speeds
+    /// are measured on).
+    fn live_parameters(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
+    /// How the source's answer is paged, if it is. A paged source's files
+    /// are its pages, named by [`Source::page_file`]; where a snapshot
+    /// directory or mirror has no first page, its [`Source::files`] are
+    /// read instead.
+    fn paging(&self) -> Option<Paging> {
+        None
+    }
+
+    /// The name of page `number` (1-based): its file name in a snapshot
+    /// directory or mirror, and its name among the files [`Source::parse`]
+    /// is given.
+    fn page_file(&self, number: u32) -> String {
+        format!("page{number}")
+    }
+
+    /// Whether another page follows `page`, as the page itself says.
+    fn more_pages(&self, _page: &FileBody) -> Result<bool, SourceError> {
+        Ok(false)
+    }
+
+    /// Another live URL to read when `url` refused with `error` (a Pro
+    /// route answering 403 to a free key), with the note the source's
+    /// detail then carries.
+    fn live_fallback(&self, _url: &str, _error: &SourceError) -> Option<(String, String)> {
+        None
+    }
+
+    /// What a failed live request means for this source and what to do
+    /// about it (a retired route's 410), when the adapter knows.
+    fn advice(&self, _url: &str, _error: &SourceError) -> Option<String> {
+        None
+    }
+
+    /// Why a configured live URL will not work (a route the source
+    /// retired), said when llmrank starts.
+    fn retired(&self, _url: &str) -> Option<String> {
+        None
+    }
+
+    /// Turns the files' bytes (in the order of [`Source::files`], or its
+    /// pages in order) into records.
     fn parse(&self, files: &[FileBody]) -> Result<Parsed, SourceError>;
 }
 
@@ -119,13 +181,30 @@ pub(crate) fn file<'a>(files: &'a [FileBody], file: &str) -> Result<&'a FileBody
         })
 }
 
-/// Per-source settings that change what an adapter reads.
+/// Per-source settings that change what an adapter reads, and which
+/// sources are read at all.
 #[derive(Debug, Clone, Default)]
 pub struct SourceSettings {
     /// The LiveBench release read from mirrors and the live site
     /// (`YYYY_MM_DD`); a snapshot directory uses its newest.
     pub livebench_release: Option<String>,
+    /// Which Artificial Analysis route the key reads.
+    pub artificialanalysis_tier: artificialanalysis::Tier,
+    /// Sources switched off (`[sources.<id>] enabled = false`,
+    /// `LLMRANK_DISABLE_SOURCES`): never fetched, and none of their data,
+    /// fetched, stored or bundled, is ranked or shown.
+    pub disabled: std::collections::BTreeSet<SourceId>,
 }
+
+impl SourceSettings {
+    /// Whether `source`'s data may be read and shown.
+    pub fn enabled(&self, source: SourceId) -> bool {
+        !self.disabled.contains(&source)
+    }
+}
+
+/// What a switched-off source's status says.
+pub const SWITCHED_OFF: &str = "switched off by configuration ([sources.<id>] enabled = false or LLMRANK_DISABLE_SOURCES): none of its data is read or shown";
 
 /// Every source adapter, in listing order.
 pub fn registry(settings: &SourceSettings) -> Vec<Arc<dyn Source>> {
@@ -141,7 +220,9 @@ pub fn registry(settings: &SourceSettings) -> Vec<Arc<dyn Source>> {
         )),
         Arc::new(livecodebench::LiveCodeBench),
         Arc::new(aider::Aider),
-        Arc::new(artificialanalysis::ArtificialAnalysis),
+        Arc::new(artificialanalysis::ArtificialAnalysis::new(
+            settings.artificialanalysis_tier,
+        )),
     ]
 }
 

@@ -178,6 +178,11 @@ pub trait Store: Send + Sync {
     /// Every known source's latest status (never-attempted sources included).
     async fn source_statuses(&self) -> Result<Vec<SourceStatus>, StoreError>;
 
+    /// The newest date each source's stored data carries: its figures' own
+    /// dates, its records' release dates, and the release dates of the
+    /// models its names are merged into (see `SourceStatus::newest_data_at`).
+    async fn newest_data_dates(&self) -> Result<HashMap<SourceId, DateTime<Utc>>, StoreError>;
+
     /// Names that matched no model in the latest resolution, with their
     /// candidate models.
     async fn unmatched(&self) -> Result<Vec<Unmatched>, StoreError>;
@@ -374,15 +379,56 @@ pub struct HistoryPoint {
     pub throughput_median: Option<f64>,
 }
 
-/// Every source's status, an `ok` older than `stale_after` shown as `stale`.
+/// How sources' statuses are judged when they are shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusSettings {
+    /// An `ok` source not attempted for this long is `stale`.
+    pub stale_after: chrono::Duration,
+    /// A source whose newest data is older than this is `frozen`.
+    pub frozen_after: chrono::Duration,
+    /// Sources switched off: shown as `skipped`, with none of their figures.
+    pub disabled: std::collections::BTreeSet<SourceId>,
+}
+
+impl Default for StatusSettings {
+    fn default() -> Self {
+        StatusSettings {
+            stale_after: chrono::Duration::days(2),
+            frozen_after: chrono::Duration::days(180),
+            disabled: Default::default(),
+        }
+    }
+}
+
+/// Every source's status, now: an `ok` older than `stale_after` shown as
+/// `stale`, each with the newest date of its data and whether it is frozen.
 pub async fn statuses(
     store: &dyn Store,
-    stale_after: chrono::Duration,
+    settings: &StatusSettings,
 ) -> Result<Vec<SourceStatus>, StoreError> {
-    let now = Utc::now();
+    statuses_at(store, settings, Utc::now()).await
+}
+
+/// [`statuses`] as judged at `now` (tests fix the clock).
+pub async fn statuses_at(
+    store: &dyn Store,
+    settings: &StatusSettings,
+    now: DateTime<Utc>,
+) -> Result<Vec<SourceStatus>, StoreError> {
     let mut statuses = store.source_statuses().await?;
+    let newest = store.newest_data_dates().await?;
     for status in &mut statuses {
-        status.mark_stale(now, stale_after);
+        if settings.disabled.contains(&status.source) {
+            // Its data is neither read nor shown: nor are its figures.
+            *status = SourceStatus {
+                error: Some(crate::sources::SWITCHED_OFF.to_string()),
+                ..SourceStatus::never_fetched(status.source)
+            };
+            continue;
+        }
+        status.newest_data_at = newest.get(&status.source).copied();
+        status.mark_stale(now, settings.stale_after);
+        status.mark_frozen(now, settings.frozen_after);
     }
     Ok(statuses)
 }

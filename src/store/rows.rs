@@ -253,6 +253,9 @@ impl StatusRow {
             rows_detail: self.rows_detail,
             error: self.error,
             data_as_of,
+            newest_data_at: None,
+            frozen: false,
+            terms: source.terms(),
         })
     }
 }

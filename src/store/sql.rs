@@ -25,7 +25,7 @@ use super::{
 };
 use crate::domain::{
     Alias, CustomBenchmark, CustomScore, ModelRow, Observation, Rankings, RecordedChange,
-    SourceBatch, SourceId, SourceStatus, SourceStatusKind, Unmatched,
+    SourceBatch, SourceId, SourceStatus, Unmatched,
 };
 use crate::sources::Validator;
 
@@ -268,19 +268,51 @@ where
             out.push(match latest {
                 Some(row) => row.into_status(source, last_success_at, data_as_of)?,
                 None => SourceStatus {
-                    source,
-                    status: SourceStatusKind::Skipped,
-                    last_attempt_at: None,
-                    last_success_at: None,
-                    rows_read: None,
-                    rows_matched: None,
-                    rows_detail: None,
-                    error: Some("never fetched".to_string()),
                     data_as_of,
+                    ..SourceStatus::never_fetched(source)
                 },
             });
         }
         Ok(out)
+    }
+
+    async fn newest_data_dates(&self) -> Result<HashMap<SourceId, DateTime<Utc>>, StoreError> {
+        let mut newest: HashMap<SourceId, DateTime<Utc>> = HashMap::new();
+        let mut keep = |source: &str, at: DateTime<Utc>| {
+            if let Ok(source) = source.parse::<SourceId>() {
+                let slot = newest.entry(source).or_insert(at);
+                *slot = (*slot).max(at);
+            }
+        };
+        let own: Vec<(String, Option<DateTime<Utc>>)> = sqlx::query_as(
+            "SELECT source, MAX(as_of) FROM observations WHERE as_of IS NOT NULL GROUP BY source",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (source, at) in own {
+            if let Some(at) = at {
+                keep(&source, at);
+            }
+        }
+        let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|d| d.and_utc());
+        let released: Vec<(String, Option<NaiveDate>)> = sqlx::query_as(
+            "SELECT source, MAX(release_date) FROM source_records \
+             WHERE release_date IS NOT NULL GROUP BY source",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let merged: Vec<(String, Option<NaiveDate>)> = sqlx::query_as(
+            "SELECT a.source, MAX(m.release_date) FROM aliases a JOIN models m ON m.id = a.model_id \
+             WHERE m.release_date IS NOT NULL GROUP BY a.source",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (source, date) in released.into_iter().chain(merged) {
+            if let Some(at) = date.and_then(midnight) {
+                keep(&source, at);
+            }
+        }
+        Ok(newest)
     }
 
     async fn unmatched(&self) -> Result<Vec<Unmatched>, StoreError> {

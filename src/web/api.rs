@@ -15,7 +15,7 @@ use super::cache::{Ask, Generation, Key, Rendered};
 use super::pages::encode;
 use super::{AppState, Common, Params, WebError, find_model, kept, params};
 use crate::domain::ModelRow;
-use crate::export::{self, ListedRow, RankingsDocument};
+use crate::export::{self, ListedRow, ModelDocument, RankingsDocument};
 use crate::query::{self, Grouping, RankingQuery};
 
 pub fn router() -> Router<AppState> {
@@ -131,7 +131,10 @@ async fn model(
     let row = find_model(responses.rankings(), &id)?;
     let key = Key::new(&format!("/api/v1/models/{id}"), "");
     responses
-        .respond(key, &ask, || async { Rendered::json(row) })
+        .respond(key, &ask, || async {
+            let provenance = state.store().provenance(&row.id).await?;
+            Rendered::json(&ModelDocument::new(row, &provenance))
+        })
         .await
 }
 
@@ -141,7 +144,7 @@ async fn sources(State(state): State<AppState>, ask: Ask) -> Result<Response, We
 
 async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
     let stale_after = state.config().stale_after();
-    let sources = crate::store::statuses(state.store(), stale_after).await?;
+    let sources = crate::store::statuses(state.store(), &state.config().status_settings()).await?;
     let until = super::detail::stale_from(&sources, stale_after);
     Ok(Rendered::json(&serde_json::json!({ "sources": sources }))?.valid_until(until))
 }

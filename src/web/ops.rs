@@ -207,7 +207,7 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, WebError> {
     }
     let store = state.store();
     out.push_str("# HELP llmrank_source_up Whether the source's latest status is ok.\n# TYPE llmrank_source_up gauge\n");
-    for s in crate::store::statuses(store, state.config().stale_after()).await? {
+    for s in crate::store::statuses(store, &state.config().status_settings()).await? {
         let _ = writeln!(
             out,
             "llmrank_source_up{{source=\"{}\",status=\"{}\"}} {}",

@@ -129,6 +129,8 @@ pub fn benchmark_title(key: &str) -> Cow<'_, str> {
         "aa_scicode" => "AA SciCode",
         "aa_terminalbench_hard" => "AA Terminal-Bench Hard",
         "aa_coding_index" => "AA coding index",
+        "aa_agentic_index" => "AA agentic index",
+        "design_arena" => "Design Arena (win rate)",
         other => return Cow::Borrowed(other.strip_prefix("custom:").unwrap_or(other)),
     })
 }

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use super::links::{self, benchmark_title, family_title, source_title};
 use super::{context, date, dollars, render, time};
 use crate::domain::{
-    BENCHMARK_KEYS, Category, Metric, ModelRow, Rankings, SHOWN_NOT_SCORED, SourceId,
+    BENCHMARK_KEYS, Category, FigureDate, Metric, ModelRow, Rankings, SHOWN_NOT_SCORED, SourceId,
 };
 use crate::store::Provenance;
 use crate::web::cache::{Ask, Key, Rendered};
@@ -71,22 +71,29 @@ struct Fresh {
     exact: String,
 }
 
-/// A date as shown: the day, the exact time in a tooltip, and whether it is
-/// the figure's own or its source's whole batch's.
+/// A date as shown: the day, the exact time and where it comes from in a
+/// tooltip, and its mark (`*` its source's whole batch's, `~` estimated).
 struct AsOf {
     date: String,
     exact: String,
-    own: bool,
+    mark: &'static str,
 }
 
 impl AsOf {
-    fn of(p: &Provenance) -> Self {
-        let at = p.as_of.or(p.data_as_of);
+    /// The figure's one date (see [`FigureDate`]), for a model released on
+    /// `release`.
+    fn of(p: &Provenance, release: Option<chrono::NaiveDate>) -> Self {
+        let shown = FigureDate::of(p.as_of, p.data_as_of, release);
         AsOf {
-            date: date(at),
-            exact: time(at),
-            own: p.as_of.is_some() || at.is_none(),
+            date: date(shown.at),
+            exact: format!("{} ({})", time(shown.at), shown.basis.describe()),
+            mark: shown.basis.mark(),
         }
+    }
+
+    /// The date with its mark: `2026-06-16~`.
+    fn marked(&self) -> String {
+        format!("{}{}", self.date, self.mark)
     }
 }
 
@@ -212,6 +219,8 @@ struct ModelPage<'a> {
     price_from: Option<String>,
     hugging_face: Option<(String, String)>,
     members: Vec<Member>,
+    /// Which settings the model's API takes (its reasoning efforts).
+    settings: Option<String>,
     fresh: Vec<Fresh>,
     benchmarks: Vec<BenchmarkView>,
     catalogue: Vec<RouteView>,
@@ -327,7 +336,7 @@ pub(super) async fn render_with(
             .collect::<Vec<_>>()
             .join(",")
     });
-    let (catalogue, route_groups) = prices(&provenance);
+    let (catalogue, route_groups) = prices(&provenance, row.release_date);
     render(ModelPage {
         summary: Summary::of(row),
         overall_interval: interval(row.overall_ci_low, row.overall_ci_high),
@@ -339,11 +348,15 @@ pub(super) async fn render_with(
             .find_map(|p| p.hugging_face_id.as_deref())
             .map(|repo| (repo.to_string(), links::hugging_face(repo))),
         members,
+        settings: provenance
+            .iter()
+            .find(|p| p.metric == crate::sources::openrouter::EFFORTS)
+            .and_then(|p| p.note.clone()),
         fresh: freshness(row),
         benchmarks: benchmarks(row, &provenance),
         catalogue,
         route_groups,
-        figures: by_source(&provenance),
+        figures: by_source(&provenance, row.release_date),
         figure_count: provenance.len(),
         history_svg,
         history_count: history.len(),
@@ -439,7 +452,7 @@ fn benchmarks(row: &ModelRow, provenance: &[Provenance]) -> Vec<BenchmarkView> {
                     source: source_title(p.source).to_string(),
                     source_name: p.source_name.clone(),
                     href: links::check_at(p.source, &p.source_name, p.url.as_deref()),
-                    as_of: AsOf::of(p),
+                    as_of: AsOf::of(p, row.release_date),
                     note: p.note.clone().unwrap_or_default(),
                 },
             ))
@@ -452,7 +465,10 @@ fn benchmarks(row: &ModelRow, provenance: &[Provenance]) -> Vec<BenchmarkView> {
 /// The price lists' entries: the catalogues' (OpenRouter, Artificial
 /// Analysis) one by one, the provider routes (LiteLLM, models.dev) by
 /// source with their ranges.
-fn prices(provenance: &[Provenance]) -> (Vec<RouteView>, Vec<RouteGroup>) {
+fn prices(
+    provenance: &[Provenance],
+    release: Option<chrono::NaiveDate>,
+) -> (Vec<RouteView>, Vec<RouteGroup>) {
     // (source, name) → (input, output, context, a figure for its dates)
     type Entry<'a> = (Option<f64>, Option<f64>, Option<f64>, &'a Provenance);
     let mut entries: BTreeMap<(SourceId, &str), Entry> = BTreeMap::new();
@@ -479,7 +495,7 @@ fn prices(provenance: &[Provenance]) -> (Vec<RouteView>, Vec<RouteGroup>) {
         input: dollars(i),
         output: dollars(o),
         context: context(c.map(|c| c as u64)),
-        as_of: AsOf::of(p),
+        as_of: AsOf::of(p, release),
     };
     let mut catalogue = Vec::new();
     let mut groups: BTreeMap<SourceId, Vec<Entry>> = BTreeMap::new();
@@ -524,7 +540,7 @@ fn prices(provenance: &[Provenance]) -> (Vec<RouteView>, Vec<RouteGroup>) {
                 o = range(entries.iter().filter_map(|e| e.1).collect(), &money),
                 c = range(entries.iter().filter_map(|e| e.2).collect(), &tokens),
             );
-            let as_of = AsOf::of(entries[0].3);
+            let as_of = AsOf::of(entries[0].3, release);
             let routes = entries
                 .into_iter()
                 .map(|e| view((source, e.3.source_name.as_str()), e))
@@ -543,7 +559,7 @@ fn prices(provenance: &[Provenance]) -> (Vec<RouteView>, Vec<RouteGroup>) {
 
 /// Every figure, grouped by source (in the order sources are listed),
 /// each group in the order of `provenance`.
-fn by_source(provenance: &[Provenance]) -> Vec<SourceFigures> {
+fn by_source(provenance: &[Provenance], release: Option<chrono::NaiveDate>) -> Vec<SourceFigures> {
     let mut groups: BTreeMap<SourceId, SourceFigures> = BTreeMap::new();
     for p in provenance {
         let group = groups.entry(p.source).or_insert_with(|| SourceFigures {
@@ -553,17 +569,13 @@ fn by_source(provenance: &[Provenance]) -> Vec<SourceFigures> {
             fetched_at: time(Some(p.fetched_at)),
             figures: Vec::new(),
         });
-        let as_of = AsOf::of(p);
+        let as_of = AsOf::of(p, release);
         group.figures.push(FigureView {
             metric: p.metric.trim_start_matches("custom:").to_string(),
             value: format!("{}", (p.value * 1000.0).round() / 1000.0),
             source_name: p.source_name.clone(),
             name_href: links::model_page(p.source, &p.source_name),
-            as_of: if as_of.own {
-                as_of.date
-            } else {
-                format!("{}*", as_of.date)
-            },
+            as_of: as_of.marked(),
             link: p.url.as_deref().and_then(links::web_url),
             note: p.note.clone().unwrap_or_default(),
         });

@@ -88,7 +88,7 @@ pub(super) async fn sources_page(
 pub(super) async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
     let store = state.store();
     let stale_after = state.config().stale_after();
-    let statuses = crate::store::statuses(store, stale_after)
+    let statuses = crate::store::statuses(store, &state.config().status_settings())
         .await
         .map_err(|e| WebError::from(e).page())?;
     let until = stale_from(&statuses, stale_after);

@@ -6,6 +6,11 @@
 //! `:free` ids are free routes of another id; `~…-latest` ids are moving
 //! aliases whose `alias_target` names the model they point to; older
 //! snapshots lack `links`, `reasoning`, `alias_target` and `benchmarks`.
+//! What the catalogue relays from other sources (Artificial Analysis's
+//! indexes, Design Arena) and a model's reasoning efforts are read in
+//! `embedded.rs`.
+
+mod embedded;
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,7 +21,9 @@ use serde_json::value::RawValue;
 use tracing::warn;
 
 use super::{Expect, FileBody, Parsed, Source, SourceError, decode, unexpected};
+
 use crate::domain::{Metric, Observation, SourceId, SourceRecord};
+pub use embedded::{EFFORTS, RELAYED};
 
 /// The OpenRouter adapter.
 #[derive(Debug, Clone, Copy, Default)]
@@ -55,6 +62,10 @@ struct Row {
     description: Option<String>,
     #[serde(default)]
     architecture: Option<Architecture>,
+    #[serde(default)]
+    benchmarks: Option<Value>,
+    #[serde(default)]
+    reasoning: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -209,6 +220,7 @@ fn to_record(row: &Row, ids: &HashSet<&str>) -> SourceRecord {
             .observations
             .push(Observation::new(Metric::ContextLength, context.round()));
     }
+    embedded::observe(&mut record, row.benchmarks.as_ref(), row.reasoning.as_ref());
     record.url = Some(format!("https://openrouter.ai/{}", row.id));
     record
 }

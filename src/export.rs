@@ -9,7 +9,10 @@ use std::borrow::Borrow;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::domain::{BENCHMARK_KEYS, DateBasis, FigureDate, ModelRow, SourceId};
+use crate::domain::{
+    BENCHMARK_KEYS, CustomBenchmark, DateBasis, FigureDate, ModelRow, SourceId, SourceStatus,
+    SourceTerms,
+};
 use crate::store::Provenance;
 
 /// The JSON answer of a ranking list (`/api/v1/rankings`, `top --format json`);
@@ -97,6 +100,38 @@ impl<'a> FigureDocument<'a> {
             url: p.url.as_deref(),
             note: p.note.as_deref(),
             hugging_face_id: p.hugging_face_id.as_deref(),
+        }
+    }
+}
+
+/// The sources document (`/api/v1/sources`, `llmrank sources --format
+/// json`): every source's status with its terms, and the terms of the
+/// custom benchmarks.
+#[derive(Debug, Serialize)]
+pub struct SourcesDocument<'a> {
+    pub sources: &'a [SourceStatus],
+    pub custom_benchmarks: Vec<CustomTerms>,
+}
+
+/// A custom benchmark's terms, as its importer gave them.
+#[derive(Debug, Serialize)]
+pub struct CustomTerms {
+    pub name: String,
+    #[serde(flatten)]
+    pub terms: SourceTerms,
+}
+
+impl<'a> SourcesDocument<'a> {
+    pub fn new(sources: &'a [SourceStatus], custom: &[CustomBenchmark]) -> Self {
+        SourcesDocument {
+            sources,
+            custom_benchmarks: custom
+                .iter()
+                .map(|b| CustomTerms {
+                    name: b.name.clone(),
+                    terms: b.terms(),
+                })
+                .collect(),
         }
     }
 }

@@ -13,7 +13,7 @@ use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::SourceBatch;
+use crate::domain::{SourceBatch, SourceId, SourceTerms};
 
 /// The `format` tag every snapshot carries.
 pub const FORMAT: &str = "llmrank-snapshot";
@@ -30,7 +30,19 @@ pub struct Snapshot {
     pub version: u32,
     pub exported_at: DateTime<Utc>,
     pub llmrank_version: String,
+    /// The terms each batch's data comes under (licence, credit, terms),
+    /// so a copy of the file carries them; read back for information only.
+    #[serde(default)]
+    pub terms: Vec<BatchTerms>,
     pub batches: Vec<SourceBatch>,
+}
+
+/// The terms of one source's data in a snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchTerms {
+    pub source: SourceId,
+    #[serde(flatten)]
+    pub terms: SourceTerms,
 }
 
 /// Why a snapshot could not be read.
@@ -46,11 +58,21 @@ pub enum SnapshotError {
 
 impl Snapshot {
     pub fn new(batches: Vec<SourceBatch>) -> Self {
+        let mut sources: Vec<SourceId> = batches.iter().map(|b| b.source).collect();
+        sources.sort();
+        sources.dedup();
         Snapshot {
             format: FORMAT.to_string(),
             version: VERSION,
             exported_at: Utc::now(),
             llmrank_version: env!("CARGO_PKG_VERSION").to_string(),
+            terms: sources
+                .into_iter()
+                .map(|source| BatchTerms {
+                    source,
+                    terms: source.terms(),
+                })
+                .collect(),
             batches,
         }
     }
@@ -101,7 +123,7 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Metric, Observation, SourceId, SourceRecord};
+    use crate::domain::{Metric, Observation, SourceRecord};
 
     #[test]
     fn snapshots_round_trip() {
@@ -118,6 +140,12 @@ mod tests {
         }]);
         let bytes = snapshot.encode().expect("encodes");
         assert_eq!(Snapshot::decode(&bytes).expect("decodes"), snapshot);
+        assert_eq!(snapshot.terms.len(), 1);
+        assert_eq!(snapshot.terms[0].source, SourceId::OpenRouter);
+        assert_eq!(
+            snapshot.terms[0].terms.terms_url,
+            "https://openrouter.ai/terms"
+        );
     }
 
     #[test]

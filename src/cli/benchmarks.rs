@@ -31,6 +31,15 @@ pub struct ImportArgs {
     /// Weight in the coding composite; 0 shows it without scoring it.
     #[arg(long, default_value_t = 0.0)]
     weight: f64,
+    /// The licence of its data, an SPDX id where one exists (`CC-BY-4.0`).
+    #[arg(long)]
+    license: Option<String>,
+    /// The credit line its terms ask for (shown with the benchmark's terms).
+    #[arg(long)]
+    attribution: Option<String>,
+    /// Where its terms are written (an http(s) URL).
+    #[arg(long, value_name = "URL")]
+    terms_url: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -39,8 +48,23 @@ pub struct RemoveArgs {
     name: String,
 }
 
+/// A given text, one line, or nothing for a blank one.
+fn given(text: Option<String>) -> Option<String> {
+    text.map(|t| crate::text::one_line(t.trim()))
+        .filter(|t| !t.is_empty())
+}
+
 pub async fn import(config: Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
     custom::validate_name(&args.name)?;
+    if let Some(url) = args.terms_url.as_deref().map(str::trim)
+        && !url.is_empty()
+    {
+        anyhow::ensure!(
+            url.starts_with("https://") || url.starts_with("http://"),
+            "--terms-url must be an http(s) URL, got `{}`",
+            crate::text::one_line(url)
+        );
+    }
     anyhow::ensure!(
         (0.0..=1000.0).contains(&args.weight),
         "--weight must be a number from 0 to 1000"
@@ -61,6 +85,9 @@ pub async fn import(config: Config, args: ImportArgs) -> anyhow::Result<ExitCode
         weight: args.weight,
         imported_at: Utc::now(),
         file_name: args.file.display().to_string(),
+        license: given(args.license),
+        attribution: given(args.attribution),
+        terms_url: given(args.terms_url),
     };
     store.put_custom_benchmark(&benchmark, &scores).await?;
     let hooks = config.webhooks();

@@ -31,7 +31,13 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
     let bytes = match args.format {
         ExportFormat::Snapshot => {
-            let batches = store.current_batches().await?;
+            // A source switched off is not passed on either.
+            let batches: Vec<_> = store
+                .current_batches()
+                .await?
+                .into_iter()
+                .filter(|b| config.sources.enabled(b.source))
+                .collect();
             anyhow::ensure!(
                 !batches.is_empty(),
                 "the database holds no source data yet: run `llmrank refresh` first"

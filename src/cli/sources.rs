@@ -1,4 +1,6 @@
-//! `llmrank sources`: each source's latest status.
+//! `llmrank sources`: each source's latest status (a frozen source says
+//! since when), then the terms each source's data comes under: its
+//! licence, where its terms are, and the credit it asks for.
 
 use std::process::ExitCode;
 
@@ -6,6 +8,8 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{Format, emit, open_store};
 use crate::config::Config;
+use crate::domain::{CustomBenchmark, SourceStatus, SourceTerms};
+use crate::export::SourcesDocument;
 use crate::text::one_line;
 
 #[derive(Debug, clap::Args)]
@@ -20,9 +24,16 @@ pub struct Args {
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
     let statuses = crate::store::statuses(store.as_ref(), &config.status_settings()).await?;
+    let custom: Vec<CustomBenchmark> = store
+        .custom_benchmarks()
+        .await?
+        .into_iter()
+        .map(|(definition, _)| definition)
+        .collect();
     match args.format {
         Format::Json | Format::Csv => {
-            let mut json = serde_json::to_vec_pretty(&serde_json::json!({ "sources": statuses }))?;
+            let document = SourcesDocument::new(&statuses, &custom);
+            let mut json = serde_json::to_vec_pretty(&document)?;
             json.push(b'\n');
             emit(&json)?;
         }
@@ -38,9 +49,14 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
                 "error",
             ]);
             for s in &statuses {
+                // A frozen source is ok: it has stopped publishing.
+                let status = match s.frozen_since() {
+                    Some(frozen) => format!("{}, {frozen}", s.status.as_str()),
+                    None => s.status.as_str().to_string(),
+                };
                 table.add_row([
                     s.source.to_string(),
-                    s.status.as_str().to_string(),
+                    status,
                     s.last_success_at
                         .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                         .unwrap_or_else(|| "never".into()),
@@ -50,8 +66,51 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
                     one_line(s.error.as_deref().unwrap_or_default()),
                 ]);
             }
-            emit(format!("{table}\n").as_bytes())?;
+            emit(format!("{table}\n\n{}", terms(&statuses, &custom)).as_bytes())?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The terms of every source and custom benchmark, one block each: the
+/// licence and where the terms are, then the credit line (asked for, or
+/// given anyway).
+fn terms(statuses: &[SourceStatus], custom: &[CustomBenchmark]) -> String {
+    let mut out = String::from("Licences and credit\n");
+    let entries = statuses
+        .iter()
+        .map(|s| (s.source.to_string(), s.terms.clone()))
+        .chain(
+            custom
+                .iter()
+                .map(|b| (format!("custom:{}", b.name), b.terms())),
+        );
+    for (
+        name,
+        SourceTerms {
+            license,
+            attribution,
+            terms_url,
+            credit_required,
+        },
+    ) in entries
+    {
+        out.push_str(&format!(
+            "  {}  {}{}\n    {}: {}\n",
+            one_line(&name),
+            one_line(&license),
+            if terms_url.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", one_line(&terms_url))
+            },
+            if credit_required {
+                "credit asked"
+            } else {
+                "credit"
+            },
+            one_line(&attribution)
+        ));
+    }
+    out
 }

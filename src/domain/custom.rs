@@ -68,6 +68,27 @@ pub struct CustomBenchmark {
     pub weight: f64,
     pub imported_at: DateTime<Utc>,
     pub file_name: String,
+    /// The licence of its data (an SPDX id where one exists), as given.
+    #[serde(default)]
+    pub license: Option<String>,
+    /// The credit line its terms ask for, as given.
+    #[serde(default)]
+    pub attribution: Option<String>,
+    /// Where its terms are written, as given.
+    #[serde(default)]
+    pub terms_url: Option<String>,
+}
+
+impl CustomBenchmark {
+    /// Its terms, with what was not given read as not stated.
+    pub fn terms(&self) -> super::SourceTerms {
+        super::SourceTerms::custom(
+            &self.name,
+            self.license.as_deref(),
+            self.attribution.as_deref(),
+            self.terms_url.as_deref(),
+        )
+    }
 }
 
 /// One score of a custom benchmark, under the name the user's file gives.

@@ -321,6 +321,9 @@ pub(super) struct BenchmarkRow {
     pub weight: f64,
     pub imported_at: DateTime<Utc>,
     pub file_name: String,
+    pub license: Option<String>,
+    pub attribution: Option<String>,
+    pub terms_url: Option<String>,
 }
 
 impl BenchmarkRow {
@@ -333,6 +336,9 @@ impl BenchmarkRow {
             weight: self.weight,
             imported_at: self.imported_at,
             file_name: self.file_name,
+            license: self.license,
+            attribution: self.attribution,
+            terms_url: self.terms_url,
         })
     }
 }

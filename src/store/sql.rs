@@ -357,8 +357,8 @@ where
         &self,
     ) -> Result<Vec<(CustomBenchmark, Vec<CustomScore>)>, StoreError> {
         let definitions: Vec<BenchmarkRow> = sqlx::query_as(
-            "SELECT name, category, scale, higher_is_better, weight, imported_at, file_name \
-             FROM custom_benchmarks ORDER BY name",
+            "SELECT name, category, scale, higher_is_better, weight, imported_at, file_name, \
+             license, attribution, terms_url FROM custom_benchmarks ORDER BY name",
         )
         .fetch_all(&self.pool)
         .await?;

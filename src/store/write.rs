@@ -538,11 +538,13 @@ where
             .await?;
         sqlx::query(
             "INSERT INTO custom_benchmarks (name, category, scale, higher_is_better, weight, \
-             imported_at, file_name) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             imported_at, file_name, license, attribution, terms_url) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
              ON CONFLICT (name) DO UPDATE SET category = excluded.category, \
              scale = excluded.scale, higher_is_better = excluded.higher_is_better, \
              weight = excluded.weight, imported_at = excluded.imported_at, \
-             file_name = excluded.file_name",
+             file_name = excluded.file_name, license = excluded.license, \
+             attribution = excluded.attribution, terms_url = excluded.terms_url",
         )
         .bind(benchmark.name.as_str())
         .bind(benchmark.category.as_str())
@@ -551,6 +553,9 @@ where
         .bind(benchmark.weight)
         .bind(micros(benchmark.imported_at))
         .bind(benchmark.file_name.as_str())
+        .bind(benchmark.license.as_deref())
+        .bind(benchmark.attribution.as_deref())
+        .bind(benchmark.terms_url.as_deref())
         .execute(&mut *tx)
         .await?;
         let scores = sorted_last_wins(scores.iter().collect(), |a, b| {

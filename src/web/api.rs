@@ -15,7 +15,7 @@ use super::cache::{Ask, Generation, Key, Rendered};
 use super::pages::encode;
 use super::{AppState, Common, Params, WebError, find_model, kept, params};
 use crate::domain::ModelRow;
-use crate::export::{self, ListedRow, ModelDocument, RankingsDocument};
+use crate::export::{self, ListedRow, ModelDocument, RankingsDocument, SourcesDocument};
 use crate::query::{self, Grouping, RankingQuery};
 
 pub fn router() -> Router<AppState> {
@@ -145,8 +145,15 @@ async fn sources(State(state): State<AppState>, ask: Ask) -> Result<Response, We
 async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
     let stale_after = state.config().stale_after();
     let sources = crate::store::statuses(state.store(), &state.config().status_settings()).await?;
+    let custom: Vec<_> = state
+        .store()
+        .custom_benchmarks()
+        .await?
+        .into_iter()
+        .map(|(definition, _)| definition)
+        .collect();
     let until = super::detail::stale_from(&sources, stale_after);
-    Ok(Rendered::json(&serde_json::json!({ "sources": sources }))?.valid_until(until))
+    Ok(Rendered::json(&SourcesDocument::new(&sources, &custom))?.valid_until(until))
 }
 
 async fn methodology(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {

@@ -302,6 +302,8 @@ struct RunView {
 #[derive(Template)]
 #[template(path = "changes.html")]
 struct ChangesPage {
+    /// The footer's credits (see `web::credits`).
+    credits: Vec<crate::web::credits::Credit>,
     runs: Vec<RunView>,
     /// (value, label, selected) of the kind select.
     kinds: Vec<(&'static str, &'static str, bool)>,
@@ -369,6 +371,7 @@ fn render_page(
         _ => None,
     };
     let page = ChangesPage {
+        credits: crate::web::credits::of(rankings),
         runs,
         kinds: ChangeKind::ALL
             .into_iter()

@@ -11,6 +11,7 @@ mod api;
 mod cache;
 mod changes;
 mod conn;
+pub mod credits;
 mod detail;
 mod error;
 mod ops;

@@ -345,6 +345,9 @@ async fn hostile_app(db: &TestDb) -> AppState {
         weight: 1.0,
         imported_at: chrono::Utc::now(),
         file_name: "evals.csv".into(),
+        license: None,
+        attribution: None,
+        terms_url: None,
     };
     let scores: Vec<llmrank::domain::CustomScore> =
         ["evil/model", "evil/formula", "anthropic/claude-sonnet-5"]

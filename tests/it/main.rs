@@ -4,6 +4,7 @@
 mod support;
 
 mod api;
+mod artificialanalysis;
 mod backends;
 mod browser;
 mod browser_detail;

@@ -407,8 +407,11 @@ async fn every_run_is_kept_as_history() {
 }
 
 #[tokio::test]
-async fn custom_benchmarks_are_stored_replaced_and_removed() {
-    for db in TestDatabase::every_backend("custom_benchmarks_are_stored_replaced_and_removed").await
+async fn custom_benchmarks_are_stored_with_their_terms_replaced_and_removed() {
+    for db in TestDatabase::every_backend(
+        "custom_benchmarks_are_stored_with_their_terms_replaced_and_removed",
+    )
+    .await
     {
         let store = db.store().await;
         let benchmark = CustomBenchmark {
@@ -419,6 +422,9 @@ async fn custom_benchmarks_are_stored_replaced_and_removed() {
             weight: 0.5,
             imported_at: at(20, 9),
             file_name: "evals.csv".into(),
+            license: Some("CC-BY-4.0".into()),
+            attribution: Some("Team evals, Acme Inc.".into()),
+            terms_url: Some("https://intranet/evals/terms".into()),
         };
         let score = |name: &str, score: f64| CustomScore {
             model_name: name.into(),
@@ -448,6 +454,7 @@ async fn custom_benchmarks_are_stored_replaced_and_removed() {
             weight: 0.0,
             scale: Scale::Fraction,
             higher_is_better: false,
+            attribution: None,
             ..benchmark.clone()
         };
         let rescored = vec![score("Beta", 10.0), score("Beta", 12.0)];

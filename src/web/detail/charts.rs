@@ -30,6 +30,8 @@ struct ChartView {
 #[derive(Template)]
 #[template(path = "charts.html")]
 struct ChartsPage {
+    /// The footer's credits (see `web::credits`).
+    credits: Vec<crate::web::credits::Credit>,
     price: ChartView,
     speed: ChartView,
 }
@@ -127,6 +129,7 @@ pub(super) fn render_charts(generation: &Generation) -> Result<Rendered, WebErro
         })
         .collect();
     render(ChartsPage {
+        credits: crate::web::credits::of(generation.rankings()),
         price: chart(
             &priced,
             Better::Lower,

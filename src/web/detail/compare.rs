@@ -52,6 +52,8 @@ struct Offer {
 #[derive(Template)]
 #[template(path = "compare.html")]
 struct ComparePage {
+    /// The footer's credits (see `web::credits`).
+    credits: Vec<crate::web::credits::Credit>,
     columns: Vec<Column>,
     rows: Vec<CompareRow>,
     /// The ids compared, comma-separated (the form keeps them).
@@ -294,6 +296,7 @@ fn render_compare(
         Vec::new()
     };
     render(ComparePage {
+        credits: crate::web::credits::of(rankings),
         columns,
         rows: rows(models),
         ids: ids.join(","),

@@ -26,6 +26,8 @@ use crate::web::{AppState, WebError, find_model};
 /// The rows of each model line, to list a model's siblings.
 pub(super) struct Lines<'a> {
     by_line: HashMap<&'a str, Vec<&'a ModelRow>>,
+    /// The ranking they are of.
+    rankings: &'a Rankings,
 }
 
 impl<'a> Lines<'a> {
@@ -46,7 +48,7 @@ impl<'a> Lines<'a> {
                 ))
             });
         }
-        Lines { by_line }
+        Lines { by_line, rankings }
     }
 
     fn members(&self, row: &ModelRow) -> &[&'a ModelRow] {
@@ -211,6 +213,8 @@ impl Summary {
 #[derive(Template)]
 #[template(path = "model.html")]
 struct ModelPage<'a> {
+    /// The footer's credits (see `web::credits`).
+    credits: Vec<crate::web::credits::Credit>,
     row: &'a ModelRow,
     summary: Summary,
     overall_interval: Option<String>,
@@ -338,6 +342,7 @@ pub(super) async fn render_with(
     });
     let (catalogue, route_groups) = prices(&provenance, row.release_date);
     render(ModelPage {
+        credits: crate::web::credits::of(lines.rankings),
         summary: Summary::of(row),
         overall_interval: interval(row.overall_ci_low, row.overall_ci_high),
         coding_interval: interval(row.composite_ci_low, row.composite_ci_high),

@@ -1,6 +1,8 @@
-//! The sources page: each source's status, when its data was current (its
-//! data date, and what that date is read from) beside when it was fetched,
-//! the names that matched no model, and the agent systems.
+//! The sources page: each source's status (a frozen one says since when),
+//! when its data was current (its data date, and what that date is read
+//! from) beside when it was fetched, the terms its data comes under (licence,
+//! terms, the credit it asks for), the names that matched no model, and the
+//! agent systems.
 
 use askama::Template;
 use axum::extract::State;
@@ -8,6 +10,7 @@ use axum::response::Response;
 
 use super::links::{leaderboard, source_title};
 use super::{date, render, stale_from, time};
+use crate::domain::SourceTerms;
 use crate::sources::dating::dated_by;
 use crate::web::cache::{Ask, Rendered, earliest};
 use crate::web::{AppState, WebError, kept};
@@ -27,12 +30,19 @@ struct SourceView {
     detail: String,
     error: String,
     unmatched: Vec<String>,
+    /// "frozen since 2024-12", when it is.
+    frozen: String,
+    terms: SourceTerms,
 }
 
 #[derive(Template)]
 #[template(path = "sources.html")]
 struct SourcesPage {
+    /// The footer's credits (see `web::credits`).
+    credits: Vec<crate::web::credits::Credit>,
     sources: Vec<SourceView>,
+    /// The custom benchmarks' names and terms.
+    custom: Vec<(String, SourceTerms)>,
     systems: Vec<(String, String)>,
     webhooks: Vec<WebhookView>,
 }
@@ -114,8 +124,10 @@ pub(super) async fn render_sources(state: &AppState) -> Result<Rendered, WebErro
             last_attempt: time(s.last_attempt_at),
             rows_read: s.rows_read.map(|n| n.to_string()).unwrap_or_default(),
             rows_matched: s.rows_matched.map(|n| n.to_string()).unwrap_or_default(),
+            frozen: s.frozen_since().unwrap_or_default(),
             detail: s.rows_detail.unwrap_or_default(),
-            error: s.error.unwrap_or_default(),
+            error: s.error.clone().unwrap_or_default(),
+            terms: s.terms.clone(),
             unmatched: unmatched
                 .iter()
                 .filter(|a| a.source == s.source)
@@ -136,8 +148,17 @@ pub(super) async fn render_sources(state: &AppState) -> Result<Rendered, WebErro
     } else {
         until
     };
+    let custom = store
+        .custom_benchmarks()
+        .await
+        .map_err(|e| WebError::from(e).page())?
+        .into_iter()
+        .map(|(b, _)| (b.name.clone(), b.terms()))
+        .collect();
     Ok(render(SourcesPage {
+        credits: crate::web::credits::of(state.responses().rankings()),
         sources,
+        custom,
         systems: systems
             .into_iter()
             .map(|a| (a.source.to_string(), a.name))

@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "methodology.html")]
 struct MethodologyPage {
+    /// The footer's credits (see `web::credits`).
+    credits: Vec<crate::web::credits::Credit>,
     m: crate::scoring::Methodology,
     kinds: Vec<(String, String)>,
     benchmarks: Vec<BenchmarkView>,
@@ -74,6 +76,7 @@ fn render_methodology(state: &AppState) -> Result<Rendered, WebError> {
         })
         .collect();
     let html = MethodologyPage {
+        credits: crate::web::credits::of(state.responses().rankings()),
         m,
         kinds,
         benchmarks,

@@ -79,6 +79,8 @@ struct PageLink {
 #[derive(Template)]
 #[template(path = "rankings.html")]
 struct RankingsPage {
+    /// The footer's credits (see `web::credits`).
+    credits: Vec<crate::web::credits::Credit>,
     headers: Vec<Header>,
     /// Headers of the benchmark columns (a collapsible group).
     bench_headers: Vec<Header>,
@@ -327,6 +329,7 @@ pub(super) fn render_rankings(
         )
     };
     let page = RankingsPage {
+        credits: crate::web::credits::of(rankings),
         headers,
         bench_headers,
         show_benchmarks,

@@ -31,6 +31,8 @@ pub enum Behaviour {
         content_type: &'static str,
         bytes: Vec<u8>,
     },
+    /// Answer this status with this JSON body (an API's `{"error": …}`).
+    Answer { status: u16, bytes: Vec<u8> },
 }
 
 #[derive(Default)]
@@ -40,6 +42,8 @@ struct Inner {
     hits: Mutex<HashMap<String, usize>>,
     /// The headers of every request, by path, in order.
     headers: Mutex<Vec<(String, axum::http::HeaderMap)>>,
+    /// The path and query of every request, in order.
+    uris: Mutex<Vec<String>>,
     requests: AtomicUsize,
     not_modified: AtomicUsize,
 }
@@ -79,7 +83,9 @@ impl FixtureServer {
         format!("http://{}", self.addr)
     }
 
-    /// Sets what the server does for `path` (e.g. `/openrouter/models.json`).
+    /// Sets what the server does for `path` (e.g. `/openrouter/models.json`),
+    /// or for one query of it (`/api/v2/language/models/free?page=2`: the
+    /// query as sent, without the other parameters is not matched).
     pub fn on(&self, path: &str, behaviour: Behaviour) {
         self.inner
             .behaviours
@@ -105,6 +111,11 @@ impl FixtureServer {
             .collect()
     }
 
+    /// The path and query of every request, in order.
+    pub fn requested(&self) -> Vec<String> {
+        self.inner.uris.lock().expect("lock").clone()
+    }
+
     /// How many requests `path` received.
     pub fn hits(&self, path: &str) -> usize {
         *self
@@ -126,18 +137,37 @@ impl Drop for FixtureServer {
 async fn handle(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Response {
     let path = request.uri().path().to_string();
     inner.requests.fetch_add(1, Ordering::SeqCst);
-    let hit = {
-        let mut hits = inner.hits.lock().expect("lock");
-        let n = hits.entry(path.clone()).or_insert(0);
-        *n += 1;
-        *n
-    };
     inner
         .headers
         .lock()
         .expect("lock")
         .push((path.clone(), request.headers().clone()));
-    let behaviour = inner.behaviours.lock().expect("lock").get(&path).cloned();
+    let uri = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |p| p.as_str().to_string());
+    inner.uris.lock().expect("lock").push(uri);
+    // A behaviour set for the query the request names (`?page=2`, whatever
+    // else it asks), else for its path; its hits are counted under that key.
+    let (key, behaviour) = {
+        let behaviours = inner.behaviours.lock().expect("lock");
+        let query = request.uri().query().unwrap_or_default();
+        behaviours
+            .iter()
+            .find(|(key, _)| {
+                key.split_once('?').is_some_and(|(p, q)| {
+                    p == path && q.split('&').all(|pair| query.split('&').any(|x| x == pair))
+                })
+            })
+            .map(|(key, b)| (key.clone(), Some(b.clone())))
+            .unwrap_or_else(|| (path.clone(), behaviours.get(&path).cloned()))
+    };
+    let hit = {
+        let mut hits = inner.hits.lock().expect("lock");
+        let n = hits.entry(key).or_insert(0);
+        *n += 1;
+        *n
+    };
     match behaviour {
         Some(Behaviour::Status { status, times }) if hit <= times => {
             return StatusCode::from_u16(status)
@@ -166,6 +196,10 @@ async fn handle(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Resp
             bytes,
         }) => {
             return ([(header::CONTENT_TYPE, content_type)], bytes).into_response();
+        }
+        Some(Behaviour::Answer { status, bytes }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response();
         }
         Some(Behaviour::Delay(wait)) => tokio::time::sleep(wait).await,
         _ => {}

@@ -338,11 +338,11 @@ pub(super) fn add_entry(
 }
 
 impl Index {
-    /// Each model no other source has said the weights of takes the price
-    /// lists' majority (none on a tie).
-    pub(super) fn settle_open_weights(&mut self) {
+    /// Each model (of those `which` picks) no other source has said the
+    /// weights of takes the price lists' majority (none on a tie).
+    pub(super) fn settle_open_weights(&mut self, which: impl Fn(&Model) -> bool) {
         for (model, (open, closed)) in self.models.iter_mut().zip(&self.open_votes) {
-            if model.open_weights.is_none() && open != closed {
+            if model.open_weights.is_none() && open != closed && which(model) {
                 model.open_weights = Some(open > closed);
             }
         }

@@ -16,7 +16,12 @@ use super::naming::variant_label;
 /// (`Claude Opus 4.7 (high effort)`), and gives every model its line.
 pub(super) fn finish(b: &mut Index) {
     link_variants(b);
+    // What the price lists vote about weights settles the plain models
+    // first; a setting takes its model's, and only a setting no source
+    // speaks for takes its own votes.
+    b.settle_open_weights(|m| m.base_model_id.is_none());
     inherit_from_base(b);
+    b.settle_open_weights(|_| true);
     name_variants(b);
     assign_lines(b);
     distinct_names(b);
@@ -68,8 +73,9 @@ fn link_variants(b: &mut Index) {
 }
 
 /// A setting is the same weights released with its model: where no
-/// source gives it a release date or says what its weights are, it has its
-/// plain model's (MiMo-V2-Flash is open, so is its thinking setting).
+/// source gives it a release date or says what its weights are (a price
+/// list's vote does not count), it has its plain model's (MiMo-V2-Flash is
+/// open, so is its thinking setting).
 fn inherit_from_base(b: &mut Index) {
     let by_id: HashMap<String, usize> = b
         .models

@@ -184,7 +184,6 @@ fn run(
         watched,
     } = state;
 
-    b.settle_open_weights();
     lines::finish(&mut b);
 
     let ids: Vec<String> = b.models.iter().map(|m| m.id.clone()).collect();

@@ -172,7 +172,7 @@ impl AppState {
                 // The sources' statuses change with every refresh, even one
                 // that changes no figure.
                 api::sources_common(self, &mut common).await;
-                detail::sources_common(self, &mut common).await;
+                detail::sources_common(self, &generation, &mut common).await;
                 common
             })
             .await;

@@ -137,3 +137,162 @@ async fn a_refresh_through_an_http_mirror_reads_the_same_catalogue() {
     assert_eq!(report.sources[0].rows_read, Some(336));
     assert_eq!(server.hits("/openrouter/models.json"), 1);
 }
+
+/// The fixture folder without Artificial Analysis: a deployment without
+/// its key.
+fn without_artificialanalysis(fixtures: &std::path::Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(fixtures).expect("fixtures") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name();
+        if entry.path().is_dir() && name != "artificialanalysis" {
+            let to = dir.path().join(&name);
+            std::fs::create_dir_all(&to).expect("mkdir");
+            for file in std::fs::read_dir(entry.path()).expect("folder") {
+                let file = file.expect("file");
+                if file.path().is_file() {
+                    std::fs::copy(file.path(), to.join(file.file_name())).expect("copy");
+                }
+            }
+        }
+    }
+    dir
+}
+
+#[tokio::test]
+async fn without_artificial_analysis_the_catalogue_relays_its_indexes_with_their_source() {
+    let Some(fixtures) = shared_fixtures("without_artificial_analysis_the_catalogue_relays") else {
+        return;
+    };
+    let dir = without_artificialanalysis(&fixtures);
+    let db = TestDb::new();
+    let store = db.store().await;
+    refresh_dir(store.as_ref(), dir.path()).await;
+    let rankings = store
+        .latest_rankings()
+        .await
+        .expect("read")
+        .expect("stored");
+    let relayed: Vec<_> = rankings
+        .rows
+        .iter()
+        .filter(|r| r.quality_index.is_some() && r.benchmarks.get("aa_coding_index").is_some())
+        .collect();
+    // 117 listings carry `benchmarks.artificial_analysis`, 107 with an
+    // intelligence index; their `:free` routes join their models.
+    assert!(relayed.len() >= 100, "{} models", relayed.len());
+    for row in &relayed {
+        let provenance = store.provenance(&row.id).await.expect("provenance");
+        let quality = provenance
+            .iter()
+            .find(|p| p.metric == "quality_index")
+            .unwrap_or_else(|| panic!("{}: the quality index has a source", row.id));
+        assert_eq!(quality.source, SourceId::OpenRouter, "{}", row.id);
+        assert_eq!(
+            quality.note.as_deref(),
+            Some(llmrank::sources::openrouter::RELAYED),
+            "{}",
+            row.id
+        );
+    }
+    // Design Arena is shown, never scored.
+    assert!(
+        rankings
+            .rows
+            .iter()
+            .any(|r| r.benchmarks.get("design_arena").is_some())
+    );
+    let methodology = llmrank::scoring::methodology(Default::default(), &Default::default());
+    assert!(
+        !methodology
+            .coding
+            .benchmarks
+            .iter()
+            .any(|b| b.key == "design_arena")
+    );
+}
+
+#[tokio::test]
+async fn artificial_analysis_own_figures_win_over_the_relayed_ones() {
+    let Some(fixtures) = shared_fixtures("artificial_analysis_own_figures_win") else {
+        return;
+    };
+    let db = TestDb::new();
+    let store = db.store().await;
+    refresh_dir(store.as_ref(), &fixtures).await;
+    let rankings = store
+        .latest_rankings()
+        .await
+        .expect("read")
+        .expect("stored");
+    let mut both = 0;
+    for row in &rankings.rows {
+        let provenance = store.provenance(&row.id).await.expect("provenance");
+        let own = provenance
+            .iter()
+            .find(|p| p.metric == "quality_index" && p.source == SourceId::ArtificialAnalysis);
+        let relayed = provenance
+            .iter()
+            .any(|p| p.metric == "quality_index" && p.source == SourceId::OpenRouter);
+        if let (Some(own), true) = (own, relayed) {
+            both += 1;
+            assert_eq!(row.quality_index, Some(own.value), "{}", row.id);
+        }
+    }
+    assert!(both > 0, "some models have both figures");
+}
+
+#[tokio::test]
+async fn a_thinking_listing_is_its_own_record_and_every_listing_shows_its_own_price() {
+    let Some(fixtures) = shared_fixtures("a_thinking_listing_is_its_own_record") else {
+        return;
+    };
+    let db = TestDb::new();
+    let store = db.store().await;
+    refresh_dir(store.as_ref(), &fixtures).await;
+    let rankings = store
+        .latest_rankings()
+        .await
+        .expect("read")
+        .expect("stored");
+    let holding = |listing: &str| {
+        rankings
+            .rows
+            .iter()
+            .find(|r| {
+                r.aliases
+                    .iter()
+                    .any(|a| a.source == SourceId::OpenRouter && a.name == listing)
+            })
+            .unwrap_or_else(|| panic!("{listing} is held by a record"))
+    };
+    let thinking = holding("qwen/qwen-plus-2025-07-28:thinking");
+    let plain = holding("qwen/qwen-plus-2025-07-28");
+    assert_ne!(thinking.id, plain.id);
+    assert_eq!(thinking.base_model_id.as_deref(), Some(plain.id.as_str()));
+    assert_eq!(thinking.price_per_million_input, Some(0.4));
+    assert_eq!(plain.price_per_million_input, Some(0.26));
+
+    // Every listing that is not a route to another (`:free`, `~…-latest`,
+    // an undated alias) shows its own input price on the record holding it.
+    let bytes = std::fs::read(fixtures.join("openrouter/models.json")).expect("catalogue");
+    let parsed = OpenRouter
+        .parse(&[FileBody::new("models.json", bytes)])
+        .expect("parses");
+    let mut checked = 0;
+    for record in parsed.records.iter().filter(|r| r.alias_of.is_none()) {
+        let Some(price) = record.value(&Metric::PriceInput) else {
+            continue;
+        };
+        let row = holding(&record.name);
+        assert_eq!(
+            row.price_per_million_input,
+            Some(price),
+            "{} is held by {} at another price",
+            record.name,
+            row.id
+        );
+        checked += 1;
+    }
+    assert!(checked >= 300, "{checked} listings checked");
+}

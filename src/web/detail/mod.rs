@@ -39,10 +39,10 @@ pub(super) fn common(generation: &Generation, out: &mut Common) {
 }
 
 /// The sources page, which changes with every refresh.
-pub(super) async fn sources_common(state: &AppState, out: &mut Common) {
+pub(super) async fn sources_common(state: &AppState, generation: &Generation, out: &mut Common) {
     out.push((
         Key::new("/sources", ""),
-        sources::render_sources(state).await,
+        sources::render_sources(state, generation.rankings()).await,
     ));
 }
 

@@ -92,10 +92,17 @@ pub(super) async fn sources_page(
     State(state): State<AppState>,
     ask: Ask,
 ) -> Result<Response, WebError> {
-    kept(&state, "/sources", &ask, |_| render_sources(&state)).await
+    let state = &state;
+    kept(state, "/sources", &ask, |generation| async move {
+        render_sources(state, generation.rankings()).await
+    })
+    .await
 }
 
-pub(super) async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
+pub(super) async fn render_sources(
+    state: &AppState,
+    rankings: &crate::domain::Rankings,
+) -> Result<Rendered, WebError> {
     let store = state.store();
     let stale_after = state.config().stale_after();
     let statuses = crate::store::statuses(store, &state.config().status_settings())
@@ -156,7 +163,7 @@ pub(super) async fn render_sources(state: &AppState) -> Result<Rendered, WebErro
         .map(|(b, _)| (b.name.clone(), b.terms()))
         .collect();
     Ok(render(SourcesPage {
-        credits: crate::web::credits::of(state.responses().rankings()),
+        credits: crate::web::credits::of(rankings),
         sources,
         custom,
         systems: systems

@@ -47,13 +47,17 @@ struct BenchmarkView {
 }
 
 async fn methodology_page(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {
-    super::kept(&state, "/methodology", &ask, |_| async {
-        render_methodology(&state)
+    let state = &state;
+    super::kept(state, "/methodology", &ask, |generation| async move {
+        render_methodology(state, generation.rankings())
     })
     .await
 }
 
-fn render_methodology(state: &AppState) -> Result<Rendered, WebError> {
+fn render_methodology(
+    state: &AppState,
+    rankings: &crate::domain::Rankings,
+) -> Result<Rendered, WebError> {
     let config = state.config();
     let m = crate::scoring::methodology(config.weights, &config.composite);
     let kinds = m
@@ -76,7 +80,7 @@ fn render_methodology(state: &AppState) -> Result<Rendered, WebError> {
         })
         .collect();
     let html = MethodologyPage {
-        credits: crate::web::credits::of(state.responses().rankings()),
+        credits: crate::web::credits::of(rankings),
         m,
         kinds,
         benchmarks,
@@ -94,7 +98,10 @@ fn render_methodology(state: &AppState) -> Result<Rendered, WebError> {
 /// `bench=1`, are rendered when asked for: each page holds every line's
 /// members, and a new ranking is served once these are ready.)
 pub(super) fn common(state: &AppState, generation: &Generation, out: &mut Common) {
-    out.push((Key::new("/methodology", ""), render_methodology(state)));
+    out.push((
+        Key::new("/methodology", ""),
+        render_methodology(state, generation.rankings()),
+    ));
     let default = RankingQuery::default();
     let mut sorts: Vec<(String, Option<&str>)> = rows::COLUMNS
         .iter()

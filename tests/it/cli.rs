@@ -543,3 +543,28 @@ fn resolve_explain_says_why_a_name_lands_where_it_does() {
     let unmatched = stdout(&llmrank(&db, &["unmatched"]));
     assert!(unmatched.contains("possible: mistralai/"), "{unmatched}");
 }
+
+#[test]
+fn a_url_under_a_retired_route_is_named_when_refresh_starts() {
+    let db = TestDb::new();
+    let dir = snapshot_dir(&[("openrouter/models.json", OPENROUTER_SAMPLE.as_bytes())]);
+    let out = Command::new(env!("CARGO_BIN_EXE_llmrank"))
+        .args(["refresh", "--from-dir", dir.path().to_str().expect("utf-8")])
+        .env("DATABASE_URL", &db.url)
+        .env(
+            "LLMRANK_ARTIFICIALANALYSIS_URL",
+            "https://artificialanalysis.ai/api/v2/data/llms/models",
+        )
+        .env_remove("RUST_LOG")
+        .current_dir(db.dir.path())
+        .output()
+        .expect("run llmrank");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("WARN")
+            && stderr.contains("/api/v2/data/llms/models")
+            && stderr.contains("410 Gone since 2026-11-04"),
+        "{stderr}"
+    );
+}

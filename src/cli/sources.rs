@@ -66,7 +66,8 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
                     one_line(s.error.as_deref().unwrap_or_default()),
                 ]);
             }
-            emit(format!("{table}\n\n{}", terms(&statuses, &custom)).as_bytes())?;
+            let terms = terms(&statuses, &custom, super::table::terminal_width());
+            emit(format!("{table}\n\n{terms}").as_bytes())?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -75,7 +76,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
 /// The terms of every source and custom benchmark, one block each: the
 /// licence and where the terms are, then the credit line (asked for, or
 /// given anyway).
-fn terms(statuses: &[SourceStatus], custom: &[CustomBenchmark]) -> String {
+fn terms(statuses: &[SourceStatus], custom: &[CustomBenchmark], width: usize) -> String {
     let mut out = String::from("Licences and credit\n");
     let entries = statuses
         .iter()
@@ -96,7 +97,7 @@ fn terms(statuses: &[SourceStatus], custom: &[CustomBenchmark]) -> String {
     ) in entries
     {
         out.push_str(&format!(
-            "  {}  {}{}\n    {}: {}\n",
+            "  {}  {}{}\n",
             one_line(&name),
             one_line(&license),
             if terms_url.is_empty() {
@@ -104,13 +105,38 @@ fn terms(statuses: &[SourceStatus], custom: &[CustomBenchmark]) -> String {
             } else {
                 format!("  {}", one_line(&terms_url))
             },
+        ));
+        let credit = format!(
+            "{}: {}",
             if credit_required {
                 "credit asked"
             } else {
                 "credit"
             },
             one_line(&attribution)
-        ));
+        );
+        for line in wrap(&credit, width.saturating_sub(4).max(20)) {
+            out.push_str(&format!("    {line}\n"));
+        }
     }
     out
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }

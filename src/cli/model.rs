@@ -236,7 +236,12 @@ fn page(
     }
 
     out.push_str("\nbenchmarks\n");
-    out.push_str(&benchmarks(row, provenance, width));
+    let table = benchmarks(row, provenance, width);
+    let marked = |mark: char| table.lines().skip(1).any(|l| l.trim_end().ends_with(mark));
+    out.push_str(&table);
+    if marked('*') || marked('~') {
+        out.push_str("  * the source's data date (the figure has none of its own); ~ estimated:\n    the source's date is before the model's release, so the release date\n");
+    }
     out.push_str("\nprices (USD per million tokens, input / output)\n");
     out.push_str(&prices(provenance, width));
     out.push_str(&format!("\naliases ({})\n", row.aliases.len()));

@@ -10,6 +10,7 @@
 //! holder refreshes, and a holder's commits are refused once it lost it.
 
 mod changes;
+mod newest;
 mod postgres;
 mod rows;
 mod sql;

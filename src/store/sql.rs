@@ -277,42 +277,7 @@ where
     }
 
     async fn newest_data_dates(&self) -> Result<HashMap<SourceId, DateTime<Utc>>, StoreError> {
-        let mut newest: HashMap<SourceId, DateTime<Utc>> = HashMap::new();
-        let mut keep = |source: &str, at: DateTime<Utc>| {
-            if let Ok(source) = source.parse::<SourceId>() {
-                let slot = newest.entry(source).or_insert(at);
-                *slot = (*slot).max(at);
-            }
-        };
-        let own: Vec<(String, Option<DateTime<Utc>>)> = sqlx::query_as(
-            "SELECT source, MAX(as_of) FROM observations WHERE as_of IS NOT NULL GROUP BY source",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        for (source, at) in own {
-            if let Some(at) = at {
-                keep(&source, at);
-            }
-        }
-        let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|d| d.and_utc());
-        let released: Vec<(String, Option<NaiveDate>)> = sqlx::query_as(
-            "SELECT source, MAX(release_date) FROM source_records \
-             WHERE release_date IS NOT NULL GROUP BY source",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let merged: Vec<(String, Option<NaiveDate>)> = sqlx::query_as(
-            "SELECT a.source, MAX(m.release_date) FROM aliases a JOIN models m ON m.id = a.model_id \
-             WHERE m.release_date IS NOT NULL GROUP BY a.source",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        for (source, date) in released.into_iter().chain(merged) {
-            if let Some(at) = date.and_then(midnight) {
-                keep(&source, at);
-            }
-        }
-        Ok(newest)
+        self.read_newest_data_dates().await
     }
 
     async fn unmatched(&self) -> Result<Vec<Unmatched>, StoreError> {

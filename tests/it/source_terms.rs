@@ -334,3 +334,74 @@ async fn a_source_switched_off_leaves_the_ranking_pages_and_api_bundled_data_inc
         "{swebench}"
     );
 }
+
+#[tokio::test]
+async fn the_newest_data_of_a_source_is_read_the_same_on_every_backend() {
+    use llmrank::domain::{Metric, Observation, SourceBatch, SourceRecord};
+    use llmrank::snapshot::Snapshot;
+
+    let day = |y, m, d| {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("date")
+            .and_utc()
+    };
+    let mut listing = SourceRecord::named("acme/coder-2");
+    listing.release_date = NaiveDate::from_ymd_opt(2025, 3, 4);
+    listing.observe(Observation::new(Metric::PriceInput, 1.0));
+    let mut scored = SourceRecord::named("acme/coder-2");
+    scored.observe(Observation::new(Metric::benchmark("humaneval"), 80.0));
+    let mut run = SourceRecord::named("acme/coder-2");
+    run.observe(
+        Observation::new(Metric::benchmark("aider_polyglot"), 40.0).as_of(Some(day(2025, 9, 1))),
+    );
+    let batch = |source, record: SourceRecord| SourceBatch {
+        source,
+        as_of: day(2026, 1, 1),
+        fetched_at: day(2026, 1, 2),
+        rows_read: 1,
+        records: vec![record],
+    };
+    let snapshot = Snapshot::new(vec![
+        batch(SourceId::OpenRouter, listing),
+        batch(SourceId::EvalPlus, scored),
+        batch(SourceId::Aider, run),
+    ]);
+    for db in crate::support::databases::TestDatabase::every_backend(
+        "the_newest_data_of_a_source_is_read_the_same_on_every_backend",
+    )
+    .await
+    {
+        let store = db.store().await;
+        llmrank::refresh::import_snapshot(
+            store.as_ref(),
+            snapshot.clone(),
+            "test",
+            &llmrank::refresh::RefreshOptions::with_weights(Default::default()),
+        )
+        .await
+        .expect("import");
+        let newest = store.newest_data_dates().await.expect("read");
+        // The listing's release; EvalPlus, undated, by the model it scores;
+        // aider by its run (newer than the model).
+        assert_eq!(
+            newest.get(&SourceId::OpenRouter),
+            Some(&day(2025, 3, 4)),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            newest.get(&SourceId::EvalPlus),
+            Some(&day(2025, 3, 4)),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            newest.get(&SourceId::Aider),
+            Some(&day(2025, 9, 1)),
+            "{}",
+            db.label
+        );
+        assert_eq!(newest.get(&SourceId::SweBench), None, "{}", db.label);
+    }
+}

@@ -501,7 +501,7 @@ async fn openapi() -> Json<serde_json::Value> {
                 "400": error}}},
             "/rankings.csv": {"get": {"summary": "The same as CSV", "parameters": params, "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}, "400": error}}},
             "/api/v1/models/{id}": {"get": {"summary": "One model", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "The model", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}}, "404": error}}},
+                "responses": {"200": {"description": "The model and every figure behind it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ModelDocument"}}}}, "404": error}}},
             "/api/v1/sources": {"get": {"summary": "Per-source status", "responses": {"200": {"description": "Statuses", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Sources"}}}}}}},
             "/api/v1/methodology": {"get": {"summary": "Formulas, weights and version", "responses": {"200": {"description": "The methodology"}}}},
             "/api/v1/refresh": {"post": {"summary": "Ask the refresher (the server holding the lease) to refresh now", "security": [{"bearer": []}],
@@ -545,12 +545,32 @@ async fn openapi() -> Json<serde_json::Value> {
                     "total": {"type": "integer", "description": "lines (records with group=none) that match, before paging"},
                     "hidden_by_filters": {"type": "integer", "description": "lines (records with group=none) that match the search and line but the filters (has_benchmarks, tier, prices, …) hide"},
                     "models": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}}}},
+                "ModelDocument": {"allOf": [{"$ref": "#/components/schemas/Model"}, {"type": "object", "properties": {
+                    "provenance": {"type": "array", "items": {"type": "object", "properties": {
+                        "source": {"type": "string"}, "source_name": {"type": "string"}, "metric": {"type": "string"},
+                        "value": {"type": "number"},
+                        "as_of": {"type": ["string", "null"], "format": "date-time", "description": "the figure's one date, the same on the model page and in llmrank model: the source's own, else its batch's, never before the model's release"},
+                        "as_of_basis": {"type": "string", "enum": ["own", "batch", "estimated"], "description": "estimated: the source's date was before the model's release, so the release date"},
+                        "source_as_of": {"type": ["string", "null"], "format": "date-time"},
+                        "data_as_of": {"type": ["string", "null"], "format": "date-time"},
+                        "fetched_at": {"type": "string", "format": "date-time"},
+                        "url": {"type": ["string", "null"]}, "note": {"type": ["string", "null"]},
+                        "hugging_face_id": {"type": ["string", "null"]}}}}}}]},
                 "Sources": {"type": "object", "properties": {"sources": {"type": "array", "items": {"type": "object", "properties": {
                     "source": {"type": "string"}, "status": {"type": "string", "enum": ["ok", "failed", "skipped", "stale"]},
                     "last_attempt_at": {"type": ["string", "null"]}, "last_success_at": {"type": ["string", "null"]},
                     "rows_read": {"type": ["integer", "null"]}, "rows_matched": {"type": ["integer", "null"]},
                     "rows_detail": {"type": ["string", "null"]}, "error": {"type": ["string", "null"]},
-                    "data_as_of": {"type": ["string", "null"], "format": "date-time", "description": "when the data served from this source was current: the newest date its content (or, where the content has none, its file) supports; see docs/SOURCES.md"}}}}}}
+                    "data_as_of": {"type": ["string", "null"], "format": "date-time", "description": "when the data served from this source was current: the newest date its content (or, where the content has none, its file) supports; see docs/SOURCES.md"},
+                    "newest_data_at": {"type": ["string", "null"], "format": "date-time", "description": "the newest date the source's data itself carries (its figures' dates, its records' and its models' release dates)"},
+                    "frozen": {"type": "boolean", "description": "its newest data is older than frozen_after_days although its fetches succeed: it has stopped publishing"},
+                    "license": {"type": "string", "description": "an SPDX id where one exists, else \"none stated\""},
+                    "attribution": {"type": "string", "description": "the credit its terms ask for (or the one llmrank gives)"},
+                    "terms_url": {"type": "string"},
+                    "credit_required": {"type": "boolean"}}}},
+                    "custom_benchmarks": {"type": "array", "items": {"type": "object", "properties": {
+                        "name": {"type": "string"}, "license": {"type": "string"}, "attribution": {"type": "string"},
+                        "terms_url": {"type": "string"}, "credit_required": {"type": "boolean"}}}}}}
             }
         }
     });

@@ -423,6 +423,20 @@ async fn the_openapi_document_describes_the_api() {
         assert!(doc["paths"].get(path).is_some(), "{path}");
     }
     assert!(doc["components"]["schemas"]["Model"]["properties"]["ttft_median"].is_object());
+    let source =
+        &doc["components"]["schemas"]["Sources"]["properties"]["sources"]["items"]["properties"];
+    for field in [
+        "license",
+        "attribution",
+        "terms_url",
+        "newest_data_at",
+        "frozen",
+    ] {
+        assert!(source[field].is_object(), "{field}");
+    }
+    let figure = &doc["components"]["schemas"]["ModelDocument"]["allOf"][1]["properties"]["provenance"]
+        ["items"]["properties"];
+    assert!(figure["as_of_basis"].is_object());
 }
 
 async fn post_refresh(state: &AppState, token: Option<&str>) -> (StatusCode, Value) {

@@ -18,7 +18,7 @@ use super::super::json_number;
 use crate::domain::{Metric, Observation, SourceRecord};
 
 /// The note on an index OpenRouter relays.
-pub const RELAYED: &str = "Artificial Analysis's index as OpenRouter's catalogue lists it";
+pub const RELAYED: &str = "Artificial Analysis's index, relayed by OpenRouter";
 /// The Design Arena board whose win rate is shown: every code category.
 const ARENA: (&str, &str) = ("models", "codecategories");
 /// The key of the figure that lists a model's reasoning efforts.
@@ -61,10 +61,8 @@ pub(super) fn observe(
             .filter(|v| (0.0..=100.0).contains(v))
         {
             let mut observation = Observation::new(Metric::benchmark("design_arena"), win_rate);
-            observation.note = Some(
-                "win rate in Design Arena's code categories (models), as OpenRouter's catalogue lists it"
-                    .to_string(),
-            );
+            observation.note =
+                Some("win rate in its code categories, relayed by OpenRouter".to_string());
             observation.url = Some("https://www.designarena.ai/".to_string());
             record.observe(observation);
         }

@@ -41,23 +41,15 @@ impl Gathered {
                 files,
                 file_date,
                 validators,
-                note: None,
+                note: before,
             } => Gathered::Files {
                 files,
                 file_date,
                 validators,
-                note: Some(note),
-            },
-            Gathered::Files {
-                files,
-                file_date,
-                validators,
-                note: Some(before),
-            } => Gathered::Files {
-                files,
-                file_date,
-                validators,
-                note: Some(format!("{before}; {note}")),
+                note: Some(match before {
+                    Some(before) => format!("{before}; {note}"),
+                    None => note,
+                }),
             },
             other => other,
         }
@@ -325,6 +317,9 @@ async fn read_http(
     })
 }
 
+/// The live URLs (or the configured override) with the source's key and
+/// query parameters, page by page for a paged source; the adapter's
+/// fallback route when the first refuses, and its advice on a failure.
 pub(super) async fn read_live(
     plan: &FetchPlan,
     overrides: &HashMap<SourceId, String>,

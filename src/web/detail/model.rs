@@ -26,8 +26,9 @@ use crate::web::{AppState, WebError, find_model};
 /// The rows of each model line, to list a model's siblings.
 pub(super) struct Lines<'a> {
     by_line: HashMap<&'a str, Vec<&'a ModelRow>>,
-    /// The ranking they are of.
-    rankings: &'a Rankings,
+    /// The footer's credits for the ranking they are of (one scan of the
+    /// ranking for all of its model pages).
+    credits: Vec<crate::web::credits::Credit>,
 }
 
 impl<'a> Lines<'a> {
@@ -48,7 +49,10 @@ impl<'a> Lines<'a> {
                 ))
             });
         }
-        Lines { by_line, rankings }
+        Lines {
+            by_line,
+            credits: crate::web::credits::of(rankings),
+        }
     }
 
     fn members(&self, row: &ModelRow) -> &[&'a ModelRow] {
@@ -342,7 +346,7 @@ pub(super) async fn render_with(
     });
     let (catalogue, route_groups) = prices(&provenance, row.release_date);
     render(ModelPage {
-        credits: crate::web::credits::of(lines.rankings),
+        credits: lines.credits.clone(),
         summary: Summary::of(row),
         overall_interval: interval(row.overall_ci_low, row.overall_ci_high),
         coding_interval: interval(row.composite_ci_low, row.composite_ci_high),

@@ -3,23 +3,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::Overrides;
 use super::candidates::near;
+use super::entry::EntryDate;
 use super::explain::{Decision, Notes};
-use super::index::{EntryDate, Index};
+use super::index::Index;
 use super::name::{self, ParsedName};
+use super::overrides::Overrides;
 use super::reading::RecordReading;
-use super::stages::{Fit, staged};
+use super::stages::{Fit, Pass, staged};
 use crate::domain::{SourceId, SourceRecord};
-
-/// Which stages a pass runs.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Pass {
-    /// Up to `parsed`: the name as written.
-    AsWritten,
-    /// Every stage.
-    Loosely,
-}
 
 /// Runs the stages for one record.
 pub(super) fn decide(

@@ -3,27 +3,15 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::candidates::candidates;
+use super::entry::{Entry, EntryDate};
 use super::keys::{
     HOST_EDITIONS, SOFT_WORDS, is_active_size, is_expert_count, is_revision, is_size,
     release_words, without_size, without_version, without_word,
 };
-use super::name::{self, NameDate};
+use super::name;
 use super::naming::{creator_of, display_name, model_id_for, other_ids, variant_label};
 use super::reading::RecordReading;
 use crate::domain::{Alias, Model, SourceId, SourceRecord};
-
-/// A date an index entry carries, and how much it says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct EntryDate {
-    pub(super) date: NameDate,
-    /// Strong: part of the model's own name (`-20241022`, `-0324`). Weak: a
-    /// listing label (OpenRouter's canonical slug) or a month remark, which
-    /// may differ from the snapshot by days.
-    pub(super) strong: bool,
-}
-
-pub(super) type Entry = (usize, Option<EntryDate>);
 
 pub(super) struct Index {
     pub(super) models: Vec<Model>,
@@ -212,37 +200,6 @@ impl Index {
                 .or_default()
                 .insert(model);
         }
-    }
-
-    /// Whether the model one of the reading's names fits as written (in
-    /// its variant, by its dates and release words) is held by another row
-    /// of one of the record's leaderboards.
-    pub(super) fn taken_by_its_board(&self, reading: &RecordReading) -> bool {
-        let variant = reading.variant_key();
-        let release = reading.release_words();
-        reading.spellings.iter().any(|(p, _)| {
-            self.index
-                .get(&(p.core_key(), variant.clone()))
-                .is_some_and(|entries| {
-                    candidates(
-                        self,
-                        entries,
-                        reading.date,
-                        reading.released,
-                        &|_| true,
-                        &[],
-                    )
-                    .models
-                    .iter()
-                    .filter(|m| release.iter().all(|w| self.release_words[**m].contains(w)))
-                    .any(|m| {
-                        reading
-                            .boards
-                            .iter()
-                            .any(|board| self.boards[*m].contains(board))
-                    })
-                })
-        })
     }
 
     pub(super) fn add_model(

@@ -17,6 +17,7 @@ mod candidates;
 mod conventions;
 pub mod creators;
 mod decide;
+mod entry;
 mod explain;
 pub mod gold;
 pub mod holdout;
@@ -36,9 +37,10 @@ use std::collections::HashMap;
 pub use explain::Decision;
 pub use overrides::{Overrides, OverridesError};
 
-use decide::{Pass, decide};
+use decide::decide;
 use index::Index;
 use reading::RecordReading;
+use stages::Pass;
 
 use crate::domain::{Alias, Model, SourceBatch, SourceId, SourceRecord, Unmatched};
 
@@ -160,7 +162,7 @@ fn run(
             if decision.model.is_none()
                 && decision.candidates.is_empty()
                 && reading.non_thinking
-                && state.b.taken_by_its_board(&reading)
+                && candidates::taken_by_its_board(&state.b, &reading)
             {
                 reading.as_non_thinking_variant();
                 decision = decide(

@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::conventions::{self, boards};
-use super::index::EntryDate;
+use super::entry::EntryDate;
 use super::keys::{is_size, without_word};
 use super::name::{self, NameDate, ParsedName};
 use crate::domain::{SourceId, SourceRecord};

@@ -18,6 +18,9 @@ pub(super) struct Index {
     pub(super) by_id: HashMap<String, usize>,
     /// (core, variant) → (model, date of that name).
     pub(super) index: HashMap<(String, String), Vec<Entry>>,
+    /// Core → entries of every variant (a name whose setting is unstated
+    /// may be any of them).
+    pub(super) by_core: HashMap<String, Vec<Entry>>,
     /// The same with soft words removed from the core.
     pub(super) relaxed: HashMap<(String, String), Vec<Entry>>,
     /// Lowercased exact ids → models (two models under one id: ambiguous).
@@ -68,6 +71,7 @@ impl Index {
             models: Vec::new(),
             by_id: HashMap::new(),
             index: HashMap::new(),
+            by_core: HashMap::new(),
             relaxed: HashMap::new(),
             exact: HashMap::new(),
             shape: Vec::new(),
@@ -148,6 +152,10 @@ impl Index {
             if !is_preview {
                 self.cores.insert(key.0.clone());
             }
+            let list = self.by_core.entry(key.0.clone()).or_default();
+            if !list.contains(&entry) {
+                list.push(entry);
+            }
             add_entry(&mut self.index, key, entry);
             let relaxed = Self::relax(&parsed.core);
             let (rest, size) = without_size(&relaxed);
@@ -177,7 +185,9 @@ impl Index {
             self.served[model] = true;
         }
         if source.creates_models() {
-            let names = std::iter::once(&record.name).chain(record.other_names.iter());
+            // A system's name begins with its agent, which names no model.
+            let own = reading.model_text.as_ref().unwrap_or(&record.name);
+            let names = std::iter::once(own).chain(record.other_names.iter());
             self.leads.extend(names.filter_map(|n| name::lead_word(n)));
         }
         if let Some(date) = record.release_date

@@ -435,7 +435,7 @@ async fn read_live(
         }
     }
     let urls = adapter
-        .files()
+        .live_files()
         .into_iter()
         .enumerate()
         .map(|(index, file)| {

@@ -11,11 +11,14 @@ mod decode;
 mod error;
 pub mod fetch;
 pub mod http;
+pub mod zip;
 
 pub mod aider;
 pub mod artificialanalysis;
 pub mod bigcodebench;
 pub mod custom;
+pub mod deepswe;
+pub mod epoch;
 pub mod evalplus;
 pub mod litellm;
 pub mod livebench;
@@ -23,6 +26,8 @@ pub mod livecodebench;
 pub mod modelsdev;
 pub mod openrouter;
 pub mod swebench;
+pub mod swebenchlive;
+pub mod vals;
 
 use std::sync::Arc;
 
@@ -97,7 +102,13 @@ pub trait Source: Send + Sync {
         self.files()
     }
 
-    /// The live URL of one of [`Source::files`].
+    /// The files read from the live site, when they differ from those of a
+    /// mirror (Epoch publishes one ZIP of the tables a mirror lays out).
+    fn live_files(&self) -> Vec<String> {
+        self.files()
+    }
+
+    /// The live URL of one of [`Source::files`] or [`Source::live_files`].
     fn live_url(&self, file: &str) -> String;
 
     /// The API key the live source takes, if any.
@@ -142,6 +153,10 @@ pub fn registry(settings: &SourceSettings) -> Vec<Arc<dyn Source>> {
         Arc::new(livecodebench::LiveCodeBench),
         Arc::new(aider::Aider),
         Arc::new(artificialanalysis::ArtificialAnalysis),
+        Arc::new(deepswe::DeepSwe),
+        Arc::new(epoch::Epoch),
+        Arc::new(vals::Vals),
+        Arc::new(swebenchlive::SweBenchLive),
     ]
 }
 

@@ -129,6 +129,13 @@ pub fn benchmark_title(key: &str) -> Cow<'_, str> {
         "aa_scicode" => "AA SciCode",
         "aa_terminalbench_hard" => "AA Terminal-Bench Hard",
         "aa_coding_index" => "AA coding index",
+        "deepswe" => "DeepSWE",
+        "epoch_swebench_verified" => "SWE-bench Verified (Epoch's runs)",
+        "terminalbench_2" => "Terminal-Bench 2.0",
+        "vals_vibe_code" => "Vibe Code Bench",
+        "vals_vibe_code_1_100" => "Vibe Code Bench 1-100",
+        "metr_time_horizon" => "METR time horizon (minutes)",
+        "epoch_eci" => "Epoch Capabilities Index",
         other => return Cow::Borrowed(other.strip_prefix("custom:").unwrap_or(other)),
     })
 }

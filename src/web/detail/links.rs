@@ -136,7 +136,12 @@ pub fn benchmark_title(key: &str) -> Cow<'_, str> {
         "vals_vibe_code_1_100" => "Vibe Code Bench 1-100",
         "metr_time_horizon" => "METR time horizon (minutes)",
         "epoch_eci" => "Epoch Capabilities Index",
-        other => return Cow::Borrowed(other.strip_prefix("custom:").unwrap_or(other)),
+        other => {
+            if let Some(set) = other.strip_prefix("swebenchlive_") {
+                return Cow::Owned(format!("SWE-bench-Live {set}"));
+            }
+            return Cow::Borrowed(other.strip_prefix("custom:").unwrap_or(other));
+        }
     })
 }
 

@@ -148,6 +148,9 @@ pub fn benchmark_title(key: &str) -> Cow<'_, str> {
 /// The name of a source family of the coding composite (a source id, or
 /// `custom:NAME`).
 pub fn family_title(family: &str) -> Cow<'_, str> {
+    if family == "terminalbench" {
+        return Cow::Borrowed("Terminal-Bench 2.0");
+    }
     match family.parse::<SourceId>() {
         Ok(source) => Cow::Borrowed(source_title(source)),
         Err(_) => Cow::Borrowed(family.strip_prefix("custom:").unwrap_or(family)),

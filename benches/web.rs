@@ -88,6 +88,7 @@ fn synthetic(n: usize) -> Rankings {
                     performance_data_updated_at: Some(chrono::Utc::now()),
                     pricing_data_updated_at: Some(chrono::Utc::now()),
                 },
+                systems: Vec::new(),
             }
         })
         .collect();

@@ -43,13 +43,53 @@ pub const BENCHMARK_KEYS: &[&str] = &[
     "aa_coding_index",
     "aa_agentic_index",
     "design_arena",
+    "deepswe",
+    "epoch_swebench_verified",
+    "terminalbench_2",
+    "vals_vibe_code",
+    "vals_vibe_code_1_100",
+    "metr_time_horizon",
+    "epoch_eci",
 ];
 
 /// Benchmarks shown but not scored (weight 0): Artificial Analysis's coding
 /// and agentic indexes are derived from its own evaluations, which are
 /// scored one by one; Design Arena's win rate is a preference vote on
-/// generated designs, relayed by OpenRouter.
-pub const SHOWN_NOT_SCORED: &[&str] = &["aa_coding_index", "aa_agentic_index", "design_arena"];
+/// generated designs, relayed by OpenRouter; METR's time horizon (minutes,
+/// 50 % success) and the Epoch Capabilities Index (a fitted index, not a
+/// percent) summarise many benchmarks, some of them scored here already.
+pub const SHOWN_NOT_SCORED: &[&str] = &[
+    "aa_coding_index",
+    "aa_agentic_index",
+    "design_arena",
+    "metr_time_horizon",
+    "epoch_eci",
+];
+
+/// The bound of a benchmark's interval, as its source publishes it: kept as
+/// an extra keyed `<benchmark>.ci_low` / `<benchmark>.ci_high`, on the
+/// benchmark's own scale (DeepSWE's 95 % run-to-run interval,
+/// Terminal-Bench's mean ± 1.96 standard errors, METR's CI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bound {
+    Low,
+    High,
+}
+
+impl Bound {
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Bound::Low => "ci_low",
+            Bound::High => "ci_high",
+        }
+    }
+}
+
+/// The suffix of an agent + model system's score on a benchmark
+/// (`terminalbench_2.system_score`): shown under the system on the model's
+/// page, never counted for the model (docs/METHODOLOGY.md says which
+/// systems count).
+pub const SYSTEM_SCORE: &str = "system_score";
 
 /// A figure of what one benchmark run cost, as the source publishes it.
 /// Stored as an extra keyed `<benchmark>.<field>` (`swebench_bash_only.run_cost_usd`),
@@ -142,6 +182,35 @@ impl Metric {
     /// A figure of what a run of `benchmark` cost (see [`CostField`]).
     pub fn cost(benchmark: &str, field: CostField) -> Self {
         Metric::Extra(format!("{benchmark}.{}", field.suffix()))
+    }
+
+    /// A bound of a benchmark's published interval (see [`Bound`]).
+    pub fn interval(benchmark: &str, bound: Bound) -> Self {
+        Metric::Extra(format!("{benchmark}.{}", bound.suffix()))
+    }
+
+    /// An agent + model system's score on `benchmark` (see [`SYSTEM_SCORE`]).
+    pub fn system_score(benchmark: &str) -> Self {
+        Metric::Extra(format!("{benchmark}.{SYSTEM_SCORE}"))
+    }
+
+    /// The benchmark of a system's score, if this is one.
+    pub fn as_system_score(&self) -> Option<&str> {
+        match self {
+            Metric::Extra(key) => key
+                .strip_suffix(SYSTEM_SCORE)
+                .and_then(|k| k.strip_suffix('.')),
+            _ => None,
+        }
+    }
+
+    /// The benchmark a per-benchmark extra belongs to (a cost figure, an
+    /// interval bound, a system's score): the key before its last `.`.
+    pub fn benchmark_of_extra(&self) -> Option<&str> {
+        match self {
+            Metric::Extra(key) => key.rsplit_once('.').map(|(b, _)| b),
+            _ => None,
+        }
     }
 
     /// The benchmark and field of a cost figure, if this is one.
@@ -261,6 +330,18 @@ mod tests {
         );
         assert_eq!(parsed.category(), Category::Benchmark);
         assert_eq!(Metric::extra("aa_coding_index").as_cost(), None);
+    }
+
+    #[test]
+    fn intervals_and_system_scores_name_their_benchmark() {
+        let low = Metric::interval("deepswe", Bound::Low);
+        assert_eq!(low.key(), "deepswe.ci_low");
+        assert_eq!(low.benchmark_of_extra(), Some("deepswe"));
+        let system = Metric::system_score("terminalbench_2");
+        assert_eq!(system.key(), "terminalbench_2.system_score");
+        assert_eq!(system.as_system_score(), Some("terminalbench_2"));
+        assert_eq!(low.as_system_score(), None);
+        assert_eq!(Metric::benchmark("deepswe").benchmark_of_extra(), None);
     }
 
     #[test]

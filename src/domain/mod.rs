@@ -16,10 +16,12 @@ mod terms;
 pub use asof::{DateBasis, FigureDate};
 pub use change::{BadSince, Change, ChangeKind, Figure, RecordedChange, Since, UnknownChangeKind};
 pub use custom::{CustomBenchmark, CustomScore, Scale};
-pub use metric::{BENCHMARK_KEYS, Category, CostField, Metric, SHOWN_NOT_SCORED};
+pub use metric::{
+    BENCHMARK_KEYS, Bound, Category, CostField, Metric, SHOWN_NOT_SCORED, SYSTEM_SCORE,
+};
 pub use model::{
     Alias, Benchmarks, ComponentWeights, Freshness, Model, ModelRow, PerformanceTier, Rankings,
-    TaskCostBasis, Unmatched, ValueBasis, WeightsError,
+    SystemRun, TaskCostBasis, Unmatched, ValueBasis, WeightsError,
 };
 pub use source::{
     FetchOrigin, Observation, SourceBatch, SourceId, SourceRecord, SourceStatus, SourceStatusKind,

@@ -259,6 +259,31 @@ pub struct ModelRow {
     pub variant: Option<String>,
     #[serde(flatten)]
     pub freshness: Freshness,
+    /// The agent + model systems that ran this model (Terminal-Bench 2.0,
+    /// SWE-bench-Live, an agent product on Vals), with their scores: shown,
+    /// and `counted` only where the source runs many models under one
+    /// agent (docs/METHODOLOGY.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub systems: Vec<SystemRun>,
+}
+
+/// One agent + model system's result on one benchmark.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SystemRun {
+    pub source: SourceId,
+    /// The system's whole name in its source (`Terminus 2 + glm-5`).
+    pub name: String,
+    /// The agent that ran the model.
+    pub harness: Option<String>,
+    /// The benchmark (`terminalbench_2`, `swebenchlive_java`).
+    pub benchmark: String,
+    /// The score, in percent.
+    pub score: f64,
+    /// Whether the score is the model's value of the benchmark (its
+    /// source's uniform harness, and the newest run).
+    pub counted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 /// Benchmark scores by key, in display order; unknown scores are `None`.

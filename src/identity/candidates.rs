@@ -3,8 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use super::index::{Entry, EntryDate, Index};
+use super::entry::{Entry, EntryDate};
+use super::index::Index;
 use super::name::NameDate;
+use super::reading::RecordReading;
 
 /// Whether a model released on `released` may be the snapshot `date`:
 /// within 14 days of a dated snapshot (a listing trails its snapshot by
@@ -185,6 +187,30 @@ pub(super) fn candidates(
             models: BTreeSet::new(),
             settles: true,
         })
+}
+
+/// Whether the model one of the reading's names fits as written (in
+/// its variant, by its dates and release words) is held by another row
+/// of one of the record's leaderboards.
+pub(super) fn taken_by_its_board(b: &Index, reading: &RecordReading) -> bool {
+    let variant = reading.variant_key();
+    let release = reading.release_words();
+    reading.spellings.iter().any(|(p, _)| {
+        b.index
+            .get(&(p.core_key(), variant.clone()))
+            .is_some_and(|entries| {
+                candidates(b, entries, reading.date, reading.released, &|_| true, &[])
+                    .models
+                    .iter()
+                    .filter(|m| release.iter().all(|w| b.release_words[**m].contains(w)))
+                    .any(|m| {
+                        reading
+                            .boards
+                            .iter()
+                            .any(|board| b.boards[*m].contains(board))
+                    })
+            })
+    })
 }
 
 const THIN_RELEASED_NEAR: bool = false;

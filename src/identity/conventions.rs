@@ -26,6 +26,41 @@ pub(super) struct Convention {
     /// Without such a sibling the word keeps its usual meaning (a
     /// pretrained base model, a chat tune).
     pub(super) non_thinking_beside_thinking: &'static [&'static str],
+    /// Where a name states the model's setting (effort, budget, thinking).
+    pub(super) setting: Setting,
+    /// Where a name states the agent that ran the model, when the record
+    /// names one (`SourceRecord::harness`).
+    pub(super) harness: Harness,
+}
+
+/// Where a source's names state the model's setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Setting {
+    /// Anywhere in the name, as markers the name reader knows (`(high)`,
+    /// `-thinking-32k`, `:thinking`).
+    Markers,
+    /// In a field of its own, written after the model as `<model>
+    /// (<setting>)` (DeepSWE's and Vals' `reasoning_effort`): the last
+    /// parenthesised part is the setting, free text (`max`, `0.99`).
+    Field,
+    /// As a suffix after the last `_` (Epoch's `Model version`:
+    /// `gpt-5.1-2025-11-13_high`, `…_32K`, `…_unknown`), when it reads as a
+    /// setting; otherwise the `_` is part of the name.
+    Suffix,
+}
+
+/// Where a source's names state the agent that ran the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Harness {
+    /// Nowhere: a name is a model's.
+    Unstated,
+    /// In front, as `<agent> + <model>` (SWE-bench-Live's systems, Epoch's
+    /// Terminal-Bench rows): the model is what follows the record's
+    /// harness, and the whole name becomes that model's alias.
+    Prefix,
+    /// At the end of an id, as the agent's name in a slug (Vals'
+    /// `anthropic/claude-opus-4-8-claude-code` run in Claude Code).
+    Suffix,
 }
 
 const NONE: &[&str] = &[];
@@ -38,6 +73,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 0,
         distinct_listings: true,
         cited_ids: true,
+        setting: Setting::Markers,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
@@ -45,6 +82,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 1,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Markers,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
@@ -52,6 +91,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 2,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Markers,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
@@ -59,6 +100,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 3,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Markers,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: &["base"],
     },
     Convention {
@@ -66,6 +109,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 4,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Markers,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
@@ -73,6 +118,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 5,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Markers,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
@@ -80,6 +127,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 6,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Markers,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: &["chat"],
     },
     Convention {
@@ -87,6 +136,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 7,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Markers,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
@@ -94,6 +145,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 8,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Field,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
@@ -101,6 +154,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 9,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Suffix,
+        harness: Harness::Prefix,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
@@ -108,6 +163,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 10,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Field,
+        harness: Harness::Suffix,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
@@ -115,6 +172,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 11,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Markers,
+        harness: Harness::Prefix,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
@@ -122,6 +181,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 12,
         distinct_listings: false,
         cited_ids: true,
+        setting: Setting::Markers,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: &["base", "chat"],
     },
     Convention {
@@ -129,6 +190,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 13,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Markers,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
     },
     Convention {
@@ -136,6 +199,8 @@ const CONVENTIONS: [Convention; 15] = [
         order: 14,
         distinct_listings: false,
         cited_ids: false,
+        setting: Setting::Markers,
+        harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
     },
 ];
@@ -146,6 +211,76 @@ pub(super) fn of(source: SourceId) -> &'static Convention {
         .iter()
         .find(|c| c.source == source)
         .unwrap_or(&CONVENTIONS[12])
+}
+
+/// What a record's name states under its source's conventions: the text
+/// that names the model, and the setting the source states apart from it
+/// (a field's free text, a version's suffix), before it is read.
+pub(super) struct Stated<'a> {
+    pub(super) model: &'a str,
+    pub(super) setting: Option<&'a str>,
+}
+
+/// Splits a record's name by its source's conventions; `is_setting` says
+/// whether a suffix reads as a setting (otherwise its `_` is part of the
+/// name).
+pub(super) fn stated<'a>(
+    source: SourceId,
+    record: &'a SourceRecord,
+    is_setting: impl Fn(&str) -> bool,
+) -> Stated<'a> {
+    let convention = of(source);
+    let mut model = record.name.trim();
+    let harness = record
+        .harness
+        .as_deref()
+        .map(str::trim)
+        .filter(|h| !h.is_empty());
+    if convention.harness == Harness::Prefix
+        && let Some(agent) = harness
+        && let Some(rest) = model
+            .strip_prefix(agent)
+            .and_then(|r| r.trim_start().strip_prefix('+'))
+        && !rest.trim().is_empty()
+    {
+        model = rest.trim();
+    }
+    let mut setting = None;
+    match convention.setting {
+        Setting::Field => {
+            if let Some(open) = model.rfind(" (")
+                && model.ends_with(')')
+                && open > 0
+            {
+                setting = Some(model[open + 2..model.len() - 1].trim());
+                model = model[..open].trim_end();
+            }
+        }
+        Setting::Suffix => {
+            if let Some((head, tail)) = model.rsplit_once('_')
+                && !head.is_empty()
+                && is_setting(tail)
+            {
+                setting = Some(tail);
+                model = head;
+            }
+        }
+        Setting::Markers => {}
+    }
+    if convention.harness == Harness::Suffix
+        && let Some(agent) = harness
+    {
+        let slug = agent.to_ascii_lowercase().replace(' ', "-");
+        if let Some(rest) = model
+            .to_ascii_lowercase()
+            .strip_suffix(&slug)
+            .and_then(|r| r.strip_suffix('-'))
+            .map(str::len)
+        {
+            model = &model[..rest];
+        }
+    }
+    Stated { model, setting }
 }
 
 /// The leaderboards with one row per model that a record is a row of: its
@@ -175,6 +310,72 @@ pub(super) fn boards(source: SourceId, record: &SourceRecord) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn named(name: &str, harness: Option<&str>) -> SourceRecord {
+        let mut r = SourceRecord::named(name);
+        r.harness = harness.map(str::to_string);
+        r
+    }
+
+    #[test]
+    fn each_source_states_model_setting_and_agent_its_own_way() {
+        let split = |source, name: &str, harness: Option<&str>| {
+            let record = named(name, harness);
+            let s = stated(source, &record, |t| t == "high" || t == "unknown");
+            (s.model.to_string(), s.setting.map(str::to_string))
+        };
+        let pair = |m: &str, s: Option<&str>| (m.to_string(), s.map(str::to_string));
+        assert_eq!(
+            split(SourceId::DeepSwe, "claude-opus-5 (max)", None),
+            pair("claude-opus-5", Some("max"))
+        );
+        assert_eq!(
+            split(
+                SourceId::Vals,
+                "thinkingmachines/inkling (0.99)",
+                Some("Vals AI")
+            ),
+            pair("thinkingmachines/inkling", Some("0.99"))
+        );
+        assert_eq!(
+            split(
+                SourceId::Vals,
+                "anthropic/claude-opus-4-8-claude-code",
+                Some("Claude Code")
+            ),
+            pair("anthropic/claude-opus-4-8", None)
+        );
+        assert_eq!(
+            split(SourceId::Epoch, "gpt-5.1-2025-11-13_high", None),
+            pair("gpt-5.1-2025-11-13", Some("high"))
+        );
+        assert_eq!(
+            split(SourceId::Epoch, "muse_spark", None),
+            pair("muse_spark", None),
+            "an underscore that is no setting is part of the name"
+        );
+        assert_eq!(
+            split(
+                SourceId::Epoch,
+                "Terminus 2 + claude-opus-4-6_unknown",
+                Some("Terminus 2")
+            ),
+            pair("claude-opus-4-6", Some("unknown"))
+        );
+        assert_eq!(
+            split(
+                SourceId::SweBenchLive,
+                "MIT-IBM Agent (BOAD) + SWE-Agent + Seed-OSS-36B",
+                Some("MIT-IBM Agent (BOAD) + SWE-Agent")
+            ),
+            pair("Seed-OSS-36B", None)
+        );
+        assert_eq!(
+            split(SourceId::Aider, "gpt-5 (high)", None),
+            pair("gpt-5 (high)", None),
+            "markers stay in the name"
+        );
+    }
 
     #[test]
     fn every_source_has_one_row_and_the_order_is_strict() {

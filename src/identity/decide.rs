@@ -3,23 +3,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::Overrides;
-use super::candidates::near;
+use super::candidates::{candidates, near};
+use super::entry::EntryDate;
 use super::explain::{Decision, Notes};
-use super::index::{EntryDate, Index};
+use super::index::Index;
 use super::name::{self, ParsedName};
+use super::overrides::Overrides;
 use super::reading::RecordReading;
-use super::stages::{Fit, staged};
+use super::stages::{Fit, Pass, staged};
 use crate::domain::{SourceId, SourceRecord};
-
-/// Which stages a pass runs.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Pass {
-    /// Up to `parsed`: the name as written.
-    AsWritten,
-    /// Every stage.
-    Loosely,
-}
 
 /// Runs the stages for one record.
 pub(super) fn decide(
@@ -75,6 +67,26 @@ pub(super) fn decide(
     {
         notes.add(|| format!("the source says it routes to `{target}`"));
         return Decision::matched("route", id_of(*model), notes);
+    }
+
+    // A setting the source leaves unsaid (`gpt-5.5_unknown`) is none of
+    // the model's settings for sure, the plain one included: the name stays
+    // unmatched with every setting of the model its words name.
+    if reading.unstated() {
+        let found = settings_of_its_model(b, reading);
+        notes.add(|| {
+            format!(
+                "its source does not state its setting: {} setting(s) of the model might be it",
+                found.len()
+            )
+        });
+        if !found.is_empty() {
+            return Decision::undecided(
+                "unstated setting",
+                found.into_iter().map(id_of).collect(),
+                notes,
+            );
+        }
     }
 
     if super::conventions::of(source).distinct_listings {
@@ -200,6 +212,26 @@ pub(super) fn decide(
     }
 }
 
+/// Every setting of the model a reading's words name (any variant, the
+/// plain one included), by date: what a name whose setting is unsaid might
+/// be, or one that may not make a record of its own.
+pub(super) fn settings_of_its_model(b: &Index, reading: &RecordReading) -> BTreeSet<usize> {
+    let mut found = BTreeSet::new();
+    for (parsed, _) in &reading.spellings {
+        for key in [parsed.core_key(), Index::relax(&parsed.core)] {
+            if let Some(entries) = b.by_core.get(&key) {
+                found.extend(
+                    candidates(b, entries, reading.date, reading.released, &|_| true, &[])
+                        .models
+                        .into_iter()
+                        .filter(|m| !b.shape[*m].2.contains(super::reading::UNSTATED)),
+                );
+            }
+        }
+    }
+    found
+}
+
 /// Another way to read a price list's id.
 pub(super) struct Alternate {
     pub(super) why: &'static str,
@@ -244,6 +276,7 @@ pub(super) fn alternate_readings(
             name_undated: reading.name_undated,
             released: reading.released,
             boards: reading.boards.clone(),
+            model_text: reading.model_text.clone(),
         }
     };
     if let Some((lead, parsed)) = name::without_lead(&record.name) {

@@ -3,33 +3,24 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::candidates::candidates;
+use super::entry::{Entry, EntryDate};
 use super::keys::{
     HOST_EDITIONS, SOFT_WORDS, is_active_size, is_expert_count, is_revision, is_size,
     release_words, without_size, without_version, without_word,
 };
-use super::name::{self, NameDate};
+use super::name;
 use super::naming::{creator_of, display_name, model_id_for, other_ids, variant_label};
 use super::reading::RecordReading;
 use crate::domain::{Alias, Model, SourceId, SourceRecord};
-
-/// A date an index entry carries, and how much it says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct EntryDate {
-    pub(super) date: NameDate,
-    /// Strong: part of the model's own name (`-20241022`, `-0324`). Weak: a
-    /// listing label (OpenRouter's canonical slug) or a month remark, which
-    /// may differ from the snapshot by days.
-    pub(super) strong: bool,
-}
-
-pub(super) type Entry = (usize, Option<EntryDate>);
 
 pub(super) struct Index {
     pub(super) models: Vec<Model>,
     pub(super) by_id: HashMap<String, usize>,
     /// (core, variant) → (model, date of that name).
     pub(super) index: HashMap<(String, String), Vec<Entry>>,
+    /// Core → entries of every variant (a name whose setting is unstated
+    /// may be any of them).
+    pub(super) by_core: HashMap<String, Vec<Entry>>,
     /// The same with soft words removed from the core.
     pub(super) relaxed: HashMap<(String, String), Vec<Entry>>,
     /// Lowercased exact ids → models (two models under one id: ambiguous).
@@ -80,6 +71,7 @@ impl Index {
             models: Vec::new(),
             by_id: HashMap::new(),
             index: HashMap::new(),
+            by_core: HashMap::new(),
             relaxed: HashMap::new(),
             exact: HashMap::new(),
             shape: Vec::new(),
@@ -160,6 +152,10 @@ impl Index {
             if !is_preview {
                 self.cores.insert(key.0.clone());
             }
+            let list = self.by_core.entry(key.0.clone()).or_default();
+            if !list.contains(&entry) {
+                list.push(entry);
+            }
             add_entry(&mut self.index, key, entry);
             let relaxed = Self::relax(&parsed.core);
             let (rest, size) = without_size(&relaxed);
@@ -189,7 +185,9 @@ impl Index {
             self.served[model] = true;
         }
         if source.creates_models() {
-            let names = std::iter::once(&record.name).chain(record.other_names.iter());
+            // A system's name begins with its agent, which names no model.
+            let own = reading.model_text.as_ref().unwrap_or(&record.name);
+            let names = std::iter::once(own).chain(record.other_names.iter());
             self.leads.extend(names.filter_map(|n| name::lead_word(n)));
         }
         if let Some(date) = record.release_date
@@ -218,37 +216,6 @@ impl Index {
                 .or_default()
                 .insert(model);
         }
-    }
-
-    /// Whether the model one of the reading's names fits as written (in
-    /// its variant, by its dates and release words) is held by another row
-    /// of one of the record's leaderboards.
-    pub(super) fn taken_by_its_board(&self, reading: &RecordReading) -> bool {
-        let variant = reading.variant_key();
-        let release = reading.release_words();
-        reading.spellings.iter().any(|(p, _)| {
-            self.index
-                .get(&(p.core_key(), variant.clone()))
-                .is_some_and(|entries| {
-                    candidates(
-                        self,
-                        entries,
-                        reading.date,
-                        reading.released,
-                        &|_| true,
-                        &[],
-                    )
-                    .models
-                    .iter()
-                    .filter(|m| release.iter().all(|w| self.release_words[**m].contains(w)))
-                    .any(|m| {
-                        reading
-                            .boards
-                            .iter()
-                            .any(|board| self.boards[*m].contains(board))
-                    })
-                })
-        })
     }
 
     pub(super) fn add_model(

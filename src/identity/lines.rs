@@ -6,7 +6,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::candidates::candidates;
-use super::index::{Entry, Index};
+use super::entry::Entry;
+use super::index::Index;
 use super::keys::RELEASE_WORDS;
 use super::name;
 use super::naming::variant_label;

@@ -17,6 +17,7 @@ mod candidates;
 mod conventions;
 pub mod creators;
 mod decide;
+mod entry;
 mod explain;
 pub mod gold;
 pub mod holdout;
@@ -36,9 +37,10 @@ use std::collections::HashMap;
 pub use explain::Decision;
 pub use overrides::{Overrides, OverridesError};
 
-use decide::{Pass, decide};
+use decide::decide;
 use index::Index;
 use reading::RecordReading;
+use stages::Pass;
 
 use crate::domain::{Alias, Model, SourceBatch, SourceId, SourceRecord, Unmatched};
 
@@ -99,6 +101,9 @@ fn run(
         watched: None,
     };
 
+    // Records whose only figures are indexes shown and not scored attach to
+    // models the other sources made, so they are read once every source has.
+    let mut late = Vec::new();
     for batch in ordered {
         let source = batch.source;
         // Entries that route to another entry go last, so their target
@@ -119,6 +124,10 @@ fn run(
         // (`CodeLlama-70B-Instruct` before `CodeLlama-70B`).
         let mut deferred = Vec::new();
         for (record, reading) in records {
+            if indexes_only(record) {
+                late.push((source, record, reading));
+                continue;
+            }
             if record.system {
                 state.systems.push(Alias {
                     source,
@@ -160,7 +169,7 @@ fn run(
             if decision.model.is_none()
                 && decision.candidates.is_empty()
                 && reading.non_thinking
-                && state.b.taken_by_its_board(&reading)
+                && candidates::taken_by_its_board(&state.b, &reading)
             {
                 reading.as_non_thinking_variant();
                 decision = decide(
@@ -175,6 +184,19 @@ fn run(
             }
             state.settle(source, record, &reading, decision, watch);
         }
+    }
+    for (source, record, reading) in late {
+        let watching = watch.is_some_and(|(s, n)| s == source && n == record.name);
+        let decision = decide(
+            &state.b,
+            &state.assignment,
+            overrides,
+            source,
+            record,
+            &reading,
+            (Pass::Loosely, watching),
+        );
+        state.settle(source, record, &reading, decision, watch);
     }
     let State {
         mut b,
@@ -207,6 +229,20 @@ fn run(
     (resolution, watched)
 }
 
+/// Whether every figure of a record is an index shown and not scored
+/// (Epoch's Capabilities Index, METR's time horizon): such a record
+/// attaches to a model but never makes one, since an index of a model no
+/// source benchmarks for coding adds nothing to a ranking of coding models.
+fn indexes_only(record: &SourceRecord) -> bool {
+    !record.observations.is_empty()
+        && record.observations.iter().all(|o| {
+            let key = o.metric.key();
+            crate::domain::SHOWN_NOT_SCORED
+                .iter()
+                .any(|shown| key.starts_with(shown))
+        })
+}
+
 /// The resolution so far.
 struct State {
     b: Index,
@@ -228,7 +264,7 @@ impl State {
         watch: Option<(SourceId, &str)>,
     ) {
         let b = &mut self.b;
-        let decision_candidates = decision.candidates.clone();
+        let mut decision_candidates = decision.candidates.clone();
         let model = match decision
             .model
             .as_deref()
@@ -239,7 +275,9 @@ impl State {
             None if decision.stage == "pin" => Some(b.add_model(source, record, reading)),
             // Models it might be, not settled: it stays unmatched with them.
             None if !decision.candidates.is_empty() => None,
-            None if source.creates_models() => Some(b.add_model(source, record, reading)),
+            None if source.creates_models() && !indexes_only(record) => {
+                Some(b.add_model(source, record, reading))
+            }
             None => None,
         };
         if watch.is_some_and(|(s, n)| s == source && n == record.name) {
@@ -255,6 +293,14 @@ impl State {
             self.watched = Some(decision);
         }
         let Some(model) = model else {
+            // A record that may not make a model lists the settings of the
+            // model its words name, if any, for a pin to choose from.
+            if decision_candidates.is_empty() && source.creates_models() {
+                decision_candidates = decide::settings_of_its_model(b, reading)
+                    .into_iter()
+                    .map(|m| b.models[m].id.clone())
+                    .collect();
+            }
             self.unmatched.push(Unmatched {
                 source,
                 name: record.name.clone(),

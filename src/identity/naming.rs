@@ -93,7 +93,8 @@ pub(super) fn model_id_for(
     reading: &RecordReading,
     creator: Option<&Creator>,
 ) -> String {
-    let own = name::parse(&record.name);
+    let own_name = reading.model_text.as_deref().unwrap_or(&record.name);
+    let own = name::parse(own_name);
     let listing = record.canonical_slug.as_deref().filter(|listing| {
         let listed = name::parse(listing);
         // A listing may say more than the name (a size, a version), never
@@ -106,7 +107,7 @@ pub(super) fn model_id_for(
                 .zip(listed.date)
                 .is_none_or(|(own, label)| own.agrees(&label))
     });
-    id_from(listing.unwrap_or(&record.name), reading, creator)
+    id_from(listing.unwrap_or(own_name), reading, creator)
 }
 
 /// Other ids for the same model, tried in turn when the first is taken by
@@ -200,11 +201,14 @@ pub(super) fn display_name(
     record: &SourceRecord,
     reading: &RecordReading,
 ) -> (String, u8) {
+    // A name wrapped in an agent or a setting field names its model by
+    // its inner part (`Seed-OSS-36B` of `SWE-Agent + Seed-OSS-36B`).
+    let own = reading.model_text.as_ref().unwrap_or(&record.name);
     let names = record
         .display_name
         .iter()
         .chain(record.other_names.iter())
-        .chain(std::iter::once(&record.name))
+        .chain(std::iter::once(own))
         .filter(|n| record.canonical_slug.as_ref() != Some(*n));
     let mut best: Option<(String, u8)> = None;
     for name in names {
@@ -216,7 +220,7 @@ pub(super) fn display_name(
             best = Some((name.trim().to_string(), rank));
         }
     }
-    let (mut name, rank) = best.unwrap_or_else(|| (record.name.clone(), 3));
+    let (mut name, rank) = best.unwrap_or_else(|| (own.clone(), 3));
     name = without_route_remark(without_creator_prefix(&name)).to_string();
     if reading.non_thinking && reading.variant.is_empty() {
         name = without_non_thinking_marker(&name);
@@ -299,6 +303,9 @@ pub fn variant_label(key: &str) -> Option<String> {
     let has = |p: &str| parts.contains(&p);
     let budget = parts.iter().find_map(|p| p.strip_prefix("budget-"));
     let mut words = Vec::new();
+    if parts == ["default"] {
+        return Some("default setting".to_string());
+    }
     if has("no-thinking") {
         words.push("no thinking".to_string());
     } else if has("thinking") || has("auto") || has("default") || budget.is_some() {
@@ -318,6 +325,10 @@ pub fn variant_label(key: &str) -> Option<String> {
         match *part {
             "minimal" | "low" | "medium" | "high" | "max" => words.push(format!("{part} effort")),
             "xhigh" => words.push("extra-high effort".to_string()),
+            "unknown" => words.push("setting not stated".to_string()),
+            other if other.starts_with("effort-") => {
+                words.push(format!("effort {}", &other["effort-".len()..]));
+            }
             "thinking" | "auto" | "default" | "no-thinking" => {}
             other if other.starts_with("budget-") => {}
             other => words.push(other.replace('-', " ")),

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::conventions::{self, boards};
-use super::index::EntryDate;
+use super::conventions::{self, Setting, boards};
+use super::entry::EntryDate;
 use super::keys::{is_size, without_word};
 use super::name::{self, NameDate, ParsedName};
 use crate::domain::{SourceId, SourceRecord};
@@ -31,6 +31,66 @@ pub(super) enum Reading {
 
 /// The variant word of the explicitly non-thinking configuration.
 const NO_THINKING: &str = "no-thinking";
+
+/// The variant word of a setting the source does not state (Epoch's
+/// `_unknown`): not the plain model, and no setting the resolver may guess.
+pub(super) const UNSTATED: &str = "unknown";
+
+/// A setting a source states apart from the model's name, read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(super) struct SettingRead {
+    pub(super) variant: BTreeSet<String>,
+    /// The explicitly non-thinking configuration (`none`).
+    pub(super) non_thinking: bool,
+}
+
+/// Reads a setting stated apart from the name (DeepSWE's and Vals'
+/// `reasoning_effort`, Epoch's suffix): the words the name reader knows
+/// (`high`, `xhigh`, `max`, `32K`, `thinking`), `none` (reasoning off: the
+/// plain record of a hybrid model), `default` (the configuration the
+/// source calls its default), `unknown` or nothing (a setting it does not
+/// state). Free text (a field's `0.99`) is a setting of its own
+/// (`effort-0.99`) where `free_text`, else not a setting (`None`).
+pub(super) fn read_setting(text: &str, free_text: bool) -> Option<SettingRead> {
+    let lower = text.trim().to_ascii_lowercase();
+    let of = |words: &[&str]| SettingRead {
+        variant: words.iter().map(|w| w.to_string()).collect(),
+        non_thinking: false,
+    };
+    match lower.as_str() {
+        "" | "unknown" | "null" => return Some(of(&[UNSTATED])),
+        "none" | "off" => {
+            return Some(SettingRead {
+                variant: BTreeSet::new(),
+                non_thinking: true,
+            });
+        }
+        "default" => return Some(of(&["default"])),
+        _ => {}
+    }
+    let parsed = name::parse(&format!("setting ({lower})"));
+    if parsed.core == ["setting"] && !parsed.variant.is_empty() {
+        let mut variant = parsed.variant;
+        let non_thinking = variant.remove(NO_THINKING);
+        return Some(SettingRead {
+            variant,
+            non_thinking,
+        });
+    }
+    free_text.then(|| {
+        let slug: String = lower
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        of(&[&format!("effort-{}", slug.trim_matches('-'))])
+    })
+}
 
 /// Reads every record of one source's batch, with the source's sibling
 /// conventions: a word its convention table lists
@@ -161,11 +221,26 @@ pub(super) struct RecordReading {
     pub(super) released: Option<chrono::NaiveDate>,
     /// The one-row-per-model leaderboards the record is a row of (see [`boards`]).
     pub(super) boards: Vec<String>,
+    /// The part of the record's name that names the model, when its
+    /// source's conventions wrap it in more (an agent in front, a setting
+    /// field after): new records are named and given ids from it.
+    pub(super) model_text: Option<String>,
 }
 
 impl RecordReading {
     pub(super) fn of(source: SourceId, record: &SourceRecord) -> Self {
-        let own = name::parse(&record.name);
+        let free_text = conventions::of(source).setting == Setting::Field;
+        let stated = conventions::stated(source, record, |t| read_setting(t, false).is_some());
+        let mut own = name::parse(stated.model);
+        let setting = stated.setting.and_then(|t| read_setting(t, free_text));
+        if let Some(setting) = &setting {
+            own.variant.extend(setting.variant.iter().cloned());
+            if setting.non_thinking {
+                own.variant.insert(NO_THINKING.to_string());
+            }
+        }
+        let model_text = (stated.model != record.name.trim() || setting.is_some())
+            .then(|| stated.model.to_string());
         let name_undated = own.date.is_none();
         let own_date = own.date;
         let others = record
@@ -213,7 +288,13 @@ impl RecordReading {
             date,
             released: record.release_date,
             boards: boards(source, record),
+            model_text,
         }
+    }
+
+    /// The record states a setting its source leaves unsaid (`_unknown`).
+    pub(super) fn unstated(&self) -> bool {
+        self.variant.contains(UNSTATED)
     }
 
     /// The record read as its source's explicitly non-thinking entry of a
@@ -224,6 +305,9 @@ impl RecordReading {
 
     /// The record's configuration in words, for `resolve --explain`.
     pub(super) fn describe_mode(&self) -> String {
+        if self.unstated() {
+            return "a setting its source does not state: not the plain model".to_string();
+        }
         match (self.variant_key(), self.non_thinking) {
             (v, true) if v.is_empty() => {
                 "non-thinking, stated: the plain record of a hybrid model".to_string()
@@ -274,4 +358,33 @@ pub(super) fn slug_names_its_setting(record: &SourceRecord) -> bool {
         .canonical_slug
         .as_ref()
         .is_none_or(|slug| name::parse(&record.name).variant == name::parse(slug).variant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variant(text: &str, free: bool) -> Option<Vec<String>> {
+        read_setting(text, free).map(|s| {
+            let mut v: Vec<String> = s.variant.into_iter().collect();
+            if s.non_thinking {
+                v.push("non-thinking".into());
+            }
+            v
+        })
+    }
+
+    #[test]
+    fn a_setting_stated_apart_reads_as_the_names_markers_do() {
+        let words = |w: &[&str]| Some(w.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(variant("max", false), words(&["max"]));
+        assert_eq!(variant("xhigh", false), words(&["xhigh"]));
+        assert_eq!(variant("32K", false), words(&["budget-32k", "thinking"]));
+        assert_eq!(variant("unknown", false), words(&["unknown"]));
+        assert_eq!(variant("none", false), words(&["non-thinking"]));
+        assert_eq!(variant("default", false), words(&["default"]));
+        assert_eq!(variant("0.99", true), words(&["effort-0.99"]));
+        assert_eq!(variant("0.99", false), None, "a suffix that is no setting");
+        assert_eq!(variant("customtools", false), None);
+    }
 }

@@ -4,12 +4,21 @@
 use std::collections::BTreeSet;
 
 use super::candidates::{candidates, near};
-use super::decide::Pass;
+use super::entry::{Entry, EntryDate};
 use super::explain::Notes;
-use super::index::{Entry, EntryDate, Index};
+use super::index::Index;
 use super::keys::{is_revision, unsqueeze, without_size, without_version, without_word};
 use super::name::ParsedName;
 use super::reading::{Reading, RecordReading};
+
+/// Which stages a pass runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pass {
+    /// Up to `parsed`: the name as written.
+    AsWritten,
+    /// Every stage.
+    Loosely,
+}
 
 /// What the reading stages make of a record's names: the first stage at
 /// which any model fits decides.

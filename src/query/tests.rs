@@ -58,6 +58,7 @@ pub(in crate::query) fn row(id: &str) -> ModelRow {
         line_id: None,
         variant: None,
         freshness: crate::domain::Freshness::default(),
+        systems: Vec::new(),
     }
 }
 

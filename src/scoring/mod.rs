@@ -10,6 +10,7 @@ pub mod composite;
 mod curves;
 mod methodology;
 pub mod overall;
+mod pick;
 pub mod validate;
 
 use std::collections::HashMap;
@@ -96,10 +97,16 @@ fn row_for(
     let mut ordered: Vec<&(&SourceBatch, &SourceRecord)> = parts.iter().collect();
     ordered.sort_by_key(|(b, r)| (r.is_free, b.source, r.name.as_str()));
 
+    // One benchmark from two sources (or two runs) is one value: the
+    // newest run's, with that run's costs (see `pick`).
+    let winners = pick::winners(&ordered);
     let mut values: HashMap<Metric, (u8, f64)> = HashMap::new();
     let mut freshness = Freshness::default();
-    for (batch, record) in &ordered {
+    for (i, (batch, record)) in ordered.iter().enumerate() {
         for obs in &record.observations {
+            if !pick::counts(&obs.metric, i, &winners) {
+                continue;
+            }
             let category = obs.metric.category();
             let rank = priority(batch.source, category);
             match values.get(&obs.metric) {
@@ -234,6 +241,7 @@ fn row_for(
         variant: model.variant.clone(),
         benchmarks,
         freshness,
+        systems: pick::systems(&ordered, &winners),
     }
 }
 

@@ -58,10 +58,18 @@ pub fn dated_by(source: SourceId) -> &'static str {
         SourceId::LiveCodeBench => "the newest problem's contest date",
         SourceId::Aider => "the newest run date",
         SourceId::ArtificialAnalysis => "live: the fetch; a copy: its newest model release",
-        SourceId::DeepSwe => "the export's `generated_at`",
-        SourceId::Epoch => "the newest run or evaluation date in its tables",
-        SourceId::Vals => "the newest `benchmark_updated` of its scores",
-        SourceId::SweBenchLive => "the newest submission date",
+        SourceId::DeepSwe => {
+            "the export's `generated_at` (when its rows were last computed); live, its Last-Modified when newer"
+        }
+        SourceId::Epoch => {
+            "the newest run date in its tables (SWE-bench runs, Terminal-Bench runs, aider evaluations; not model release dates); live, the ZIP's Last-Modified when newer"
+        }
+        SourceId::Vals => {
+            "the newest `benchmark_updated` of its scores (when Vals last updated a benchmark); live, the file's Last-Modified when newer"
+        }
+        SourceId::SweBenchLive => {
+            "the newest submission `date`; live, the file's Last-Modified when newer"
+        }
         SourceId::Custom => "each score's own date",
     }
 }

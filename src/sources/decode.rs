@@ -113,6 +113,87 @@ pub(crate) fn check_text(
     Ok(())
 }
 
+/// A CSV table read whole: its columns by name and its rows (quoted cells
+/// may hold line breaks: a row is a record, not a line).
+pub(crate) struct Table {
+    pub columns: std::collections::HashMap<String, usize>,
+    pub rows: Vec<csv::StringRecord>,
+}
+
+impl Table {
+    /// The trimmed cell of `column` in `row`, empty cells as `None`.
+    pub fn cell<'r>(&self, row: &'r csv::StringRecord, column: &str) -> Option<&'r str> {
+        let index = *self.columns.get(column)?;
+        row.get(index).map(str::trim).filter(|c| !c.is_empty())
+    }
+
+    /// The cell read as a finite number.
+    pub fn number(&self, row: &csv::StringRecord, column: &str) -> Option<f64> {
+        self.cell(row, column)?
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+    }
+}
+
+/// Reads a CSV file with a header row holding every column of `required`:
+/// an empty file, a web page or a table without them says so in the
+/// source's terms.
+pub(crate) fn csv(
+    file: &FileBody,
+    expect: &Expect,
+    required: &[&str],
+) -> Result<Table, SourceError> {
+    check_text(file, "CSV", expect)?;
+    let decode = |detail: String| SourceError::Decode {
+        file: file.name.clone(),
+        format: "CSV",
+        detail: one_line(&detail),
+    };
+    let bytes = file
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&file.bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header = reader.headers().map_err(|e| decode(e.to_string()))?.clone();
+    let columns: std::collections::HashMap<String, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().to_string(), i))
+        .collect();
+    let missing: Vec<&str> = required
+        .iter()
+        .filter(|c| !columns.contains_key(**c))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        let shown: Vec<String> = header
+            .iter()
+            .take(6)
+            .map(|h| format!("`{}`", one_line(h)))
+            .collect();
+        return Err(unexpected(
+            file,
+            expect,
+            format!(
+                "a table with columns {}{} but no {}",
+                shown.join(", "),
+                if header.len() > 6 { ", …" } else { "" },
+                missing
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let mut rows = Vec::new();
+    for row in reader.records() {
+        rows.push(row.map_err(|e| decode(e.to_string()))?);
+    }
+    Ok(Table { columns, rows })
+}
+
 fn looks_like_html(body: &[u8]) -> bool {
     let head: Vec<u8> = body.iter().take(64).map(u8::to_ascii_lowercase).collect();
     [

@@ -13,11 +13,14 @@ pub mod fetch;
 pub mod http;
 mod pages;
 mod read;
+pub mod zip;
 
 pub mod aider;
 pub mod artificialanalysis;
 pub mod bigcodebench;
 pub mod custom;
+pub mod deepswe;
+pub mod epoch;
 pub mod evalplus;
 pub mod litellm;
 pub mod livebench;
@@ -25,6 +28,8 @@ pub mod livecodebench;
 pub mod modelsdev;
 pub mod openrouter;
 pub mod swebench;
+pub mod swebenchlive;
+pub mod vals;
 
 use std::sync::Arc;
 
@@ -112,7 +117,13 @@ pub trait Source: Send + Sync {
         self.files()
     }
 
-    /// The live URL of one of [`Source::files`].
+    /// The files read from the live site, when they differ from those of a
+    /// mirror (Epoch publishes one ZIP of the tables a mirror lays out).
+    fn live_files(&self) -> Vec<String> {
+        self.files()
+    }
+
+    /// The live URL of one of [`Source::files`] or [`Source::live_files`].
     fn live_url(&self, file: &str) -> String;
 
     /// The API key the live source takes, if any.
@@ -223,6 +234,10 @@ pub fn registry(settings: &SourceSettings) -> Vec<Arc<dyn Source>> {
         Arc::new(artificialanalysis::ArtificialAnalysis::new(
             settings.artificialanalysis_tier,
         )),
+        Arc::new(deepswe::DeepSwe),
+        Arc::new(epoch::Epoch),
+        Arc::new(vals::Vals),
+        Arc::new(swebenchlive::SweBenchLive),
     ]
 }
 

@@ -340,7 +340,7 @@ pub(super) async fn read_live(
         }
     }
     let urls: Vec<(String, String)> = adapter
-        .files()
+        .live_files()
         .into_iter()
         .enumerate()
         .map(|(index, file)| {

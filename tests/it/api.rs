@@ -324,7 +324,7 @@ async fn the_methodology_is_served_as_json_and_as_a_page() {
         .iter()
         .filter_map(|b| b["key"].as_str())
         .collect();
-    assert_eq!(keys.len(), 16, "{keys:?}");
+    assert_eq!(keys.len(), 21, "{keys:?}");
     assert!(keys.contains(&"aa_terminalbench_hard") && !keys.contains(&"aa_coding_index"));
     assert_eq!(doc["coding"]["kind_weights"]["repository"], 0.35);
     let (status, _, html) = get(&state, "/methodology").await;

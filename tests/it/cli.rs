@@ -73,8 +73,13 @@ fn refresh_from_the_fixtures_reports_every_source_ok_with_its_rows() {
         ("livecodebench", 16),
         ("aider", 69),
         ("artificialanalysis", 412),
+        ("deepswe", 62),
+        ("epoch", 1038),
+        ("vals", 467),
+        ("swebenchlive", 150),
     ];
     assert_eq!(sources.len(), llmrank::domain::SourceId::ALL.len());
+    assert_eq!(expected.len(), sources.len(), "every source has its rows");
     for (source, (id, rows)) in sources.iter().zip(expected) {
         assert_eq!(source["source"], id);
         assert_eq!(source["status"], "ok", "{source}");
@@ -85,6 +90,11 @@ fn refresh_from_the_fixtures_reports_every_source_ok_with_its_rows() {
         sources[5]["rows_detail"],
         "bash-only 31, Verified 162, Lite 84"
     );
+    assert_eq!(
+        sources[11]["rows_detail"],
+        "epoch_capabilities_index 608, swe_bench_verified 27, swe_bench_bash 33, terminalbench_external 182, aider_polyglot_external 77, live_bench_external 64, metr_time_horizons_external 47"
+    );
+    assert_eq!(sources[12]["rows_detail"], "scores 214, models 253");
 }
 
 #[test]

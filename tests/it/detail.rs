@@ -74,7 +74,18 @@ async fn a_model_page_answers_first_then_shows_benchmarks_prices_provenance_and_
         assert!(summary.contains(shown), "the summary shows {shown}");
     }
     // Benchmarks: a small table, each row linking to its source.
-    let benchmarks = &html[places[1]..places[2]];
+    // The agent systems that ran it follow the benchmarks, when any did.
+    let systems_at = html
+        .find(r#"id="systems""#)
+        .filter(|p| *p > places[1] && *p < places[2]);
+    let benchmarks = &html[places[1]..systems_at.unwrap_or(places[2])];
+    if let Some(at) = systems_at {
+        let systems = &html[at..places[2]];
+        assert!(
+            systems.contains("SWE-agent + Claude-4.5-Sonnet") && systems.contains("shown"),
+            "systems are listed under the model, shown, not counted"
+        );
+    }
     assert!(benchmarks.contains("SWE-bench Verified"));
     assert!(benchmarks.contains(r#"href="https://www.swebench.com/""#));
     assert!(

@@ -16,6 +16,7 @@ mod detail;
 mod hardening;
 mod identity;
 mod listing;
+mod new_sources;
 mod openrouter;
 mod replicas;
 mod scoring;

@@ -131,13 +131,28 @@ pub fn benchmark_title(key: &str) -> Cow<'_, str> {
         "aa_coding_index" => "AA coding index",
         "aa_agentic_index" => "AA agentic index",
         "design_arena" => "Design Arena (win rate)",
-        other => return Cow::Borrowed(other.strip_prefix("custom:").unwrap_or(other)),
+        "deepswe" => "DeepSWE",
+        "epoch_swebench_verified" => "SWE-bench Verified (Epoch's runs)",
+        "terminalbench_2" => "Terminal-Bench 2.0",
+        "vals_vibe_code" => "Vibe Code Bench",
+        "vals_vibe_code_1_100" => "Vibe Code Bench 1-100",
+        "metr_time_horizon" => "METR time horizon (minutes)",
+        "epoch_eci" => "Epoch Capabilities Index",
+        other => {
+            if let Some(set) = other.strip_prefix("swebenchlive_") {
+                return Cow::Owned(format!("SWE-bench-Live {set}"));
+            }
+            return Cow::Borrowed(other.strip_prefix("custom:").unwrap_or(other));
+        }
     })
 }
 
 /// The name of a source family of the coding composite (a source id, or
 /// `custom:NAME`).
 pub fn family_title(family: &str) -> Cow<'_, str> {
+    if family == "terminalbench" {
+        return Cow::Borrowed("Terminal-Bench 2.0");
+    }
     match family.parse::<SourceId>() {
         Ok(source) => Cow::Borrowed(source_title(source)),
         Err(_) => Cow::Borrowed(family.strip_prefix("custom:").unwrap_or(family)),

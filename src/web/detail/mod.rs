@@ -5,7 +5,7 @@
 
 mod charts;
 mod compare;
-mod links;
+pub(super) mod links;
 mod model;
 mod sources;
 

@@ -115,6 +115,33 @@ struct BenchmarkView {
     note: String,
 }
 
+/// One agent + model system's score (an agent running this model).
+struct SystemView {
+    benchmark: String,
+    name: String,
+    source: String,
+    score: String,
+    counted: bool,
+    as_of: String,
+}
+
+fn systems(row: &ModelRow) -> Vec<SystemView> {
+    row.systems
+        .iter()
+        .map(|s| SystemView {
+            benchmark: benchmark_title(&s.benchmark).into_owned(),
+            name: s.name.clone(),
+            source: source_title(s.source).to_string(),
+            score: format!("{:.1}", s.score),
+            counted: s.counted,
+            as_of: s
+                .as_of
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// One entry of a price list.
 struct RouteView {
     source: String,
@@ -231,6 +258,7 @@ struct ModelPage<'a> {
     settings: Option<String>,
     fresh: Vec<Fresh>,
     benchmarks: Vec<BenchmarkView>,
+    systems: Vec<SystemView>,
     catalogue: Vec<RouteView>,
     route_groups: Vec<RouteGroup>,
     figures: Vec<SourceFigures>,
@@ -363,6 +391,7 @@ pub(super) async fn render_with(
             .and_then(|p| p.note.clone()),
         fresh: freshness(row),
         benchmarks: benchmarks(row, &provenance),
+        systems: systems(row),
         catalogue,
         route_groups,
         figures: by_source(&provenance, row.release_date),

@@ -236,7 +236,21 @@ pub(super) fn render_rankings(
     let bench_headers: Vec<Header> = bench_keys
         .iter()
         .map(|k| {
-            let title = format!("{k}: score in percent (see the sources page)");
+            let title = match k.as_str() {
+                "metr_time_horizon" => format!(
+                    "{k}: METR's 50 % time horizon in minutes; shown, not scored (see the methodology)"
+                ),
+                "epoch_eci" => format!(
+                    "{k}: the Epoch Capabilities Index (an index, not a percent); shown, not scored"
+                ),
+                "aa_coding_index" => {
+                    format!("{k}: Artificial Analysis's coding index; shown, not scored")
+                }
+                _ => format!(
+                    "{}: score in percent (see the sources page)",
+                    crate::web::detail::links::benchmark_title(k)
+                ),
+            };
             header(
                 k,
                 k.replace('_', " "),

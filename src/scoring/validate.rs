@@ -54,6 +54,8 @@ pub struct Validation {
     pub mean_tau_family_composite: f64,
     pub mean_tau_family_plain_average: f64,
     pub mean_tau_family_slope_weighted: f64,
+    /// Whether the 90 % intervals hold on left-out families.
+    pub intervals: super::coverage::IntervalCheck,
 }
 
 impl Validation {
@@ -105,6 +107,8 @@ impl Validation {
             result.mean_tau_family_plain_average,
             result.mean_tau_family_slope_weighted,
         ));
+        text.push('\n');
+        text.push_str(&result.intervals.table());
         text
     }
 }
@@ -269,6 +273,7 @@ pub fn validate(
         mean_tau_family_plain_average: mean(&families, |f| f.tau_plain_average),
         mean_tau_family_slope_weighted: mean(&families, |f| f.tau_slope_weighted),
         families,
+        intervals: super::coverage::check(&known, custom, settings),
     }
 }
 

@@ -19,6 +19,6 @@ pub use model::{
     TaskCostBasis, Unmatched, ValueBasis, WeightsError,
 };
 pub use source::{
-    FetchOrigin, Observation, SourceBatch, SourceId, SourceRecord, SourceStatus, SourceStatusKind,
-    TaskOutcome, TaskResults, UnknownSource,
+    FetchOrigin, Observation, RecordTasks, SourceBatch, SourceId, SourceRecord, SourceStatus,
+    SourceStatusKind, TaskOutcome, TaskResults, UnknownSource,
 };

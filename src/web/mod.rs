@@ -15,6 +15,7 @@ mod detail;
 mod error;
 mod ops;
 mod pages;
+mod paired;
 mod security;
 mod svg;
 
@@ -158,10 +159,11 @@ impl AppState {
 
     async fn install(&self, rankings: Rankings) -> cache::Installed {
         let started = std::time::Instant::now();
+        let tasks = self.task_table(&rankings).await;
         let installed = self
             .inner
             .responses
-            .install(rankings, |generation, figures_changed| async move {
+            .install(rankings, tasks, |generation, figures_changed| async move {
                 let mut common = Vec::new();
                 if figures_changed {
                     pages::common(self, &generation, &mut common);
@@ -183,6 +185,20 @@ impl AppState {
             "ranking installed"
         );
         installed
+    }
+
+    /// The per-task results of `rankings`' models, from the stored
+    /// records (a few kilobytes: see [`crate::paired`]). A store that
+    /// cannot say leaves the comparisons without them, never the ranking
+    /// unserved.
+    async fn task_table(&self, rankings: &Rankings) -> crate::paired::TaskTable {
+        match self.inner.store.task_results().await {
+            Ok(records) => crate::paired::TaskTable::build(&rankings.rows, &records),
+            Err(e) => {
+                tracing::warn!(error = %e, "per-task results could not be read; paired comparisons are left out");
+                crate::paired::TaskTable::default()
+            }
+        }
     }
 
     /// Renders every model's page of a ranking just installed (they show
@@ -308,6 +324,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(detail::router())
         .merge(api::router())
+        .merge(paired::router())
         .merge(changes::router())
         .merge(ops::router())
         .route("/healthz", get(healthz))

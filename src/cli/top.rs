@@ -111,13 +111,14 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
         }
         Format::Table => {
             let width = (!args.wide).then(table::terminal_width);
-            let mut text = render(&listed, &query, args.wide, width);
-            text = tier_rules(&text, &listed, &query);
+            let (table, ranks) = render(&listed, &query, args.wide, width);
+            let mut text = tier_rules(&table, &listed, &query);
             text.push_str(&footer(
                 listed.len(),
                 selection.total,
                 selection.hidden_by_filters,
                 &query,
+                ranks,
             ));
             emit(text.as_bytes())?;
         }
@@ -290,7 +291,34 @@ fn rank_cell(row: &ModelRow, position: usize, query: &RankingQuery) -> String {
     }
 }
 
-fn render(rows: &[ListedRow], query: &RankingQuery, wide: bool, width: Option<usize>) -> String {
+/// The table, and whether it has the rank column: a list in no ranking's
+/// order drops that column when the table would not fit `width` with it.
+fn render(
+    rows: &[ListedRow],
+    query: &RankingQuery,
+    wide: bool,
+    width: Option<usize>,
+) -> (String, bool) {
+    let with = render_with(rows, query, wide, width, true);
+    let fits = |text: &str| {
+        width.is_none_or(|w| {
+            text.lines()
+                .all(|l| unicode_width::UnicodeWidthStr::width(l) <= w)
+        })
+    };
+    if fits(&with) || Ranking::orders(&query.sort).is_some() {
+        return (with, true);
+    }
+    (render_with(rows, query, wide, width, false), false)
+}
+
+fn render_with(
+    rows: &[ListedRow],
+    query: &RankingQuery,
+    wide: bool,
+    width: Option<usize>,
+    ranks: bool,
+) -> String {
     let mut fields = fields(wide);
     let sorted_shown = fields.iter().any(|f| f.key == query.sort)
         || [
@@ -312,7 +340,9 @@ fn render(rows: &[ListedRow], query: &RankingQuery, wide: bool, width: Option<us
     let grouped = query.group == Grouping::Lines;
     let mut columns: Vec<Column> = Vec::with_capacity(fields.len() + 4);
     columns.push(Column::number("#"));
-    columns.push(Column::number("rank"));
+    if ranks {
+        columns.push(Column::number("rank"));
+    }
     for f in &fields {
         columns.push(f.column.clone());
         if f.key == "name" && grouped {
@@ -330,7 +360,9 @@ fn render(rows: &[ListedRow], query: &RankingQuery, wide: bool, width: Option<us
             let position = query.offset + i + 1;
             let mut line: Vec<String> = Vec::with_capacity(fields.len() + 4);
             line.push(position.to_string());
-            line.push(rank_cell(row, position, query));
+            if ranks {
+                line.push(rank_cell(row, position, query));
+            }
             for f in &fields {
                 line.push((f.cell)(row));
                 // The headline says how many more settings and snapshots
@@ -387,7 +419,7 @@ fn tier_rules(table: &str, rows: &[ListedRow], query: &RankingQuery) -> String {
     out
 }
 
-fn footer(shown: usize, total: usize, hidden: usize, query: &RankingQuery) -> String {
+fn footer(shown: usize, total: usize, hidden: usize, query: &RankingQuery, ranks: bool) -> String {
     let order = match query.order {
         query::Order::Asc => "ascending",
         query::Order::Desc => "descending",
@@ -401,10 +433,14 @@ fn footer(shown: usize, total: usize, hidden: usize, query: &RankingQuery) -> St
         query.sort
     );
     let ranking = Ranking::of_sort(&query.sort);
-    text.push_str(&format!(
-        "#: place in this list; rank: 90 % range of the {} rank (blank: same as #)\n",
-        ranking.as_str()
-    ));
+    if ranks {
+        text.push_str(&format!(
+            "#: place in this list; rank: 90 % range of the {} rank (blank: same as #)\n",
+            ranking.as_str()
+        ));
+    } else {
+        text.push_str("#: place in this list; --wide or a wider terminal shows the rank range\n");
+    }
     if Ranking::orders(&query.sort).is_some() {
         text.push_str("── tier N: from the first model that is, with confidence, below the\n");
         text.push_str("   first of the tier before (tier 1: the models level with the first)\n");
@@ -447,6 +483,7 @@ mod tests {
         row.price_blended = Some(6.0);
         row.context_length = Some(1_000_000);
         row.ttft_median = Some(0.89);
+        (row.rank, row.rank_low, row.rank_high, row.tier) = (Some(2), Some(1), Some(117), Some(1));
         let query = RankingQuery {
             sort: "ttft_median".into(),
             ..RankingQuery::default()
@@ -455,7 +492,7 @@ mod tests {
             row: &row,
             line_members: Some(3),
         }];
-        let text = render(&listed, &query, false, Some(80));
+        let (text, _) = render(&listed, &query, false, Some(80));
         for line in text.lines() {
             assert!(
                 unicode_width::UnicodeWidthStr::width(line) <= 80,
@@ -468,13 +505,80 @@ mod tests {
             text.contains("+2"),
             "the line's other members are counted: {text}"
         );
+        assert!(text.contains("1–117"), "the overall rank's range: {text}");
         let by_benchmark = RankingQuery {
             sort: "swebench_verified".into(),
             ..RankingQuery::default()
         };
-        let text = render(&[], &by_benchmark, false, Some(80));
+        let (text, _) = render(&[], &by_benchmark, false, Some(80));
         assert!(text.contains("swebench_verified"), "{text}");
-        let footer = footer(1, 700, 120, &query);
+        let footer = footer(1, 700, 120, &query, true);
         assert!(footer.lines().all(|l| l.chars().count() <= 80), "{footer}");
+    }
+
+    #[test]
+    fn a_rule_opens_each_tier_after_the_first_and_places_count_the_list() {
+        let rows: Vec<ModelRow> = [(1, 1, 1, 2), (2, 1, 2, 3), (3, 2, 3, 9), (4, 4, 4, 9)]
+            .into_iter()
+            .map(|(rank, tier, low, high)| {
+                let mut r = crate::scoring::test_row(&format!("x/m{rank}"), Some(90.0), None, None);
+                (r.rank, r.tier, r.rank_low, r.rank_high) =
+                    (Some(rank), Some(tier), Some(low), Some(high));
+                r
+            })
+            .collect();
+        let listed: Vec<ListedRow> = rows
+            .iter()
+            .map(|row| ListedRow {
+                row,
+                line_members: None,
+            })
+            .collect();
+        let query = RankingQuery {
+            offset: 10,
+            ..RankingQuery::default()
+        };
+        let text = tier_rules(&render(&listed, &query, false, Some(80)).0, &listed, &query);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4 + 1 + 2, "{text}");
+        assert!(
+            lines[3].starts_with("── tier 2 ") && lines[5].starts_with("── tier 4 "),
+            "{text}"
+        );
+        let widest = text
+            .lines()
+            .filter(|l| !l.starts_with("──"))
+            .map(unicode_width::UnicodeWidthStr::width)
+            .max();
+        assert_eq!(
+            Some(unicode_width::UnicodeWidthStr::width(lines[3])),
+            widest,
+            "a rule is as wide as the table"
+        );
+        let places: Vec<&str> = lines
+            .iter()
+            .filter(|l| !l.starts_with("──"))
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert_eq!(
+            places,
+            ["11", "12", "13", "14"],
+            "places count on from the offset"
+        );
+        assert!(
+            lines[1].contains("1–2") && lines[4].contains("3–9"),
+            "{text}"
+        );
+        let by_price = RankingQuery {
+            sort: "price_blended".into(),
+            ..RankingQuery::default()
+        };
+        let (plain, _) = render(&listed, &by_price, false, Some(80));
+        assert_eq!(
+            tier_rules(&plain, &listed, &by_price),
+            plain,
+            "no tiers for a price sort"
+        );
     }
 }

@@ -207,6 +207,11 @@ impl TaskTable {
         TaskTable { benchmarks }
     }
 
+    /// How many runs (model and benchmark) the table holds.
+    pub fn runs(&self) -> usize {
+        self.benchmarks.iter().map(|b| b.runs.len()).sum()
+    }
+
     /// Whether no model has per-task results.
     pub fn is_empty(&self) -> bool {
         self.benchmarks.is_empty()

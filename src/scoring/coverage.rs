@@ -160,7 +160,7 @@ impl IntervalCheck {
     pub fn table(&self) -> String {
         let mut text = format!(
             "{:<26} {:>7} {:>9} {:>10} {:>9}\n",
-            "family (left out whole)", "models", "coverage", "separated", "agreeing"
+            "intervals (family out)", "models", "coverage", "separated", "agreeing"
         );
         let line = |name: &str, cases: usize, coverage: f64, pairs: usize, agreeing: f64| {
             format!("{name:<26} {cases:>7} {coverage:>9.3} {pairs:>10} {agreeing:>9.3}\n")

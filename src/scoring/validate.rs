@@ -59,8 +59,9 @@ pub struct Validation {
 }
 
 impl Validation {
-    /// The validation as two tables (what `llmrank validate` prints and
-    /// `docs/METHODOLOGY.md` shows): a row per benchmark, one per family.
+    /// The validation as three tables (what `llmrank validate` prints and
+    /// `docs/METHODOLOGY.md` shows): a row per benchmark, one per family,
+    /// and the intervals' check per family.
     pub fn table(&self) -> String {
         let result = self;
         let header = |what: &str| {

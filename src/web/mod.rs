@@ -192,8 +192,18 @@ impl AppState {
     /// cannot say leaves the comparisons without them, never the ranking
     /// unserved.
     async fn task_table(&self, rankings: &Rankings) -> crate::paired::TaskTable {
+        let started = std::time::Instant::now();
         match self.inner.store.task_results().await {
-            Ok(records) => crate::paired::TaskTable::build(&rankings.rows, &records),
+            Ok(records) => {
+                let table = crate::paired::TaskTable::build(&rankings.rows, &records);
+                tracing::debug!(
+                    records = records.len(),
+                    runs = table.runs(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "per-task results read"
+                );
+                table
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "per-task results could not be read; paired comparisons are left out");
                 crate::paired::TaskTable::default()

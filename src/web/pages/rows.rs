@@ -186,7 +186,10 @@ pub(super) struct LineView {
 /// shows only it.
 pub(super) struct Band {
     pub tier: u32,
+    /// "Tier 2 · 11 model lines here".
     pub label: String,
+    /// What the tier is, in words.
+    pub meaning: String,
     pub only: String,
 }
 

@@ -52,7 +52,7 @@ pub(super) fn bands(
             unit.to_string()
         };
         let label = format!(
-            "Tier {tier}{} · {count} {what} here · {meaning}",
+            "Tier {tier}{} · {count} {what} here",
             if continued { " (continued)" } else { "" }
         );
         let only = if query.rank_tier == Some(tier) {
@@ -67,7 +67,12 @@ pub(super) fn bands(
                 )],
             )
         };
-        lines[start].band = Some(Band { tier, label, only });
+        lines[start].band = Some(Band {
+            tier,
+            label,
+            meaning,
+            only,
+        });
     }
 }
 

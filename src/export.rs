@@ -166,6 +166,13 @@ const HEAD: &[&str] = &[
     "overall_ci_high",
     "overall_missing",
     "rank",
+    "rank_low",
+    "rank_high",
+    "tier",
+    "coding_rank",
+    "coding_rank_low",
+    "coding_rank_high",
+    "coding_tier",
 ];
 
 const TAIL: &[&str] = &[
@@ -233,6 +240,10 @@ fn num(v: Option<f64>) -> String {
         .unwrap_or_default()
 }
 
+fn whole(v: Option<u32>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
 fn time(t: Option<DateTime<Utc>>) -> String {
     t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()
@@ -282,7 +293,14 @@ pub fn write_csv<W: std::io::Write, R: Borrow<ModelRow>>(
             num(row.overall_ci_low),
             num(row.overall_ci_high),
             row.overall_missing.join(";"),
-            row.rank.map(|r| r.to_string()).unwrap_or_default(),
+            whole(row.rank),
+            whole(row.rank_low),
+            whole(row.rank_high),
+            whole(row.tier),
+            whole(row.coding_rank),
+            whole(row.coding_rank_low),
+            whole(row.coding_rank_high),
+            whole(row.coding_tier),
         ];
         record.extend(benchmark_columns.iter().map(|k| num(row.benchmarks.get(k))));
         record.extend([

@@ -5,7 +5,7 @@
 //! the order data flows through them:
 //!
 //! fetch and parse ([`sources`]) → resolve names to models ([`identity`]) →
-//! score ([`scoring`]) → compare with the previous ranking ([`changes`]) →
+//! score ([`scoring`], and [`paired`] comparisons on shared tasks) → compare with the previous ranking ([`changes`]) →
 //! store ([`store`]) → serve ([`web`], [`cli`]) and tell ([`webhooks`]).
 //! [`refresh`] runs that pipeline; [`domain`] holds the types all of them share,
 //! and [`text`] the rules for showing outside text safely (terminals, logs, URLs).
@@ -21,6 +21,8 @@ pub mod sources;
 pub mod identity;
 
 pub mod scoring;
+
+pub mod paired;
 
 pub mod changes;
 

@@ -4,7 +4,8 @@
 // soon as they change; the weight sliders show their shares while they
 // move and apply when a drag ends (from the keyboard: with Apply, so each
 // arrow key does not reload the page); a page that holds every matching
-// row sorts in the browser.
+// row sorts in the browser, except by a ranking (#, Overall, Coding),
+// whose tier bands and rank ranges the server draws.
 (function () {
   "use strict";
   var table = document.getElementById("rankings");
@@ -58,15 +59,27 @@
   // otherwise the link asks the server (which sorts all rows). Each line
   // (a <tbody>: its headline and its other members) moves as one.
   if (!table || table.dataset.complete !== "true") { return; }
+  // After a sort in the browser the list is in no ranking's order: places
+  // are counted again, the tier bands go, and each range is the overall one.
+  function renumber() {
+    table.querySelectorAll("tbody.band").forEach(function (band) { band.remove(); });
+    Array.prototype.forEach.call(table.tBodies, function (body, i) {
+      var pos = body.querySelector("tr.head td.rank .pos");
+      if (pos) { pos.textContent = String(i + 1); }
+    });
+    table.querySelectorAll("td.rank .range").forEach(function (range) {
+      range.textContent = range.dataset.overall || "";
+    });
+  }
   table.querySelectorAll("thead th[data-col]").forEach(function (th) {
     var link = th.querySelector("a");
-    if (!link) { return; }
+    if (!link || th.hasAttribute("data-ranked")) { return; }
     link.addEventListener("click", function (event) {
       event.preventDefault();
       var col = parseInt(th.dataset.col, 10);
       var url = new URL(link.href, window.location.href);
       var asc = url.searchParams.get("order") === "asc";
-      var lines = Array.prototype.slice.call(table.tBodies);
+      var lines = Array.prototype.slice.call(table.querySelectorAll("tbody.line"));
       var value = function (body) { var cell = body.rows[0].cells[col]; return cell ? cell.dataset.v : undefined; };
       lines.sort(function (a, b) {
         var x = value(a), y = value(b);
@@ -77,6 +90,7 @@
         return asc ? c : -c;
       });
       lines.forEach(function (body) { table.appendChild(body); });
+      renumber();
       table.querySelectorAll("thead th[data-col]").forEach(function (h) { h.setAttribute("aria-sort", "none"); });
       th.setAttribute("aria-sort", asc ? "ascending" : "descending");
       url.searchParams.set("order", asc ? "desc" : "asc");

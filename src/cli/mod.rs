@@ -4,6 +4,7 @@
 
 mod benchmarks;
 mod changes;
+mod compare;
 mod export;
 mod identity;
 mod migrate;
@@ -92,6 +93,8 @@ pub enum Command {
     Top(top::Args),
     /// Show one model: scores, price, context, speed, benchmarks, aliases.
     Model(model::Args),
+    /// Compare models on the tasks they share: both solved, only one, neither, McNemar p.
+    Compare(compare::Args),
     /// What each refresh changed: new models, price, rank and benchmark moves.
     Changes(changes::Args),
     /// Export the ranking (CSV, JSON) or a snapshot of all source data.
@@ -170,6 +173,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Refresh(args) => refresh::run(config, args).await,
         Command::Top(args) => top::run(config, args).await,
         Command::Model(args) => model::run(config, args).await,
+        Command::Compare(args) => compare::run(config, args).await,
         Command::Changes(args) => changes::run(config, args).await,
         Command::Export(args) => export::run(config, args).await,
         Command::Sources(args) => sources::run(config, args).await,

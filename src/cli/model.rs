@@ -1,5 +1,5 @@
 //! `llmrank model ID`: one model as a page for the terminal: a summary
-//! (scores with their intervals, price, context, speed, release, line),
+//! (ranks with their 90 % ranges and tiers, scores with their intervals, price, context, speed, release, line),
 //! its benchmarks with their sources, its prices grouped by source, and its
 //! aliases. `--format json` prints the API's model object with the
 //! provenance of every figure. ID may also be a model line or an exact name.
@@ -12,6 +12,8 @@ use super::{emit, open_store};
 use crate::config::Config;
 use crate::domain::{BENCHMARK_KEYS, FigureDate, ModelRow, Rankings};
 use crate::export::ModelDocument;
+
+use crate::scoring::ranks::{Placed, Ranking};
 use crate::store::Provenance;
 use crate::text::one_line;
 
@@ -54,7 +56,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
 
 /// The row `wanted` names: an id, a line (its best-ranked member), or an
 /// exact name; otherwise an error that lists the closest ids.
-fn find<'a>(rankings: &'a Rankings, wanted: &str) -> anyhow::Result<&'a ModelRow> {
+pub(super) fn find<'a>(rankings: &'a Rankings, wanted: &str) -> anyhow::Result<&'a ModelRow> {
     let wanted = wanted.trim();
     let lower = wanted.to_lowercase();
     if let Some(row) = rankings.rows.iter().find(|r| r.id == lower) {
@@ -106,6 +108,19 @@ fn find<'a>(rankings: &'a Rankings, wanted: &str) -> anyhow::Result<&'a ModelRow
     anyhow::bail!("no model `{}`{hint}", one_line(wanted))
 }
 
+/// `  (90% 2–6), tier 1` after a rank.
+fn rank_detail(placed: Option<Placed>) -> String {
+    let Some(p) = placed else {
+        return String::new();
+    };
+    let range = if p.low == p.high {
+        "exact".to_string()
+    } else {
+        format!("{}–{}", p.low, p.high)
+    };
+    format!("  (90% {range}), tier {}", p.tier)
+}
+
 /// `1 benchmark`, `3 benchmarks`.
 fn count(n: u32, noun: &str) -> String {
     if n == 1 {
@@ -139,7 +154,14 @@ fn page(
             "rank",
             row.rank.map_or_else(
                 || "not ranked (no coding benchmark)".into(),
-                |r| format!("#{r} of {ranked}"),
+                |r| format!("#{r} of {ranked}{}", rank_detail(Ranking::Overall.of(row))),
+            ),
+        ),
+        (
+            "coding rank",
+            row.coding_rank.map_or_else(
+                || "—".into(),
+                |r| format!("#{r}{}", rank_detail(Ranking::Coding.of(row))),
             ),
         ),
         (

@@ -1,7 +1,9 @@
 //! `llmrank top`: the head of the ranking as a table, JSON or CSV, with the
-//! API's filters. The table fits the terminal (80 columns when piped): rank,
-//! name, id, overall, coding, blended price, context, and the column sorted
-//! by; `--wide` shows every figure.
+//! API's filters. The table fits the terminal (80 columns when piped): the
+//! position in the list, the 90 % rank range, name, id, overall, coding,
+//! blended price, context, and the column sorted by; `--wide` shows every
+//! figure. Sorted by a ranking (overall or coding), a rule marks where each
+//! tier after the first begins (see `scoring::ranks`).
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -14,6 +16,7 @@ use crate::config::Config;
 use crate::domain::ModelRow;
 use crate::export::{self, ListedRow, RankingsDocument};
 use crate::query::{self, Grouping, QueryContext, RankingQuery};
+use crate::scoring::ranks::{self, Ranking};
 use crate::text::one_line;
 
 #[derive(Debug, clap::Args)]
@@ -31,7 +34,9 @@ pub struct Args {
     /// Words to find in names, aliases, creators and settings (any order).
     #[arg(long)]
     q: Option<String>,
-    /// Speed tier: fast, medium or slow.
+    /// Speed tier (fast, medium or slow), or a number: that tier of the
+    /// ranking sorted by (1: the models not, with confidence, worse than the
+    /// first); both as 1,fast.
     #[arg(long)]
     tier: Option<String>,
     /// true: only open-weights models; false: only closed ones.
@@ -106,12 +111,14 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
         }
         Format::Table => {
             let width = (!args.wide).then(table::terminal_width);
-            let mut text = render(&listed, &query, args.wide, width);
+            let (table, ranks) = render(&listed, &query, args.wide, width);
+            let mut text = tier_rules(&table, &listed, &query);
             text.push_str(&footer(
                 listed.len(),
                 selection.total,
                 selection.hidden_by_filters,
                 &query,
+                ranks,
             ));
             emit(text.as_bytes())?;
         }
@@ -184,10 +191,9 @@ struct Field {
 fn fields(wide: bool) -> Vec<Field> {
     let field = |key, column, cell| Field { key, column, cell };
     let mut out = vec![
-        field("rank", Column::fixed("#"), |r: &ModelRow| {
-            r.rank.map_or_else(|| "—".into(), |n| n.to_string())
+        field("name", Column::main_text("model"), |r: &ModelRow| {
+            one_line(&r.name)
         }),
-        field("name", Column::main_text("model"), |r| one_line(&r.name)),
         field("id", Column::text("id"), |r| one_line(&r.id)),
     ];
     if wide {
@@ -266,9 +272,64 @@ fn sort_cell(row: &ModelRow, field: &str) -> String {
     }
 }
 
-fn render(rows: &[ListedRow], query: &RankingQuery, wide: bool, width: Option<usize>) -> String {
+/// The rank column of a row: its 90 % rank range in the ranking the sort
+/// follows (`2–6`), or its one rank where that differs from its position
+/// in the list; empty otherwise. Unranked: `—`.
+fn rank_cell(row: &ModelRow, position: usize, query: &RankingQuery) -> String {
+    let ranking = Ranking::of_sort(&query.sort);
+    match ranking.of(row) {
+        None => "—".into(),
+        Some(placed) => match ranks::range_text(&placed) {
+            Some(range) => range,
+            None if Ranking::orders(&query.sort) == Some(ranking)
+                && placed.rank as usize == position =>
+            {
+                String::new()
+            }
+            None => placed.rank.to_string(),
+        },
+    }
+}
+
+/// The table, and whether it has the rank column: a list in no ranking's
+/// order drops that column when the table would not fit `width` with it.
+fn render(
+    rows: &[ListedRow],
+    query: &RankingQuery,
+    wide: bool,
+    width: Option<usize>,
+) -> (String, bool) {
+    let with = render_with(rows, query, wide, width, true);
+    let fits = |text: &str| {
+        width.is_none_or(|w| {
+            text.lines()
+                .all(|l| unicode_width::UnicodeWidthStr::width(l) <= w)
+        })
+    };
+    if fits(&with) || Ranking::orders(&query.sort).is_some() {
+        return (with, true);
+    }
+    (render_with(rows, query, wide, width, false), false)
+}
+
+fn render_with(
+    rows: &[ListedRow],
+    query: &RankingQuery,
+    wide: bool,
+    width: Option<usize>,
+    ranks: bool,
+) -> String {
     let mut fields = fields(wide);
-    let sorted_shown = fields.iter().any(|f| f.key == query.sort) || query.sort == "rank";
+    let sorted_shown = fields.iter().any(|f| f.key == query.sort)
+        || [
+            "rank",
+            "rank_low",
+            "rank_high",
+            "coding_rank",
+            "coding_rank_low",
+            "coding_rank_high",
+        ]
+        .contains(&query.sort.as_str());
     // The field sorted by is shown too: as the wide table's column when it
     // has one, else by its own name.
     let extra = (!sorted_shown)
@@ -277,7 +338,11 @@ fn render(rows: &[ListedRow], query: &RankingQuery, wide: bool, width: Option<us
     let generic = !sorted_shown && extra.is_none();
     fields.extend(extra);
     let grouped = query.group == Grouping::Lines;
-    let mut columns: Vec<Column> = Vec::with_capacity(fields.len() + 2);
+    let mut columns: Vec<Column> = Vec::with_capacity(fields.len() + 4);
+    columns.push(Column::number("#"));
+    if ranks {
+        columns.push(Column::number("rank"));
+    }
     for f in &fields {
         columns.push(f.column.clone());
         if f.key == "name" && grouped {
@@ -289,9 +354,15 @@ fn render(rows: &[ListedRow], query: &RankingQuery, wide: bool, width: Option<us
     }
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|listed| {
+        .enumerate()
+        .map(|(i, listed)| {
             let row = listed.row;
-            let mut line: Vec<String> = Vec::with_capacity(fields.len() + 2);
+            let position = query.offset + i + 1;
+            let mut line: Vec<String> = Vec::with_capacity(fields.len() + 4);
+            line.push(position.to_string());
+            if ranks {
+                line.push(rank_cell(row, position, query));
+            }
             for f in &fields {
                 line.push((f.cell)(row));
                 // The headline says how many more settings and snapshots
@@ -312,7 +383,43 @@ fn render(rows: &[ListedRow], query: &RankingQuery, wide: bool, width: Option<us
     table::render(&columns, &cells, width)
 }
 
-fn footer(shown: usize, total: usize, hidden: usize, query: &RankingQuery) -> String {
+/// `table` (a header line, then a line per row of `rows`) with a rule
+/// before each row that starts a new tier, when the list is sorted by a
+/// ranking (overall or coding); every rule is as wide as the table.
+fn tier_rules(table: &str, rows: &[ListedRow], query: &RankingQuery) -> String {
+    let Some(ranking) = Ranking::orders(&query.sort) else {
+        return table.to_string();
+    };
+    let width = table
+        .lines()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(table.len() + 8 * width);
+    let mut previous: Option<u32> = None;
+    for (i, line) in table.lines().enumerate() {
+        let tier = i
+            .checked_sub(1)
+            .and_then(|r| rows.get(r))
+            .and_then(|l| ranking.of(l.row))
+            .map(|p| p.tier);
+        if let (Some(before), Some(now)) = (previous, tier)
+            && before != now
+        {
+            let label = format!("── tier {now} ");
+            let rest = width.saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()));
+            out.push_str(&label);
+            out.push_str(&"─".repeat(rest));
+            out.push('\n');
+        }
+        previous = tier.or(previous);
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn footer(shown: usize, total: usize, hidden: usize, query: &RankingQuery, ranks: bool) -> String {
     let order = match query.order {
         query::Order::Asc => "ascending",
         query::Order::Desc => "descending",
@@ -325,6 +432,19 @@ fn footer(shown: usize, total: usize, hidden: usize, query: &RankingQuery) -> St
         "{shown} of {total} {unit} by {} ({order}); — is unknown\n",
         query.sort
     );
+    let ranking = Ranking::of_sort(&query.sort);
+    if ranks {
+        text.push_str(&format!(
+            "#: place in this list; rank: 90 % range of the {} rank (blank: same as #)\n",
+            ranking.as_str()
+        ));
+    } else {
+        text.push_str("#: place in this list; --wide or a wider terminal shows the rank range\n");
+    }
+    if Ranking::orders(&query.sort).is_some() {
+        text.push_str("── tier N: from the first model that is, with confidence, below the\n");
+        text.push_str("   first of the tier before (tier 1: the models level with the first)\n");
+    }
     if query.group == Grouping::Lines {
         text.push_str("+N: the line's other settings and snapshots; --group none lists each.\n");
     }
@@ -363,6 +483,7 @@ mod tests {
         row.price_blended = Some(6.0);
         row.context_length = Some(1_000_000);
         row.ttft_median = Some(0.89);
+        (row.rank, row.rank_low, row.rank_high, row.tier) = (Some(2), Some(1), Some(117), Some(1));
         let query = RankingQuery {
             sort: "ttft_median".into(),
             ..RankingQuery::default()
@@ -371,7 +492,7 @@ mod tests {
             row: &row,
             line_members: Some(3),
         }];
-        let text = render(&listed, &query, false, Some(80));
+        let (text, _) = render(&listed, &query, false, Some(80));
         for line in text.lines() {
             assert!(
                 unicode_width::UnicodeWidthStr::width(line) <= 80,
@@ -384,13 +505,80 @@ mod tests {
             text.contains("+2"),
             "the line's other members are counted: {text}"
         );
+        assert!(text.contains("1–117"), "the overall rank's range: {text}");
         let by_benchmark = RankingQuery {
             sort: "swebench_verified".into(),
             ..RankingQuery::default()
         };
-        let text = render(&[], &by_benchmark, false, Some(80));
+        let (text, _) = render(&[], &by_benchmark, false, Some(80));
         assert!(text.contains("swebench_verified"), "{text}");
-        let footer = footer(1, 700, 120, &query);
+        let footer = footer(1, 700, 120, &query, true);
         assert!(footer.lines().all(|l| l.chars().count() <= 80), "{footer}");
+    }
+
+    #[test]
+    fn a_rule_opens_each_tier_after_the_first_and_places_count_the_list() {
+        let rows: Vec<ModelRow> = [(1, 1, 1, 2), (2, 1, 2, 3), (3, 2, 3, 9), (4, 4, 4, 9)]
+            .into_iter()
+            .map(|(rank, tier, low, high)| {
+                let mut r = crate::scoring::test_row(&format!("x/m{rank}"), Some(90.0), None, None);
+                (r.rank, r.tier, r.rank_low, r.rank_high) =
+                    (Some(rank), Some(tier), Some(low), Some(high));
+                r
+            })
+            .collect();
+        let listed: Vec<ListedRow> = rows
+            .iter()
+            .map(|row| ListedRow {
+                row,
+                line_members: None,
+            })
+            .collect();
+        let query = RankingQuery {
+            offset: 10,
+            ..RankingQuery::default()
+        };
+        let text = tier_rules(&render(&listed, &query, false, Some(80)).0, &listed, &query);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4 + 1 + 2, "{text}");
+        assert!(
+            lines[3].starts_with("── tier 2 ") && lines[5].starts_with("── tier 4 "),
+            "{text}"
+        );
+        let widest = text
+            .lines()
+            .filter(|l| !l.starts_with("──"))
+            .map(unicode_width::UnicodeWidthStr::width)
+            .max();
+        assert_eq!(
+            Some(unicode_width::UnicodeWidthStr::width(lines[3])),
+            widest,
+            "a rule is as wide as the table"
+        );
+        let places: Vec<&str> = lines
+            .iter()
+            .filter(|l| !l.starts_with("──"))
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert_eq!(
+            places,
+            ["11", "12", "13", "14"],
+            "places count on from the offset"
+        );
+        assert!(
+            lines[1].contains("1–2") && lines[4].contains("3–9"),
+            "{text}"
+        );
+        let by_price = RankingQuery {
+            sort: "price_blended".into(),
+            ..RankingQuery::default()
+        };
+        let (plain, _) = render(&listed, &by_price, false, Some(80));
+        assert_eq!(
+            tier_rules(&plain, &listed, &by_price),
+            plain,
+            "no tiers for a price sort"
+        );
     }
 }

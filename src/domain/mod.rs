@@ -24,7 +24,7 @@ pub use model::{
     SystemRun, TaskCostBasis, Unmatched, ValueBasis, WeightsError,
 };
 pub use source::{
-    FetchOrigin, Observation, SourceBatch, SourceId, SourceRecord, SourceStatus, SourceStatusKind,
-    TaskOutcome, TaskResults, UnknownSource,
+    FetchOrigin, Observation, RecordTasks, SourceBatch, SourceId, SourceRecord, SourceStatus,
+    SourceStatusKind, TaskOutcome, TaskResults, UnknownSource,
 };
 pub use terms::{NO_LICENSE, SourceTerms};

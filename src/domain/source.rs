@@ -273,6 +273,16 @@ pub struct TaskOutcome {
     pub cost_usd: Option<f64>,
 }
 
+/// The per-task results of one stored record (what paired comparisons
+/// read, without the rest of the record).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordTasks {
+    pub source: SourceId,
+    /// The record's primary name in its source.
+    pub name: String,
+    pub tasks: Vec<TaskResults>,
+}
+
 impl SourceRecord {
     /// A record with only a name; adapters fill in the rest.
     pub fn named(name: impl Into<String>) -> Self {

@@ -64,7 +64,11 @@ pub struct RankingQuery {
     pub limit: usize,
     pub offset: usize,
     pub q: Option<String>,
+    /// The speed tier (`tier=fast`).
     pub tier: Option<PerformanceTier>,
+    /// The rank tier of the sort shown (`tier=1`): the coding tier when the
+    /// sort is by the coding composite, else the overall tier.
+    pub rank_tier: Option<u32>,
     pub min_quality: Option<f64>,
     pub open_weights: Option<bool>,
     pub max_price: Option<f64>,
@@ -89,6 +93,7 @@ impl Default for RankingQuery {
             offset: 0,
             q: None,
             tier: None,
+            rank_tier: None,
             min_quality: None,
             open_weights: None,
             max_price: None,
@@ -202,7 +207,7 @@ impl RankingQuery {
         }
         query.q = get("q").map(str::to_string);
         if let Some(raw) = get("tier") {
-            query.tier = Some(raw.parse().map_err(|m: String| bad("tier", m))?);
+            (query.rank_tier, query.tier) = parse_tier(raw)?;
         }
         if let Some(raw) = get("min_quality") {
             query.min_quality = Some(parse_number("min_quality", raw)?);
@@ -322,9 +327,60 @@ impl RankingQuery {
             "sort",
             (self.sort != RankingQuery::default().sort).then(|| self.sort.clone()),
         );
-        put("tier", self.tier.map(|t| t.as_str().to_string()));
+        put("tier", tier_text(self.rank_tier, self.tier));
         put("weights", self.weights.map(canonical_weights));
         out
+    }
+}
+
+/// `tier`: a number is the rank tier of the sort shown (`1`), a word the
+/// speed tier (`fast`, `medium`, `slow`), and both may be given
+/// (`1,fast`).
+fn parse_tier(raw: &str) -> Result<(Option<u32>, Option<PerformanceTier>), QueryError> {
+    let (mut rank, mut speed) = (None, None);
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if part.chars().all(|c| c.is_ascii_digit()) {
+            let n = part
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| {
+                    bad(
+                        "tier",
+                        format!("rank tier `{part}` is not a whole number from 1"),
+                    )
+                })?;
+            if rank.replace(n).is_some() {
+                return Err(bad(
+                    "tier",
+                    "give one rank tier, e.g. tier=1 or tier=1,fast",
+                ));
+            }
+        } else {
+            let tier: PerformanceTier = part.parse().map_err(|m: String| {
+                bad(
+                    "tier",
+                    format!("{m} (speed), or a rank tier such as 1 (the tier of the sort shown)"),
+                )
+            })?;
+            if speed.replace(tier).is_some() {
+                return Err(bad(
+                    "tier",
+                    "give one speed tier, e.g. tier=fast or tier=1,fast",
+                ));
+            }
+        }
+    }
+    Ok((rank, speed))
+}
+
+/// The canonical `tier`: the rank tier, then the speed tier (`1,fast`).
+pub fn tier_text(rank: Option<u32>, speed: Option<PerformanceTier>) -> Option<String> {
+    match (rank, speed) {
+        (None, None) => None,
+        (Some(n), None) => Some(n.to_string()),
+        (None, Some(t)) => Some(t.as_str().to_string()),
+        (Some(n), Some(t)) => Some(format!("{n},{}", t.as_str())),
     }
 }
 
@@ -447,6 +503,13 @@ fn keep(row: &ModelRow, query: &RankingQuery) -> bool {
     }
     if let Some(tier) = query.tier
         && row.performance_tier != Some(tier)
+    {
+        return false;
+    }
+    if let Some(tier) = query.rank_tier
+        && scoring::ranks::Ranking::of_sort(&query.sort)
+            .of(row)
+            .is_none_or(|p| p.tier != tier)
     {
         return false;
     }

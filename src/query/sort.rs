@@ -38,6 +38,13 @@ const SORT_FIELDS: &[&str] = &[
     "context_length",
     "is_free",
     "performance_tier",
+    "rank_low",
+    "rank_high",
+    "tier",
+    "coding_rank",
+    "coding_rank_low",
+    "coding_rank_high",
+    "coding_tier",
 ];
 
 /// Fields where smaller is better, so they sort ascending by default.
@@ -54,6 +61,13 @@ const ASCENDING_BY_DEFAULT: &[&str] = &[
     "price_per_million_output",
     "price_blended",
     "performance_tier",
+    "rank_low",
+    "rank_high",
+    "tier",
+    "coding_rank",
+    "coding_rank_low",
+    "coding_rank_high",
+    "coding_tier",
 ];
 
 /// Fields that name or label a model rather than measure it: sorting by
@@ -89,6 +103,7 @@ enum Key {
 
 fn sort_key(row: &ModelRow, field: &str) -> Option<Key> {
     let number = |v: Option<f64>| v.map(Key::Number);
+    let whole = |v: Option<u32>| v.map(|n| Key::Number(f64::from(n)));
     match field {
         "id" => Some(Key::Text(row.id.clone())),
         "name" => Some(Key::Text(row.name.to_lowercase())),
@@ -107,7 +122,14 @@ fn sort_key(row: &ModelRow, field: &str) -> Option<Key> {
         "performance_score" => number(row.performance_score),
         "value_score" => number(row.value_score),
         "overall_score" => number(row.overall_score),
-        "rank" => row.rank.map(|r| Key::Number(f64::from(r))),
+        "rank" => whole(row.rank),
+        "rank_low" => whole(row.rank_low),
+        "rank_high" => whole(row.rank_high),
+        "tier" => whole(row.tier),
+        "coding_rank" => whole(row.coding_rank),
+        "coding_rank_low" => whole(row.coding_rank_low),
+        "coding_rank_high" => whole(row.coding_rank_high),
+        "coding_tier" => whole(row.coding_tier),
         "ttft_median" => number(row.ttft_median),
         "ttft_p95" => number(row.ttft_p95),
         "throughput_median" => number(row.throughput_median),

@@ -295,6 +295,70 @@ fn defaults_follow_the_contract() {
     assert_eq!(q.q, None);
 }
 
+#[test]
+fn a_number_in_tier_is_the_rank_tier_of_the_sort_shown_and_a_word_the_speed_tier() {
+    let mut rows = catalogue();
+    // Overall tiers and coding tiers that differ, so the sort decides.
+    for (r, (tier, coding)) in rows.iter_mut().zip([
+        (None, None),
+        (Some(1), Some(2)),
+        (Some(1), Some(1)),
+        (Some(1), Some(1)),
+        (Some(2), Some(2)),
+        (Some(2), Some(1)),
+    ]) {
+        r.tier = tier;
+        r.rank = tier;
+        r.coding_tier = coding;
+        r.coding_rank = coding;
+        r.composite_score = r.overall_score;
+        r.performance_tier = Some(PerformanceTier::Fast);
+    }
+    rows[2].performance_tier = Some(PerformanceTier::Slow);
+    let (ids, _, _) = selected(&rows, &[("tier", "1"), ("group", "none")]);
+    assert_eq!(
+        ids,
+        [
+            "openai/gpt-5-high",
+            "anthropic/claude-opus-4-7-high-effort",
+            "anthropic/claude-opus-4-7-low-effort"
+        ]
+    );
+    let (ids, _, _) = selected(
+        &rows,
+        &[
+            ("tier", "1"),
+            ("group", "none"),
+            ("sort", "composite_score"),
+        ],
+    );
+    assert_eq!(
+        ids,
+        [
+            "openai/gpt-5-high",
+            "anthropic/claude-opus-4-7-low-effort",
+            "qwen/qwen3-coder-480b"
+        ]
+    );
+    let (ids, _, _) = selected(&rows, &[("tier", "1,fast"), ("group", "none")]);
+    assert_eq!(
+        ids,
+        ["openai/gpt-5-high", "anthropic/claude-opus-4-7-high-effort"]
+    );
+    assert_eq!(
+        canonical_of(&[("tier", " fast , 1 ")]),
+        vec![("tier", "1,fast".to_string())]
+    );
+    assert_eq!(
+        canonical_of(&[("tier", "medium")]),
+        vec![("tier", "medium".to_string())]
+    );
+    for bad in ["0", "1,2", "fast,slow", "top", "-1"] {
+        let err = RankingQuery::from_params(&params(&[("tier", bad)]), &api()).expect_err(bad);
+        assert_eq!(err.param, "tier", "{bad}");
+    }
+}
+
 fn canonical_of(pairs: &[(&str, &str)]) -> Vec<(&'static str, String)> {
     RankingQuery::from_params(&params(pairs), &api())
         .expect("valid")
@@ -363,6 +427,7 @@ proptest::proptest! {
         weights in proptest::option::of((0u32..10, 0u32..10, 1u32..10)),
         group in proptest::option::of(proptest::sample::select(vec!["line", "none"])),
         line in proptest::option::of("[a-z]{1,4}/[a-z0-9.-]{1,6}"),
+        tier in proptest::option::of(proptest::sample::select(vec!["1", "3", "fast", "2,slow", "medium,1"])),
     ) {
         let mut raw = vec![("sort", sort.to_string())];
         if let Some(asc) = order { raw.push(("order", if asc { "asc" } else { "desc" }.to_string())); }
@@ -376,6 +441,7 @@ proptest::proptest! {
         }
         if let Some(v) = group { raw.push(("group", v.to_string())); }
         if let Some(v) = line { raw.push(("line", v)); }
+        if let Some(v) = tier { raw.push(("tier", v.to_string())); }
         if let Some((c, p, v)) = weights {
             raw.push(("weights", format!("coding:{c},performance:{p},value:{v}")));
         }

@@ -14,7 +14,16 @@ pub struct Methodology {
     pub coding: CodingMethod,
     pub performance: PerformanceMethod,
     pub value: ValueMethod,
+    pub ranks: RankMethod,
     pub performance_tiers_seconds: TierThresholds,
+}
+
+/// Rank intervals, tiers and paired comparisons.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RankMethod {
+    pub description: &'static str,
+    pub tiers: &'static str,
+    pub paired: &'static str,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -112,6 +121,19 @@ pub fn methodology(weights: ComponentWeights, settings: &CompositeSettings) -> M
                 (131072, 80.0),
                 (1048576, 100.0),
             ],
+        },
+        ranks: RankMethod {
+            description: "rank_low = 1 + the models scoring above the top of the model's 90 % interval; \
+                rank_high = the models scoring at or above its bottom (itself included). Exact, so one \
+                ranking always gives the same ranges; they follow the weights.",
+            tiers: "Tier 1 starts at rank 1; a model whose 90 % interval lies below its tier's first score is, \
+                with confidence, worse than it, and starts the next tier. tier=N keeps one tier of the sort \
+                shown (coding when sorted by coding); a word in tier is the speed tier; both: tier=1,fast.",
+            paired: "Where sources publish per-task results (SWE-bench bash-only, LiveCodeBench), two models \
+                are compared on the tasks both ran: both solved, only one, neither (a task with several \
+                samples is solved when half or more passed), the exact McNemar p-value (two-sided \
+                binomial on the tasks only one solved) and each one's cost on the tasks both solved: \
+                /api/v1/compare?ids=a,b, the compare page, llmrank compare A B.",
         },
         performance_tiers_seconds: TierThresholds {
             fast_below: 0.5,

@@ -7,10 +7,12 @@
 
 pub mod calibrate;
 pub mod composite;
+pub mod coverage;
 mod curves;
 mod methodology;
 pub mod overall;
 mod pick;
+pub mod ranks;
 pub mod validate;
 
 use std::collections::HashMap;
@@ -78,6 +80,7 @@ pub fn build_rankings(
         .collect();
     inherit_pricing(&mut rows);
     apply_weights(&mut rows, weights);
+    ranks::assign_coding(&mut rows);
     Rankings {
         generated_at,
         methodology_version: METHODOLOGY_VERSION.to_string(),

@@ -118,9 +118,9 @@ pub fn overall(row: &ModelRow, weights: ComponentWeights) -> Option<(f64, f64, f
     ))
 }
 
-/// Recomputes every row's overall score, interval and rank under
-/// `weights`; components a row lacks (with a weight) are listed in
-/// `overall_missing`.
+/// Recomputes every row's overall score, interval, rank, rank interval
+/// and tier under `weights`; components a row lacks (with a weight) are
+/// listed in `overall_missing`.
 pub fn apply_weights(rows: &mut [ModelRow], weights: ComponentWeights) {
     for row in rows.iter_mut() {
         let parts = [
@@ -138,22 +138,8 @@ pub fn apply_weights(rows: &mut [ModelRow], weights: ComponentWeights) {
         row.overall_ci_low = computed.map(|(_, low, _)| low);
         row.overall_ci_high = computed.map(|(_, _, high)| high);
     }
-    let mut order: Vec<usize> = (0..rows.len())
-        .filter(|i| rows[*i].overall_score.is_some())
-        .collect();
-    order.sort_by(|a, b| {
-        let (ra, rb) = (&rows[*a], &rows[*b]);
-        rb.overall_score
-            .partial_cmp(&ra.overall_score)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| ra.id.cmp(&rb.id))
-    });
-    for row in rows.iter_mut() {
-        row.rank = None;
-    }
-    for (position, index) in order.into_iter().enumerate() {
-        rows[index].rank = Some(position as u32 + 1);
-    }
+    // Ranks, their intervals and tiers follow the weights.
+    super::ranks::assign_overall(rows);
 }
 
 #[cfg(test)]

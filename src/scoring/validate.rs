@@ -54,11 +54,14 @@ pub struct Validation {
     pub mean_tau_family_composite: f64,
     pub mean_tau_family_plain_average: f64,
     pub mean_tau_family_slope_weighted: f64,
+    /// Whether the 90 % intervals hold on left-out families.
+    pub intervals: super::coverage::IntervalCheck,
 }
 
 impl Validation {
-    /// The validation as two tables (what `llmrank validate` prints and
-    /// `docs/METHODOLOGY.md` shows): a row per benchmark, one per family.
+    /// The validation as three tables (what `llmrank validate` prints and
+    /// `docs/METHODOLOGY.md` shows): a row per benchmark, one per family,
+    /// and the intervals' check per family.
     pub fn table(&self) -> String {
         let result = self;
         let header = |what: &str| {
@@ -105,6 +108,8 @@ impl Validation {
             result.mean_tau_family_plain_average,
             result.mean_tau_family_slope_weighted,
         ));
+        text.push('\n');
+        text.push_str(&result.intervals.table());
         text
     }
 }
@@ -269,6 +274,7 @@ pub fn validate(
         mean_tau_family_plain_average: mean(&families, |f| f.tau_plain_average),
         mean_tau_family_slope_weighted: mean(&families, |f| f.tau_slope_weighted),
         families,
+        intervals: super::coverage::check(&known, custom, settings),
     }
 }
 

@@ -6,6 +6,10 @@
 //! A model whose `release_date` is on or after the window's start may have
 //! seen the problems in training: its score carries a contamination note.
 //!
+//! Each model's per-problem pass@1 in the window is kept as its per-task
+//! results (`livecodebench`, solved = pass@1 / 100, the share of the ten
+//! samples that passed), for paired comparisons on the same problems.
+//!
 //! Quirks: `performances[].model` joins `models[].model_repr`, not
 //! `model_name`; `release_date` is a cutoff placeholder, not a release date;
 //! models with a falsy `release_date` are dropped, as the site does.
@@ -16,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::{Expect, FileBody, Parsed, Source, SourceError, decode};
-use crate::domain::{Metric, Observation, SourceId, SourceRecord};
+use crate::domain::{Metric, Observation, SourceId, SourceRecord, TaskOutcome, TaskResults};
 
 /// The LiveCodeBench adapter.
 #[derive(Debug, Clone, Copy, Default)]
@@ -34,6 +38,9 @@ struct Document {
 
 #[derive(Deserialize)]
 struct Performance {
+    /// The problem (`1873_A`); older rows may lack it.
+    #[serde(default)]
+    question_id: Option<String>,
     model: String,
     date: f64,
     #[serde(default)]
@@ -74,10 +81,12 @@ fn millis_to_utc(ms: f64) -> Option<DateTime<Utc>> {
 }
 
 #[derive(Default)]
-struct Tally {
+struct Tally<'a> {
     sum: f64,
     count: usize,
     by_difficulty: HashMap<String, (f64, usize)>,
+    /// Each problem's pass@1 (percent), in the file's order.
+    problems: Vec<(&'a str, f64)>,
 }
 
 impl Source for LiveCodeBench {
@@ -117,6 +126,9 @@ impl Source for LiveCodeBench {
             let tally = tallies.entry(p.model.as_str()).or_default();
             tally.sum += p.pass_at_1;
             tally.count += 1;
+            if let Some(id) = &p.question_id {
+                tally.problems.push((id.as_str(), p.pass_at_1));
+            }
             if let Some(difficulty) = &p.difficulty {
                 let d = tally.by_difficulty.entry(difficulty.clone()).or_default();
                 d.0 += p.pass_at_1;
@@ -169,6 +181,7 @@ impl Source for LiveCodeBench {
                     sum / *count as f64,
                 ));
             }
+            record.tasks = problem_results(&tally.problems);
             records.push(record);
         }
         Ok(Parsed {
@@ -188,6 +201,28 @@ impl Source for LiveCodeBench {
             data_date: millis_to_utc(newest),
         })
     }
+}
+
+/// A model's per-problem results, each problem once (the first row of a
+/// problem listed twice), solved as the share of samples that passed.
+fn problem_results(problems: &[(&str, f64)]) -> Vec<TaskResults> {
+    let mut seen = std::collections::HashSet::new();
+    let tasks: Vec<TaskOutcome> = problems
+        .iter()
+        .filter(|(id, _)| seen.insert(*id))
+        .map(|(id, pass)| TaskOutcome {
+            id: id.to_string(),
+            solved: (pass / 100.0).clamp(0.0, 1.0),
+            cost_usd: None,
+        })
+        .collect();
+    if tasks.is_empty() {
+        return Vec::new();
+    }
+    vec![TaskResults {
+        benchmark: "livecodebench".to_string(),
+        tasks,
+    }]
 }
 
 #[cfg(test)]
@@ -215,9 +250,9 @@ mod tests {
                 {"model_name": "c", "model_repr": "C", "release_date": 0}
             ],
             "performances": [
-                {"model": "A", "date": 14000.0, "difficulty": "easy", "pass@1": 0.0},
-                {"model": "A", "date": 15000.0, "difficulty": "easy", "pass@1": 100.0},
-                {"model": "A", "date": 20000.0, "difficulty": "hard", "pass@1": 50.0},
+                {"question_id": "p0", "model": "A", "date": 14000.0, "difficulty": "easy", "pass@1": 0.0},
+                {"question_id": "p1", "model": "A", "date": 15000.0, "difficulty": "easy", "pass@1": 100.0},
+                {"question_id": "p2", "model": "A", "date": 20000.0, "difficulty": "hard", "pass@1": 50.0},
                 {"model": "B", "date": 16000.0, "difficulty": "easy", "pass@1": 30.0},
                 {"model": "C", "date": 16000.0, "difficulty": "easy", "pass@1": 30.0}
             ]
@@ -236,6 +271,15 @@ mod tests {
         assert_eq!(a.value(&Metric::benchmark("livecodebench")), Some(75.0));
         assert_eq!(a.value(&Metric::extra("livecodebench_hard")), Some(50.0));
         assert!(a.observations[0].note.is_none());
+        // The problems in the window are A's per-task results.
+        assert_eq!(a.tasks.len(), 1);
+        assert_eq!(a.tasks[0].benchmark, "livecodebench");
+        let solved: Vec<(&str, f64)> = a.tasks[0]
+            .tasks
+            .iter()
+            .map(|t| (t.id.as_str(), t.solved))
+            .collect();
+        assert_eq!(solved, [("p1", 1.0), ("p2", 0.5)]);
         let b = &parsed.records[1];
         assert!(
             b.observations[0]

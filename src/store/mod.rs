@@ -30,8 +30,8 @@ pub use sqlite::SqliteStore;
 pub use url::redact_url;
 
 use crate::domain::{
-    Alias, Change, ChangeKind, CustomBenchmark, CustomScore, Model, Rankings, RecordedChange,
-    Since, SourceBatch, SourceId, SourceStatus, SourceStatusKind, Unmatched,
+    Alias, Change, ChangeKind, CustomBenchmark, CustomScore, Model, Rankings, RecordTasks,
+    RecordedChange, Since, SourceBatch, SourceId, SourceStatus, SourceStatusKind, Unmatched,
 };
 use crate::sources::Validator;
 
@@ -228,6 +228,10 @@ pub trait Store: Send + Sync {
     /// [`Store::provenance`] of every model at once, by model id (one query
     /// for the pages of a whole ranking).
     async fn all_provenance(&self) -> Result<HashMap<String, Vec<Provenance>>, StoreError>;
+
+    /// The per-task results of every stored record that has some (for
+    /// paired comparisons), by source and the record's place in its batch.
+    async fn task_results(&self) -> Result<Vec<RecordTasks>, StoreError>;
 
     /// The model's headline figures in each stored ranking, oldest first.
     async fn history(&self, model_id: &str) -> Result<Vec<HistoryPoint>, StoreError>;

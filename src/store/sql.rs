@@ -24,8 +24,8 @@ use super::{
     RefreshTransaction, RunSummary, Store, StoreError,
 };
 use crate::domain::{
-    Alias, CustomBenchmark, CustomScore, ModelRow, Observation, Rankings, RecordedChange,
-    SourceBatch, SourceId, SourceStatus, Unmatched,
+    Alias, CustomBenchmark, CustomScore, ModelRow, Observation, Rankings, RecordTasks,
+    RecordedChange, SourceBatch, SourceId, SourceStatus, Unmatched,
 };
 use crate::sources::Validator;
 
@@ -409,6 +409,25 @@ where
                 .push(row.figure.into_provenance()?);
         }
         Ok(out)
+    }
+
+    async fn task_results(&self) -> Result<Vec<RecordTasks>, StoreError> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT source, name, tasks FROM source_records WHERE tasks <> '[]' \
+             ORDER BY source, position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(source, name, tasks)| {
+                Ok(RecordTasks {
+                    source: super::rows::parse_source(&source)?,
+                    tasks: serde_json::from_str(&tasks)
+                        .map_err(|e| StoreError::Corrupt(format!("tasks of {name}: {e}")))?,
+                    name,
+                })
+            })
+            .collect()
     }
 
     async fn history(&self, model_id: &str) -> Result<Vec<HistoryPoint>, StoreError> {

@@ -16,6 +16,7 @@ mod detail;
 mod error;
 mod ops;
 mod pages;
+mod paired;
 mod security;
 mod svg;
 
@@ -159,10 +160,11 @@ impl AppState {
 
     async fn install(&self, rankings: Rankings) -> cache::Installed {
         let started = std::time::Instant::now();
+        let tasks = self.task_table(&rankings).await;
         let installed = self
             .inner
             .responses
-            .install(rankings, |generation, figures_changed| async move {
+            .install(rankings, tasks, |generation, figures_changed| async move {
                 let mut common = Vec::new();
                 if figures_changed {
                     pages::common(self, &generation, &mut common);
@@ -184,6 +186,30 @@ impl AppState {
             "ranking installed"
         );
         installed
+    }
+
+    /// The per-task results of `rankings`' models, from the stored
+    /// records (a few kilobytes: see [`crate::paired`]). A store that
+    /// cannot say leaves the comparisons without them, never the ranking
+    /// unserved.
+    async fn task_table(&self, rankings: &Rankings) -> crate::paired::TaskTable {
+        let started = std::time::Instant::now();
+        match self.inner.store.task_results().await {
+            Ok(records) => {
+                let table = crate::paired::TaskTable::build(&rankings.rows, &records);
+                tracing::debug!(
+                    records = records.len(),
+                    runs = table.runs(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "per-task results read"
+                );
+                table
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "per-task results could not be read; paired comparisons are left out");
+                crate::paired::TaskTable::default()
+            }
+        }
     }
 
     /// Renders every model's page of a ranking just installed (they show
@@ -309,6 +335,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(detail::router())
         .merge(api::router())
+        .merge(paired::router())
         .merge(changes::router())
         .merge(ops::router())
         .route("/healthz", get(healthz))

@@ -431,8 +431,8 @@ async fn openapi() -> Json<serde_json::Value> {
         ),
         query(
             "tier",
-            "performance tier",
-            json!({"type": "string", "enum": ["fast", "medium", "slow"]})
+            "a word is the speed tier (fast, medium, slow); a number the rank tier of the sort shown (the coding tier when sorted by composite_score, else the overall tier; 1: the models not, with confidence, worse than the first); both as 1,fast",
+            json!({"type": "string", "pattern": "^([0-9]+|fast|medium|slow)(,([0-9]+|fast|medium|slow))?$"})
         ),
         query(
             "min_quality",
@@ -576,6 +576,7 @@ async fn openapi() -> Json<serde_json::Value> {
     });
     document["paths"]["/api/v1/changes"] = changes_path;
     document["components"]["schemas"]["Changes"] = changes_schema;
+    super::paired::openapi(&mut document);
     Json(document)
 }
 

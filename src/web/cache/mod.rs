@@ -34,6 +34,7 @@ use lru::Lru;
 
 use super::WebError;
 use crate::domain::Rankings;
+use crate::paired::TaskTable;
 use crate::query::QueryContext;
 
 pub use crate::config::{CacheSettings, DEFAULT_CACHE_CONTROL};
@@ -121,6 +122,8 @@ pub fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<Da
 #[derive(Debug)]
 pub struct Generation {
     rankings: Arc<Rankings>,
+    /// The ranking's per-task results, for paired comparisons.
+    tasks: Arc<TaskTable>,
     /// Query defaults of the page and of the API, worked out once.
     page_query: QueryContext,
     api_query: QueryContext,
@@ -141,7 +144,7 @@ pub struct Generation {
 
 impl Generation {
     fn new(
-        rankings: Arc<Rankings>,
+        (rankings, tasks): (Arc<Rankings>, Arc<TaskTable>),
         settings: &CacheSettings,
         (slots, encoders): (Arc<tokio::sync::Semaphore>, Encoders),
     ) -> Self {
@@ -154,6 +157,7 @@ impl Generation {
             cache_control: HeaderValue::from_str(&settings.cache_control)
                 .unwrap_or_else(|_| HeaderValue::from_static(DEFAULT_CACHE_CONTROL)),
             rankings,
+            tasks,
             pinned: HashMap::new(),
             pinned_later: OnceLock::new(),
             on_demand: Mutex::new(Lru::new(settings.budget_bytes)),
@@ -164,6 +168,11 @@ impl Generation {
 
     pub fn rankings(&self) -> &Arc<Rankings> {
         &self.rankings
+    }
+
+    /// The ranking's per-task results.
+    pub fn tasks(&self) -> &TaskTable {
+        &self.tasks
     }
 
     /// What the rankings page's queries are validated against.
@@ -403,7 +412,7 @@ impl ResponseCache {
         let slots = Arc::new(tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1)));
         let encoders = Encoders::new();
         let generation = Generation::new(
-            Arc::new(rankings),
+            (Arc::new(rankings), Arc::default()),
             &settings,
             (slots.clone(), encoders.clone()),
         );
@@ -439,21 +448,23 @@ impl ResponseCache {
     /// ranking, its time and the responses pinned for it (those `build`
     /// renders again replace theirs), so unchanged responses keep their
     /// bytes, ETags and `Last-Modified`.
-    pub async fn install<F, Fut>(&self, rankings: Rankings, build: F) -> Installed
+    pub async fn install<F, Fut>(&self, rankings: Rankings, tasks: TaskTable, build: F) -> Installed
     where
         F: FnOnce(Arc<Generation>, bool) -> Fut,
         Fut: Future<Output = Vec<(Key, Result<Rendered, WebError>)>>,
     {
         let _one_at_a_time = self.installing.lock().await;
         let previous = self.current();
-        let unchanged = same_figures(&previous.rankings, &rankings) && !previous.pinned.is_empty();
-        let rankings = if unchanged {
-            previous.rankings.clone()
+        let unchanged = same_figures(&previous.rankings, &rankings)
+            && *previous.tasks == tasks
+            && !previous.pinned.is_empty();
+        let (rankings, tasks) = if unchanged {
+            (previous.rankings.clone(), previous.tasks.clone())
         } else {
-            Arc::new(rankings)
+            (Arc::new(rankings), Arc::new(tasks))
         };
         let draft = Arc::new(Generation::new(
-            rankings.clone(),
+            (rankings.clone(), tasks.clone()),
             &self.settings,
             self.workers(),
         ));
@@ -465,7 +476,7 @@ impl ResponseCache {
         };
         pinned.extend(draft.encode_all(common, &previous).await);
         drop(draft);
-        let mut generation = Generation::new(rankings, &self.settings, self.workers());
+        let mut generation = Generation::new((rankings, tasks), &self.settings, self.workers());
         generation.pinned = pinned;
         let generation = Arc::new(generation);
         *self

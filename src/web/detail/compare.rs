@@ -66,6 +66,8 @@ struct ComparePage {
     suggestions: Vec<Offer>,
     full: bool,
     max: usize,
+    /// Each model after the first against the first on shared tasks.
+    paired: Vec<crate::web::paired::PairedView>,
 }
 
 pub(super) async fn compare_page(
@@ -76,6 +78,7 @@ pub(super) async fn compare_page(
     let params = crate::web::params(raw).map_err(WebError::page)?;
     let responses = state.responses();
     let rankings = responses.rankings();
+    let tasks = responses.tasks();
     let asked = ids_of(params.get("ids").map(String::as_str).unwrap_or_default());
     let mut notices = Vec::new();
     let mut models: Vec<&ModelRow> = Vec::new();
@@ -135,19 +138,20 @@ pub(super) async fn compare_page(
                         String::new()
                     }
                 ));
-                let page = render_compare(rankings, &models, notices, offers(&ids, several))?;
+                let page =
+                    render_compare(rankings, tasks, &models, notices, offers(&ids, several))?;
                 return Ok(([(header::CONTENT_TYPE, page.content_type)], page.body).into_response());
             }
         }
         // A search that adds nothing is answered without being kept.
-        let page = render_compare(rankings, &models, notices, Vec::new())?;
+        let page = render_compare(rankings, tasks, &models, notices, Vec::new())?;
         return Ok(([(header::CONTENT_TYPE, page.content_type)], page.body).into_response());
     }
 
     let key = Key::new("/compare", &encode(&[("ids", asked.join(","))]));
     responses
         .respond(key, &ask, || async {
-            render_compare(rankings, &models, notices, Vec::new())
+            render_compare(rankings, tasks, &models, notices, Vec::new())
         })
         .await
 }
@@ -272,6 +276,7 @@ fn suggestions<'a>(rankings: &'a Rankings, models: &[&'a ModelRow]) -> Vec<&'a M
 
 fn render_compare(
     rankings: &Rankings,
+    tasks: &crate::paired::TaskTable,
     models: &[&ModelRow],
     notices: Vec<String>,
     candidates: Vec<Offer>,
@@ -305,6 +310,7 @@ fn render_compare(
         suggestions: suggested,
         full: ids.len() >= MAX_MODELS,
         max: MAX_MODELS,
+        paired: crate::web::paired::views(tasks, models, |k| benchmark_title(k).into_owned()),
     })
 }
 
@@ -331,6 +337,12 @@ fn rows(models: &[&ModelRow]) -> Vec<CompareRow> {
             |v| fmt_num(v, 0),
         ),
         (
+            "Tier".into(),
+            Box::new(|r: &ModelRow| r.tier.map(f64::from)),
+            Better::Lower,
+            |v| fmt_num(v, 0),
+        ),
+        (
             "Overall".into(),
             Box::new(|r: &ModelRow| r.overall_score),
             Better::Higher,
@@ -341,6 +353,12 @@ fn rows(models: &[&ModelRow]) -> Vec<CompareRow> {
             Box::new(|r: &ModelRow| r.composite_score),
             Better::Higher,
             score,
+        ),
+        (
+            "Coding tier".into(),
+            Box::new(|r: &ModelRow| r.coding_tier.map(f64::from)),
+            Better::Lower,
+            |v| fmt_num(v, 0),
         ),
         (
             "Coding benchmarks".into(),

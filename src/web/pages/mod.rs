@@ -6,6 +6,7 @@
 mod freshness;
 mod rankings;
 mod rows;
+mod tiers;
 
 use askama::Template;
 use axum::Router;

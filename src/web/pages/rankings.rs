@@ -10,7 +10,8 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 
 use super::encode;
-use super::rows::{COLUMNS, Header, LineView, line_view, names};
+use super::rows::{COLUMNS, Header, LineView, Place, line_view, names};
+use super::tiers;
 use crate::domain::Rankings;
 use crate::query::{self, Grouping, Order, RankingQuery, WEIGHT_FIELDS};
 use crate::web::cache::{Ask, Generation, Key, Rendered, earliest};
@@ -50,7 +51,8 @@ struct FilterView {
     order: String,
     /// The sort choices, with the current sort among them.
     sorts: Vec<(String, String)>,
-    tier: String,
+    /// The speed-tier choices: (value, label, selected).
+    speeds: Vec<(String, &'static str, bool)>,
     min_quality: String,
     open_weights: String,
     max_price: String,
@@ -108,6 +110,10 @@ struct RankingsPage {
     regroup: (String, String),
     /// Every matching row is on the page, so the browser may sort it.
     complete: bool,
+    /// Cells in a row (a tier band spans them all).
+    columns: usize,
+    /// Only one rank tier is shown: (text, the link to every tier).
+    tier_note: Option<(String, String)>,
 }
 
 /// Whether the page shows the benchmark columns (`bench=1`).
@@ -162,7 +168,7 @@ pub(super) async fn rankings_page(
 }
 
 /// `canonical` with `drop` left out and `add` put in, as a link to `/`.
-fn link(
+pub(super) fn link(
     canonical: &[(&'static str, String)],
     drop: &[&str],
     add: &[(&'static str, String)],
@@ -277,10 +283,13 @@ pub(super) fn render_rankings(
 
     let names = names(&rankings.rows);
     let mut changes = None;
-    let lines: Vec<LineView> = selection
+    let ranking = crate::scoring::ranks::Ranking::of_sort(&query.sort);
+    let ordered = crate::scoring::ranks::Ranking::orders(&query.sort) == Some(ranking);
+    let mut lines: Vec<LineView> = selection
         .rows
         .iter()
-        .map(|listed| {
+        .enumerate()
+        .map(|(i, listed)| {
             let line_href = link(
                 canonical,
                 &[FILTERS, &["q", "offset", "limit", "group", "line"]].concat(),
@@ -290,7 +299,12 @@ pub(super) fn render_rankings(
                     ("has_benchmarks", "false".to_string()),
                 ],
             );
-            let (view, until) = line_view(listed, &names, line_href, now);
+            let place = Place {
+                position: Some(query.offset + i + 1),
+                ranking,
+                ordered,
+            };
+            let (view, until) = line_view(listed, &names, line_href, place, now);
             changes = earliest(changes, until);
             view
         })
@@ -298,6 +312,7 @@ pub(super) fn render_rankings(
 
     let shown = lines.len();
     let unit = if grouped { "model lines" } else { "models" };
+    tiers::bands(&mut lines, canonical, &query, unit);
     let first = query.offset + 1;
     let showing = if shown == 0 {
         format!("0 of {} {unit}", selection.total)
@@ -342,8 +357,18 @@ pub(super) fn render_rankings(
             "one row per model line".to_string(),
         )
     };
+    let columns = headers.len()
+        + 1
+        + if show_benchmarks {
+            bench_headers.len()
+        } else {
+            0
+        };
+    let tier_note = tiers::filter_note(canonical, &query);
     let page = RankingsPage {
         credits: crate::web::credits::of(rankings),
+        columns,
+        tier_note,
         headers,
         bench_headers,
         show_benchmarks,
@@ -522,7 +547,7 @@ fn filter_view(
         sort: query.sort.clone(),
         order: get("order"),
         sorts,
-        tier: get("tier"),
+        speeds: tiers::speed_options(query),
         min_quality: get("min_quality"),
         open_weights: get("open_weights"),
         max_price: get("max_price"),

@@ -9,6 +9,7 @@ use super::freshness::{Badge, Kind, badge_until};
 use super::{fmt_context, fmt_num};
 use crate::domain::ModelRow;
 use crate::query::Listed;
+use crate::scoring::ranks::{Ranking, range_text};
 use crate::web::cache::earliest;
 
 /// A default column: the field its header sorts by, its label, what it
@@ -29,7 +30,7 @@ pub(super) const COLUMNS: &[Column] = &[
     Column {
         field: "rank",
         label: "#",
-        title: "Rank by overall score among every ranked record (each setting and snapshot counts)",
+        title: "Place in this list; beside it, when not one rank, the 90 % range of the rank (overall, or coding when sorted by coding) among every ranked record",
         anchor: "col-rank",
         class: "rank",
         numeric: true,
@@ -129,7 +130,16 @@ pub(super) struct Header {
 
 /// One table row, every cell already formatted.
 pub(super) struct RowView {
+    /// The place in the list shown (a line's headline, or a record with
+    /// `group=none`); empty for a line's other members.
     pub rank: String,
+    /// The rank's 90 % range in the ranking the sort follows (`2–6`), or
+    /// the one rank where it is not the place; empty otherwise.
+    pub range: String,
+    /// What the range is, in words (its tooltip).
+    pub range_title: String,
+    /// The same in the overall ranking, for a sort in the browser.
+    pub overall_range: String,
     pub id: String,
     pub name: String,
     /// The setting a variant is, when its name does not say it already.
@@ -159,12 +169,65 @@ pub(super) struct RowView {
 
 /// A line of the table: its headline row and the line's other members.
 pub(super) struct LineView {
+    /// The tier band this line opens, when the list is sorted by a ranking
+    /// and the line's tier differs from the line before.
+    pub band: Option<Band>,
+    /// The line's tier in the ranking the list is sorted by.
+    pub tier: Option<u32>,
     pub head: RowView,
     pub members: Vec<RowView>,
     /// "+3 more settings and snapshots".
     pub more: String,
     /// The line's records as a list of their own (the link for no `<details>`).
     pub line_href: String,
+}
+
+/// The head of a tier's band: which tier, in words, and the link that
+/// shows only it.
+pub(super) struct Band {
+    pub tier: u32,
+    /// "Tier 2 · 11 model lines here".
+    pub label: String,
+    /// What the tier is, in words.
+    pub meaning: String,
+    pub only: String,
+}
+
+/// Where a listed row stands: its place in the list (`None` for a line's
+/// other members) and the ranking whose ranges the list shows.
+#[derive(Clone, Copy)]
+pub(super) struct Place {
+    pub position: Option<usize>,
+    pub ranking: Ranking,
+    /// The list is in that ranking's order.
+    pub ordered: bool,
+}
+
+/// The range cell of `row` at `place`: its 90 % rank range when it is not
+/// one rank, else its one rank when that is not its place; with its
+/// tooltip.
+fn range_cell(row: &ModelRow, place: Place) -> (String, String) {
+    let Some(placed) = place.ranking.of(row) else {
+        return (String::new(), String::new());
+    };
+    let what = place.ranking.as_str();
+    match range_text(&placed) {
+        Some(range) => (
+            range,
+            format!(
+                "{what} rank {} (90 % range {}–{}), tier {}",
+                placed.rank, placed.low, placed.high, placed.tier
+            ),
+        ),
+        None if place.ordered && place.position == Some(placed.rank as usize) => (
+            String::new(),
+            format!("{what} rank {}, tier {}", placed.rank, placed.tier),
+        ),
+        None => (
+            placed.rank.to_string(),
+            format!("{what} rank {}, tier {}", placed.rank, placed.tier),
+        ),
+    }
 }
 
 /// Names of the ranking's models by id, to say what a variant is a
@@ -202,19 +265,29 @@ pub(super) fn line_view(
     listed: &Listed,
     names: &Names,
     line_href: String,
+    place: Place,
     now: DateTime<Utc>,
 ) -> (LineView, Option<DateTime<Utc>>) {
-    let (head, mut changes) = row_view(listed.row, names, now);
+    let (head, mut changes) = row_view(listed.row, names, place, now);
+    let member = Place {
+        position: None,
+        ..place
+    };
     let members = listed
         .others
         .iter()
         .map(|r| {
-            let (view, until) = row_view(r, names, now);
+            let (view, until) = row_view(r, names, member, now);
             changes = earliest(changes, until);
             view
         })
         .collect();
     let view = LineView {
+        band: None,
+        tier: place
+            .ordered
+            .then(|| place.ranking.of(listed.row).map(|p| p.tier))
+            .flatten(),
         head,
         members,
         more: more_text(&listed.others),
@@ -224,7 +297,12 @@ pub(super) fn line_view(
 }
 
 /// A row's cells, and when its badges next read differently.
-fn row_view(row: &ModelRow, names: &Names, now: DateTime<Utc>) -> (RowView, Option<DateTime<Utc>>) {
+fn row_view(
+    row: &ModelRow,
+    names: &Names,
+    place: Place,
+    now: DateTime<Utc>,
+) -> (RowView, Option<DateTime<Utc>>) {
     let coding_title = match (row.composite_ci_low, row.composite_ci_high) {
         (Some(lo), Some(hi)) => format!(
             "{} benchmark(s); interval {lo:.1}–{hi:.1}",
@@ -291,13 +369,19 @@ fn row_view(row: &ModelRow, names: &Names, now: DateTime<Utc>) -> (RowView, Opti
         price_title.push_str("; ");
         price_title.push_str(note);
     }
+    let (range, range_title) = range_cell(row, place);
+    let overall = Place {
+        ranking: Ranking::Overall,
+        ordered: false,
+        ..place
+    };
     let view = RowView {
         raw,
         bench,
-        rank: row
-            .rank
-            .map(|r| r.to_string())
-            .unwrap_or_else(|| "—".into()),
+        rank: place.position.map(|p| p.to_string()).unwrap_or_default(),
+        range,
+        range_title,
+        overall_range: range_cell(row, overall).0,
         id: row.id.clone(),
         name: row.name.clone(),
         setting,
@@ -348,12 +432,18 @@ mod tests {
     #[test]
     fn a_variant_says_its_setting_and_what_it_is_a_variant_of() {
         let base_names: Names = [("x/m", "Model M")].into_iter().collect();
-        let (view, _) = row_view(&variant(None), &base_names, Utc::now());
+        let place = Place {
+            position: Some(1),
+            ranking: Ranking::Overall,
+            ordered: true,
+        };
+        let (view, _) = row_view(&variant(None), &base_names, place, Utc::now());
         assert_eq!(view.setting.as_deref(), Some("high effort"));
         assert_eq!(view.base, Some(("x/m".to_string(), "Model M".to_string())));
         let (view, _) = row_view(
             &variant(Some("Model M · high effort")),
             &base_names,
+            place,
             Utc::now(),
         );
         assert_eq!(view.setting, None, "the name says it already");

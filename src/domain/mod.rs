@@ -15,8 +15,8 @@ pub use change::{BadSince, Change, ChangeKind, Figure, RecordedChange, Since, Un
 pub use custom::{CustomBenchmark, CustomScore, Scale};
 pub use metric::{BENCHMARK_KEYS, Category, CostField, Metric, SHOWN_NOT_SCORED};
 pub use model::{
-    Alias, Benchmarks, ComponentWeights, Freshness, Model, ModelRow, PerformanceTier, Rankings,
-    TaskCostBasis, Unmatched, ValueBasis, WeightsError,
+    Alias, BenchmarkCost, Benchmarks, ComponentWeights, Freshness, Model, ModelRow,
+    PerformanceTier, Rankings, TaskCostBasis, Unmatched, ValueBasis, WeightsError,
 };
 pub use source::{
     FetchOrigin, Observation, SourceBatch, SourceId, SourceRecord, SourceStatus, SourceStatusKind,

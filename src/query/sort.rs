@@ -35,6 +35,9 @@ const SORT_FIELDS: &[&str] = &[
     "price_per_million_input",
     "price_per_million_output",
     "price_blended",
+    "task_cost",
+    "task_cost_low",
+    "task_cost_high",
     "context_length",
     "is_free",
     "performance_tier",
@@ -53,6 +56,9 @@ const ASCENDING_BY_DEFAULT: &[&str] = &[
     "price_per_million_input",
     "price_per_million_output",
     "price_blended",
+    "task_cost",
+    "task_cost_low",
+    "task_cost_high",
     "performance_tier",
 ];
 
@@ -118,6 +124,9 @@ fn sort_key(row: &ModelRow, field: &str) -> Option<Key> {
         "price_per_million_input" => number(row.price_per_million_input),
         "price_per_million_output" => number(row.price_per_million_output),
         "price_blended" => number(row.price_blended),
+        "task_cost" => number(row.task_cost),
+        "task_cost_low" => number(row.task_cost_low),
+        "task_cost_high" => number(row.task_cost_high),
         "context_length" => row.context_length.map(|c| Key::Number(c as f64)),
         "is_free" => Some(Key::Number(f64::from(u8::from(row.is_free)))),
         "performance_tier" => row.performance_tier.map(|t| {

@@ -10,7 +10,9 @@ pub mod composite;
 mod curves;
 mod methodology;
 pub mod overall;
+pub mod task_cost;
 pub mod validate;
+pub mod value;
 
 use std::collections::HashMap;
 
@@ -24,12 +26,12 @@ pub use overall::{apply_weights, overall, performance_score, reference, value_sc
 use crate::domain::{
     Alias, BENCHMARK_KEYS, Benchmarks, Category, ComponentWeights, CostField, CustomBenchmark,
     Freshness, Metric, Model, ModelRow, PerformanceTier, Rankings, SourceBatch, SourceId,
-    SourceRecord,
+    SourceRecord, ValueBasis,
 };
 use crate::identity::Resolution;
 
 /// Bumped whenever a formula, weight or reference point changes.
-pub const METHODOLOGY_VERSION: &str = "0.3.0";
+pub const METHODOLOGY_VERSION: &str = "0.4.0";
 
 /// Which source's figure wins when several give the same metric.
 fn priority(source: SourceId, category: Category) -> u8 {
@@ -73,6 +75,8 @@ pub fn build_rankings(
         })
         .collect();
     inherit_pricing(&mut rows);
+    task_cost::assign(&mut rows);
+    value::apply_value_basis(&mut rows, ValueBasis::Task);
     apply_weights(&mut rows, weights);
     Rankings {
         generated_at,
@@ -149,6 +153,7 @@ fn row_for(
         || (price_in == Some(0.0) && price_out == Some(0.0));
     let free_route_available = parts.iter().any(|(_, r)| r.is_free && r.alias_of.is_some());
     let task_cost = get(Metric::cost("aider_polyglot", CostField::RunUsd));
+    let benchmark_costs = task_cost::benchmark_costs(&ordered, &benchmarks);
     let ttft = get(Metric::TtftMedian);
     let throughput = get(Metric::ThroughputMedian);
     let quality = get(Metric::QualityIndex);
@@ -203,7 +208,10 @@ fn row_for(
         task_cost_low: None,
         task_cost_high: None,
         task_cost_basis: None,
-        value_basis: None,
+        value_basis: value.map(|_| ValueBasis::Token),
+        value_ci_low: None,
+        value_ci_high: None,
+        benchmark_costs,
         ttft_median: ttft,
         ttft_p95: get(Metric::TtftP95),
         throughput_median: throughput,

@@ -20,4 +20,5 @@ mod scoring;
 mod snapshot;
 mod sources;
 mod store;
+mod task_cost;
 mod terminal;

@@ -14,7 +14,7 @@ use axum::routing::get;
 use super::cache::{Ask, Generation, Key, Rendered};
 use super::pages::encode;
 use super::{AppState, Common, Params, WebError, find_model, kept, params};
-use crate::domain::ModelRow;
+use crate::domain::{ComponentWeights, ModelRow};
 use crate::export::{self, ListedRow, RankingsDocument};
 use crate::query::{self, Grouping, RankingQuery};
 
@@ -71,22 +71,24 @@ async fn listing(
     let key = Key::new(listing.route(), &encode(&canonical));
     responses
         .respond(key, ask, || async {
-            render_listing(&responses, listing, &canonical)
+            render_listing(&responses, listing, &canonical, state.config().weights)
         })
         .await
 }
 
 /// The listing of a canonical query, read back so the body is a function of
-/// its cache key.
+/// its cache key; `weights` are the ranking's (what `value_basis=token`
+/// re-ranks with when the query gives none).
 fn render_listing(
     generation: &Generation,
     listing: Listing,
     canonical: &[(&'static str, String)],
+    weights: ComponentWeights,
 ) -> Result<Rendered, WebError> {
     let params = super::params_of(canonical);
     let rankings = generation.rankings();
     let query = RankingQuery::from_params(&params, generation.api_query())?;
-    let copy = query::reweighed(rankings, &query);
+    let copy = query::rescored(rankings, &query, weights);
     let selection = query::select(copy.as_deref().unwrap_or(&rankings.rows), &query);
     let grouped = query.group == Grouping::Lines;
     let rows: Vec<ListedRow> = selection
@@ -168,7 +170,7 @@ pub(super) fn common(state: &AppState, generation: &Generation, out: &mut Common
         let canonical = RankingQuery::default().canonical(generation.api_query());
         out.push((
             Key::new(listing.route(), &encode(&canonical)),
-            render_listing(generation, listing, &canonical),
+            render_listing(generation, listing, &canonical, state.config().weights),
         ));
     }
     out.push((

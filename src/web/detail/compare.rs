@@ -15,6 +15,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 
+use super::costs::LadderView;
 use super::links::benchmark_title;
 use super::{context, dollars, render};
 use crate::domain::{BENCHMARK_KEYS, ModelRow, Rankings};
@@ -64,6 +65,8 @@ struct ComparePage {
     suggestions: Vec<Offer>,
     full: bool,
     max: usize,
+    /// The effort ladders of the compared models' lines.
+    ladders: Vec<LadderView>,
 }
 
 pub(super) async fn compare_page(
@@ -293,7 +296,24 @@ fn render_compare(
     } else {
         Vec::new()
     };
+    let mut lines: Vec<&str> = Vec::new();
+    for line in models.iter().filter_map(|m| m.line_id.as_deref()) {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    let ladders = lines
+        .into_iter()
+        .filter_map(|line| {
+            let members = rankings
+                .rows
+                .iter()
+                .filter(|r| r.line_id.as_deref() == Some(line));
+            LadderView::of(line, members, &ids)
+        })
+        .collect();
     render(ComparePage {
+        ladders,
         columns,
         rows: rows(models),
         ids: ids.join(","),
@@ -356,6 +376,29 @@ fn rows(models: &[&ModelRow]) -> Vec<CompareRow> {
             Box::new(|r: &ModelRow| r.value_score),
             Better::Higher,
             score,
+        ),
+        (
+            "$ per solved task".into(),
+            Box::new(|r: &ModelRow| r.task_cost),
+            Better::Lower,
+            |v| v.map_or_else(|| "—".into(), crate::text::usd),
+        ),
+        (
+            "… measured or estimated".into(),
+            Box::new(|r: &ModelRow| {
+                r.task_cost_basis.map(|b| match b {
+                    crate::domain::TaskCostBasis::Measured => 0.0,
+                    crate::domain::TaskCostBasis::MeasuredElsewhere => 1.0,
+                    crate::domain::TaskCostBasis::Estimated => 2.0,
+                })
+            }),
+            Better::Neither,
+            |v| match v {
+                Some(0.0) => "measured".into(),
+                Some(1.0) => "measured elsewhere".into(),
+                Some(_) => "estimated".into(),
+                None => "—".into(),
+            },
         ),
     ];
     for key in BENCHMARK_KEYS {

@@ -1,7 +1,7 @@
 //! `llmrank top`: the head of the ranking as a table, JSON or CSV, with the
 //! API's filters. The table fits the terminal (80 columns when piped): rank,
-//! name, id, overall, coding, blended price, context, and the column sorted
-//! by; `--wide` shows every figure.
+//! name, id, overall, coding, blended price, cost per solved task, context,
+//! and the column sorted by; `--wide` shows every figure.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -67,6 +67,11 @@ pub struct Args {
     /// settings and snapshots); none: every record.
     #[arg(long, value_parser = ["line", "none"], default_value = "line")]
     group: String,
+    /// What the value score's price efficiency rests on: task (what a
+    /// solved task costs, where known) or token (the list price, as in
+    /// methodology 0.3).
+    #[arg(long, value_parser = ["task", "token"], default_value = "task")]
+    value_basis: String,
 }
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
@@ -75,7 +80,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let params = params(&args, &config);
     let query = RankingQuery::from_params(&params, &QueryContext::of(&rankings, false))
         .context("invalid option")?;
-    let copy = query::reweighed(&rankings, &query);
+    let copy = query::rescored(&rankings, &query, config.weights);
     let selection = query::select(copy.as_deref().unwrap_or(&rankings.rows), &query);
     let grouped = query.group == Grouping::Lines;
     let listed: Vec<ListedRow> = selection
@@ -141,6 +146,7 @@ fn params(args: &Args, config: &Config) -> HashMap<String, String> {
     put("has_benchmarks", args.all.then(|| "false".to_string()));
     put("weights", Some(config.weights.to_string()));
     put("group", Some(args.group.clone()));
+    put("value_basis", Some(args.value_basis.clone()));
     params
 }
 
@@ -228,6 +234,11 @@ fn fields(wide: bool) -> Vec<Field> {
     out.push(field("price_blended", Column::number("$/M"), |r| {
         price(r.price_blended)
     }));
+    out.push(field(
+        "task_cost",
+        Column::number("$/task"),
+        crate::text::task_cost,
+    ));
     out.push(field("context_length", Column::number("context"), |r| {
         r.context_length
             .map_or_else(|| "—".into(), crate::text::context_window)
@@ -328,6 +339,7 @@ fn footer(shown: usize, total: usize, hidden: usize, query: &RankingQuery) -> St
     if query.group == Grouping::Lines {
         text.push_str("+N: the line's other settings and snapshots; --group none lists each.\n");
     }
+    text.push_str("$/task: USD per solved SWE-bench task (~ estimated); `model ID` says more.\n");
     if hidden > 0 && query.has_benchmarks {
         text.push_str(&format!(
             "{hidden} more match without coding benchmarks: --all shows them.\n"
@@ -380,6 +392,7 @@ mod tests {
         }
         assert!(text.contains("TTFT s") && text.contains("0.89"), "{text}");
         assert!(text.contains("1M") && text.contains("6.00"), "{text}");
+        assert!(text.contains("$/task"), "{text}");
         assert!(
             text.contains("+2"),
             "the line's other members are counted: {text}"

@@ -197,19 +197,14 @@ pub fn task_cost(row: &crate::domain::ModelRow) -> String {
     }
 }
 
-/// A task cost's interval and basis in words: `measured; 90 % $0.42–$0.51`.
+/// A task cost's basis and interval, briefly (a tooltip on every row):
+/// `measured; 90 % $0.42–$0.51`.
 pub fn task_cost_note(row: &crate::domain::ModelRow) -> String {
     let basis = match row.task_cost_basis {
-        Some(crate::domain::TaskCostBasis::Measured) => "measured on the reference",
-        Some(crate::domain::TaskCostBasis::MeasuredElsewhere) => {
-            "measured on another harness, converted"
-        }
-        Some(crate::domain::TaskCostBasis::Estimated) => {
-            "estimated from its line, its effort and the runs of others"
-        }
-        None => {
-            return "no run or estimate: no price, no coding score or nothing to learn from".into();
-        }
+        Some(crate::domain::TaskCostBasis::Measured) => "measured",
+        Some(crate::domain::TaskCostBasis::MeasuredElsewhere) => "measured elsewhere, converted",
+        Some(crate::domain::TaskCostBasis::Estimated) => "estimated",
+        None => return "no task cost: no paid price, no coding score or no runs".into(),
     };
     match (row.task_cost_low, row.task_cost_high) {
         (Some(low), Some(high)) => format!("{basis}; 90 % {}–{}", usd(low), usd(high)),

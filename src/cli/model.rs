@@ -196,7 +196,7 @@ fn page(
                     crate::text::usd(cost),
                     crate::text::task_cost_note(row)
                 ),
-                None => "— (no price, no coding score or nothing to learn from)".into(),
+                None => "— (no paid price, no coding score or no runs to learn from)".into(),
             },
         ),
         (

@@ -278,7 +278,31 @@ fn sort_cell(row: &ModelRow, field: &str) -> String {
 }
 
 fn render(rows: &[ListedRow], query: &RankingQuery, wide: bool, width: Option<usize>) -> String {
-    let mut fields = fields(wide);
+    let text = render_with(rows, query, fields(wide), width);
+    // Beside a wide sorted-by column, `$/task` gives way when the table
+    // would not fit (it is always there when sorting by it, and in --wide).
+    let fits = |text: &str| {
+        width.is_none_or(|w| {
+            text.lines()
+                .all(|l| unicode_width::UnicodeWidthStr::width(l) <= w)
+        })
+    };
+    if fits(&text) || query.sort == "task_cost" {
+        return text;
+    }
+    let without: Vec<Field> = fields(wide)
+        .into_iter()
+        .filter(|f| f.key != "task_cost")
+        .collect();
+    render_with(rows, query, without, width)
+}
+
+fn render_with(
+    rows: &[ListedRow],
+    query: &RankingQuery,
+    mut fields: Vec<Field>,
+    width: Option<usize>,
+) -> String {
     let sorted_shown = fields.iter().any(|f| f.key == query.sort) || query.sort == "rank";
     // The field sorted by is shown too: as the wide table's column when it
     // has one, else by its own name.

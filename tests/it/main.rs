@@ -7,6 +7,7 @@ mod api;
 mod backends;
 mod browser;
 mod browser_detail;
+mod browser_task_cost;
 mod caching;
 mod changes;
 mod cli;

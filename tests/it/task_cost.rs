@@ -12,6 +12,7 @@ use llmrank::scoring::task_cost::validate::validate;
 use llmrank::scoring::value::top_moves;
 use llmrank::scoring::{CompositeSettings, apply_weights, value_score};
 
+use crate::support::app::{fixtures_app, get, json};
 use crate::support::{TestDb, refresh_dir, shared_fixtures};
 
 async fn fixtures_ranking(test: &str) -> Option<Rankings> {
@@ -321,5 +322,148 @@ async fn the_methodology_docs_show_how_the_top_25_moved_and_how_good_the_estimat
         docs_block("task-cost"),
         validate(&rankings.rows, &[], &CompositeSettings::default()).table(),
         "docs/METHODOLOGY.md is stale: paste the task cost table of `llmrank validate` between its markers"
+    );
+}
+
+#[tokio::test]
+async fn a_models_api_answer_says_what_its_runs_cost_and_listings_take_value_basis() {
+    let db = TestDb::new();
+    let Some(state) = fixtures_app(&db, "task cost on the API").await else {
+        return;
+    };
+    let uri = "/api/v1/models/openai/gpt-5-medium";
+    let (status, _, body) = get(&state, uri).await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    let model = json(uri, &body);
+    let run = &model["benchmark_costs"]["swebench_bash_only"];
+    for field in [
+        "run_cost_usd",
+        "cost_per_task_usd",
+        "cost_per_solved_task_usd",
+        "harness",
+        "as_of",
+    ] {
+        assert!(!run[field].is_null(), "{field}: {run}");
+    }
+    assert_eq!(model["task_cost_basis"], "measured");
+    assert_eq!(model["value_basis"], "task");
+    assert!(model["task_cost_low"].as_f64() <= model["task_cost"].as_f64());
+
+    let uri = "/api/v1/rankings?value_basis=token&limit=all";
+    let (status, _, body) = get(&state, uri).await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    let listing = json(uri, &body);
+    let models = listing["models"].as_array().expect("models");
+    assert!(
+        models
+            .iter()
+            .filter(|m| !m["value_score"].is_null())
+            .all(|m| m["value_basis"] == "token" && m["value_ci_low"].is_null())
+    );
+    let (status, _, body) = get(&state, "/api/v1/rankings?value_basis=cheap").await;
+    assert_eq!(status, axum::http::StatusCode::BAD_REQUEST);
+    assert!(body.contains("value_basis"), "{body}");
+
+    let (_, _, csv) = get(&state, "/rankings.csv?sort=task_cost").await;
+    let header = csv.lines().next().unwrap_or_default();
+    for column in [
+        "task_cost",
+        "task_cost_low",
+        "task_cost_high",
+        "task_cost_basis",
+        "value_basis",
+    ] {
+        assert!(
+            header.split(',').any(|h| h == column),
+            "{column} in {header}"
+        );
+    }
+    let (_, _, openapi) = get(&state, "/api/openapi.json").await;
+    assert!(openapi.contains("value_basis") && openapi.contains("benchmark_costs"));
+    let (status, _, page) = get(&state, "/?value_basis=token").await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    assert!(page.contains(r#"<option value="token" selected>"#));
+}
+
+fn llmrank(db: &TestDb, args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_llmrank"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("COLUMNS", "80")
+        .env_remove("RUST_LOG")
+        .current_dir(db.dir.path())
+        .output()
+        .expect("run llmrank");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_terminal_lists_the_cheapest_solved_tasks_in_80_columns_and_a_models_ladder() {
+    let Some(dir) = shared_fixtures("task cost in the terminal") else {
+        return;
+    };
+    let db = TestDb::new();
+    let dir = dir.to_string_lossy().into_owned();
+    llmrank(&db, &["refresh", "--from-dir", &dir]);
+    let top = llmrank(&db, &["top", "--sort", "task_cost", "--limit", "10"]);
+    for line in top.lines() {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(line) <= 80,
+            "{line:?}"
+        );
+    }
+    assert!(
+        top.lines().next().is_some_and(|h| h.contains("$/task")),
+        "{top}"
+    );
+    let costs: Vec<f64> = top
+        .lines()
+        .skip(1)
+        .take(10)
+        .filter_map(|l| {
+            l.split_whitespace()
+                .find(|w| w.trim_start_matches('~').starts_with('$'))
+                .and_then(|w| w.trim_start_matches(['~', '$']).parse().ok())
+        })
+        .collect();
+    assert_eq!(costs.len(), 10, "{top}");
+    assert!(
+        costs.windows(2).all(|w| w[0] <= w[1]),
+        "cheapest first: {top}"
+    );
+
+    let model = llmrank(&db, &["model", "openai/gpt-5-medium"]);
+    assert!(
+        model.contains("per task     $0.43 per solved task; measured"),
+        "{model}"
+    );
+    assert!(model.contains("effort ladder of openai/gpt-5"), "{model}");
+    assert!(model.contains("2.6× from the cheapest setting"), "{model}");
+    for line in model.lines() {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(line) <= 80,
+            "{line:?}"
+        );
+    }
+
+    let validate: serde_json::Value =
+        serde_json::from_str(&llmrank(&db, &["validate", "--format", "json"])).expect("JSON");
+    let task = &validate["task_cost"];
+    for field in [
+        "records",
+        "median_factor_error",
+        "p90_factor_error",
+        "interval_coverage",
+    ] {
+        assert!(task[field].is_number(), "{field}: {task}");
+    }
+    assert!(
+        validate["benchmarks"].is_array(),
+        "the composite's part stays"
     );
 }

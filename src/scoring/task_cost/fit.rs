@@ -195,7 +195,16 @@ pub fn fit(subjects: &[Subject]) -> Option<Fit> {
         ys.push(a - shift_of(s.effort));
         ws.push(1.0 / copies(run) as f64);
     }
-    let beta = least_squares(&xs, &ys, &ws, 0.0)?;
+    let mut beta = least_squares(&xs, &ys, &ws, 0.0)?;
+    // Cheaper models spend more tokens, but never so many more that a lower
+    // price would raise a task's cost: the price's slope is at least −1.
+    if covariates.price && beta.last().is_some_and(|slope| *slope < -1.0) {
+        let k = beta.len() - 1;
+        let rest: Vec<Vec<f64>> = xs.iter().map(|x| x[..k].to_vec()).collect();
+        let shifted: Vec<f64> = ys.iter().zip(&xs).map(|(y, x)| y + x[k]).collect();
+        beta = least_squares(&rest, &shifted, &ws, 0.0)?;
+        beta.push(-1.0);
+    }
     let residual = |x: &[f64], y: f64| y - x.iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>();
     let total_w: f64 = ws.iter().sum();
     let squares: f64 = xs

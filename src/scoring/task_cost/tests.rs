@@ -238,3 +238,142 @@ fn settings_of_one_line_teach_the_effort_shift() {
         fitted.shifts
     );
 }
+
+#[test]
+fn a_bash_only_copy_with_a_cost_per_instance_alone_is_measured() {
+    // Epoch's shape: `Avg. Cost ($)` per instance and `% Resolved`, no run
+    // cost: still a run on the reference.
+    let mut rows = population();
+    let mut copy = record("epoch/m", "epoch/m", None, 1.0, 80.0);
+    let mut run = cost(0.53, 0.728, "mini-swe-agent 2.0.0");
+    run.tasks = None;
+    copy.benchmark_costs
+        .insert("swebench_bash_only".into(), run);
+    rows.push(copy);
+    assign(&mut rows);
+    let r = find(&rows, "epoch/m");
+    assert_eq!(r.task_cost_basis, Some(TaskCostBasis::Measured));
+    assert!((r.task_cost.unwrap_or_default() - 0.53 / 0.728).abs() < 1e-9);
+}
+
+#[test]
+fn an_index_wide_cost_without_a_share_solved_is_shown_but_informs_no_appetite() {
+    // Artificial Analysis's intelligence-index cost: what running the whole
+    // index cost, with no share of tasks solved.
+    let mut rows = population();
+    let mut r = record("aa/model", "aa/model", None, 2.0, 75.0);
+    let mut index = cost(0.58, 0.5, "Artificial Analysis");
+    index.solved_share = None;
+    index.cost_per_solved_task_usd = None;
+    r.benchmark_costs
+        .insert("aa_intelligence_index".into(), index);
+    rows.push(r);
+    assign(&mut rows);
+    let r = find(&rows, "aa/model");
+    assert!(runs::runs_of(r).is_empty());
+    assert_eq!(r.task_cost_basis, Some(TaskCostBasis::Estimated));
+    assert!(r.benchmark_costs.contains_key("aa_intelligence_index"));
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A setting: (effort word, price, appetite, solved share, a reference
+    /// run?, an aider run?).
+    type Setting = (usize, f64, f64, f64, bool, bool);
+
+    /// Lines of one to three settings.
+    fn lines() -> impl Strategy<Value = Vec<Vec<Setting>>> {
+        let setting = (
+            0usize..4,
+            0.05f64..50.0,
+            0.01f64..3.0,
+            0.05f64..0.9,
+            any::<bool>(),
+            any::<bool>(),
+        );
+        proptest::collection::vec(proptest::collection::vec(setting, 1..4), 4..14)
+    }
+
+    fn rows_of(lines: &[Vec<Setting>]) -> Vec<ModelRow> {
+        let efforts = [
+            None,
+            Some("low effort"),
+            Some("high effort"),
+            Some("thinking"),
+        ];
+        let mut rows = Vec::new();
+        for (l, line) in lines.iter().enumerate() {
+            for (s, (effort, price, appetite, solved, reference, aider)) in line.iter().enumerate()
+            {
+                let line_id = format!("lab/line{l}");
+                let mut r = record(
+                    &format!("{line_id}-{s}"),
+                    &line_id,
+                    efforts[*effort],
+                    *price,
+                    40.0 + 50.0 * solved,
+                );
+                r.open_weights = Some(l % 2 == 0);
+                if *reference {
+                    r.benchmark_costs.insert(
+                        "swebench_bash_only".into(),
+                        cost(appetite * price, *solved, "mini-swe-agent"),
+                    );
+                }
+                if *aider {
+                    r.benchmark_costs.insert(
+                        "aider_polyglot".into(),
+                        cost(appetite * price / 5.0, solved.sqrt(), "aider"),
+                    );
+                }
+                rows.push(r);
+            }
+        }
+        rows
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn every_task_cost_lies_in_its_interval_and_a_measurement_is_the_narrowest_of_its_line(
+            lines in lines(),
+        ) {
+            let mut rows = population();
+            rows.extend(rows_of(&lines));
+            assign(&mut rows);
+            let width = |r: &ModelRow| r.task_cost_high.unwrap_or(0.0) / r.task_cost_low.unwrap_or(1.0);
+            for r in &rows {
+                let Some(cost) = r.task_cost else { continue };
+                let (low, high) = (r.task_cost_low.unwrap_or(f64::NAN), r.task_cost_high.unwrap_or(f64::NAN));
+                prop_assert!(cost.is_finite() && cost > 0.0);
+                prop_assert!(low <= cost && cost <= high, "{} {low} {cost} {high}", r.id);
+                prop_assert!(r.task_cost_basis.is_some());
+                if r.task_cost_basis == Some(TaskCostBasis::Measured) {
+                    for other in rows.iter().filter(|o| {
+                        o.line_id == r.line_id && o.task_cost_basis == Some(TaskCostBasis::Estimated)
+                    }) {
+                        prop_assert!(width(r) < width(other), "{} {}", r.id, other.id);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn a_lower_price_never_raises_an_estimate(lines in lines(), cut in 0.1f64..0.9) {
+            let mut rows = population();
+            rows.extend(rows_of(&lines));
+            let mut cheaper = rows.clone();
+            let last = cheaper.len() - 1;
+            cheaper[last].price_blended = cheaper[last].price_blended.map(|p| p * cut);
+            assign(&mut rows);
+            assign(&mut cheaper);
+            if rows[last].task_cost_basis == Some(TaskCostBasis::Estimated) {
+                prop_assert!(cheaper[last].task_cost <= rows[last].task_cost);
+            }
+        }
+    }
+}

@@ -40,7 +40,7 @@ fn basis_words(basis: Option<TaskCostBasis>) -> &'static str {
         Some(TaskCostBasis::Measured) => "measured on the reference",
         Some(TaskCostBasis::MeasuredElsewhere) => "measured on another harness, converted",
         Some(TaskCostBasis::Estimated) => "estimated: no run of this record",
-        None => "unknown: no price, no coding score or no run to learn from",
+        None => "unknown: no paid price, no coding score or no runs to learn from",
     }
 }
 

@@ -156,7 +156,10 @@ fn a_cost_chart_marks_each_point_by_what_its_cost_rests_on() {
         assert!(svg.contains(&format!(">{text}</text>")), "{text}");
     }
     assert!(!svg.contains("open weights"));
-    assert!(svg.contains(r#"class="p estimated best""#), "an estimate stays hollow");
+    assert!(
+        svg.contains(r#"class="p estimated best""#),
+        "an estimate stays hollow"
+    );
     // The frontier's labels say the basis, and keep the name in a tooltip.
     assert!(svg.contains(r#"<tspan class="basis"> (est.)</tspan><title>0.5 (est.)</title>"#));
     assert!(svg.contains(r#"<tspan class="basis"> (meas.)</tspan>"#));

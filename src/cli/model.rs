@@ -192,11 +192,36 @@ fn page(
             "per task",
             match row.task_cost {
                 Some(cost) => format!(
-                    "{} per solved task; {}",
+                    "{}{} per solved task, {}",
                     crate::text::usd(cost),
-                    crate::text::task_cost_note(row)
+                    match (row.task_cost_low, row.task_cost_high) {
+                        (Some(l), Some(h)) =>
+                            format!(" (90% {}–{})", crate::text::usd(l), crate::text::usd(h)),
+                        _ => String::new(),
+                    },
+                    row.task_cost_basis
+                        .map_or("", |b| b.as_str())
+                        .replace('_', " ")
                 ),
                 None => "— (no paid price, no coding score or no runs to learn from)".into(),
+            },
+        ),
+        (
+            "value",
+            match (row.value_score, row.value_basis) {
+                (Some(v), basis) => format!(
+                    "{v:.1} on {}{}",
+                    if basis == Some(crate::domain::ValueBasis::Task) {
+                        "the cost per solved task"
+                    } else {
+                        "the list price"
+                    },
+                    match (row.value_ci_low, row.value_ci_high) {
+                        (Some(l), Some(h)) => format!(" (90% {l:.1}–{h:.1})"),
+                        _ => String::new(),
+                    }
+                ),
+                (None, _) => "—".into(),
             },
         ),
         (

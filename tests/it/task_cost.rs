@@ -439,7 +439,7 @@ fn the_terminal_lists_the_cheapest_solved_tasks_in_80_columns_and_a_models_ladde
 
     let model = llmrank(&db, &["model", "openai/gpt-5-medium"]);
     assert!(
-        model.contains("per task     $0.43 per solved task; measured"),
+        model.contains("per task     $0.43 (90% $0.39–$0.47) per solved task, measured"),
         "{model}"
     );
     assert!(model.contains("effort ladder of openai/gpt-5"), "{model}");

@@ -21,6 +21,9 @@ pub(super) struct CostView {
     pub basis: String,
     pub reference: &'static str,
     pub runs: Vec<RunView>,
+    /// What the value score rests on, and its interval: `value 77.4 on the
+    /// cost per solved task (90 % 70.2–83.1)`.
+    pub value: Option<String>,
 }
 
 /// One benchmark's run cost.
@@ -72,8 +75,22 @@ impl CostView {
             basis: basis_words(row.task_cost_basis).to_string(),
             reference: REFERENCE,
             runs,
+            value: value_words(row),
         }
     }
+}
+
+/// The value score with what it rests on and its interval.
+pub(crate) fn value_words(row: &ModelRow) -> Option<String> {
+    let value = row.value_score?;
+    let on = match row.value_basis {
+        Some(crate::domain::ValueBasis::Task) => "on the cost per solved task",
+        _ => "on the list price",
+    };
+    Some(match (row.value_ci_low, row.value_ci_high) {
+        (Some(low), Some(high)) => format!("value {value:.1} {on} (90 % {low:.1}–{high:.1})"),
+        _ => format!("value {value:.1} {on}"),
+    })
 }
 
 /// A line's effort ladder, formatted.
@@ -84,6 +101,8 @@ pub(super) struct LadderView {
     pub steps: Vec<StepView>,
     /// "Aider polyglot: 2.6× from the cheapest setting to the dearest".
     pub spreads: Vec<String>,
+    /// Some setting has a measured end-to-end latency (else no column).
+    pub latency: bool,
 }
 
 /// One setting of a ladder.
@@ -169,6 +188,10 @@ impl LadderView {
             })
             .collect();
         Some(LadderView {
+            latency: ladder
+                .steps
+                .iter()
+                .any(|s| s.row.total_latency_median.is_some()),
             line: ladder.line.clone(),
             benchmarks: ladder
                 .benchmarks

@@ -3,7 +3,9 @@
 //! Every score is 0–100 and never treats a missing input as zero: a score
 //! whose inputs are missing is `None`, and the row says what was missing.
 //! The formulas and reference points are versioned by [`METHODOLOGY_VERSION`]
-//! and described in `docs/METHODOLOGY.md`.
+//! and described in `docs/METHODOLOGY.md`. What a solved task costs
+//! ([`task_cost`]) is computed over all rows at once, after each row's own
+//! figures; the value score then rests on it ([`value`]).
 
 pub mod calibrate;
 pub mod composite;

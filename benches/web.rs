@@ -52,6 +52,9 @@ fn synthetic(n: usize) -> Rankings {
                 task_cost_high: None,
                 task_cost_basis: None,
                 value_basis: None,
+                value_ci_low: None,
+                value_ci_high: None,
+                benchmark_costs: Default::default(),
                 benchmarks: Benchmarks(
                     BENCHMARK_KEYS
                         .iter()

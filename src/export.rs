@@ -175,6 +175,34 @@ const HEAD: &[&str] = &[
     "coding_tier",
 ];
 
+/// What a solved task costs and what the value rests on (methodology 0.4).
+const COST: &[&str] = &[
+    "task_cost",
+    "task_cost_low",
+    "task_cost_high",
+    "task_cost_basis",
+    "value_basis",
+    "value_ci_low",
+    "value_ci_high",
+];
+
+/// The [`COST`] cells of a row.
+fn cost_cells(row: &ModelRow) -> [String; 7] {
+    [
+        num(row.task_cost),
+        num(row.task_cost_low),
+        num(row.task_cost_high),
+        row.task_cost_basis
+            .map(|b| b.as_str().to_string())
+            .unwrap_or_default(),
+        row.value_basis
+            .map(|b| b.as_str().to_string())
+            .unwrap_or_default(),
+        num(row.value_ci_low),
+        num(row.value_ci_high),
+    ]
+}
+
 const TAIL: &[&str] = &[
     "ttft_median",
     "ttft_p95",
@@ -268,6 +296,7 @@ pub fn write_csv<W: std::io::Write, R: Borrow<ModelRow>>(
     let header: Vec<String> = HEAD
         .iter()
         .map(|h| h.to_string())
+        .chain(COST.iter().map(|h| h.to_string()))
         .chain(benchmark_columns.iter().map(|k| neutralise(k)))
         .chain(TAIL.iter().map(|h| h.to_string()))
         .collect();
@@ -302,6 +331,7 @@ pub fn write_csv<W: std::io::Write, R: Borrow<ModelRow>>(
             whole(row.coding_rank_high),
             whole(row.coding_tier),
         ];
+        record.extend(cost_cells(row));
         record.extend(benchmark_columns.iter().map(|k| num(row.benchmarks.get(k))));
         record.extend([
             num(row.ttft_median),

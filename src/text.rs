@@ -172,9 +172,58 @@ pub fn context_window(tokens: u64) -> String {
     )
 }
 
+/// A cost in US dollars with the digits that matter: `$0.047`, `$0.46`,
+/// `$1.21`, `$12.4`, `$120` (task costs and run costs, on the page, the model
+/// pages and the terminal alike).
+pub fn usd(value: f64) -> String {
+    if value < 0.1 {
+        format!("${value:.3}")
+    } else if value < 10.0 {
+        format!("${value:.2}")
+    } else if value < 100.0 {
+        format!("${value:.1}")
+    } else {
+        format!("${value:.0}")
+    }
+}
+
+/// A task cost as listed (rankings, `top`): estimated ones marked `~`, the
+/// interval and the basis said in words by [`task_cost_note`].
+pub fn task_cost(row: &crate::domain::ModelRow) -> String {
+    match (row.task_cost, row.task_cost_basis) {
+        (Some(cost), Some(crate::domain::TaskCostBasis::Estimated)) => format!("~{}", usd(cost)),
+        (Some(cost), _) => usd(cost),
+        (None, _) => "—".to_string(),
+    }
+}
+
+/// A task cost's basis and interval, briefly (a tooltip on every row):
+/// `measured; 90 % $0.42–$0.51`.
+pub fn task_cost_note(row: &crate::domain::ModelRow) -> String {
+    let basis = match row.task_cost_basis {
+        Some(crate::domain::TaskCostBasis::Measured) => "measured",
+        Some(crate::domain::TaskCostBasis::MeasuredElsewhere) => "measured elsewhere, converted",
+        Some(crate::domain::TaskCostBasis::Estimated) => "estimated",
+        None => return "no task cost: no paid price, no coding score or no runs".into(),
+    };
+    match (row.task_cost_low, row.task_cost_high) {
+        (Some(low), Some(high)) => format!("{basis}; 90 % {}–{}", usd(low), usd(high)),
+        _ => basis.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dollars_keep_the_digits_that_matter() {
+        assert_eq!(usd(0.0468), "$0.047");
+        assert_eq!(usd(0.4639), "$0.46");
+        assert_eq!(usd(1.2137), "$1.21");
+        assert_eq!(usd(12.44), "$12.4");
+        assert_eq!(usd(765.57), "$766");
+    }
 
     #[test]
     fn terminal_controls_are_removed_and_plain_text_is_untouched() {

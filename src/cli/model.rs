@@ -1,6 +1,8 @@
 //! `llmrank model ID`: one model as a page for the terminal: a summary
-//! (ranks with their 90 % ranges and tiers, scores with their intervals, price, context, speed, release, line),
-//! its benchmarks with their sources, its prices grouped by source, and its
+//! (ranks with their 90 % ranges and tiers, scores with their intervals,
+//! price, what a solved task costs, context, speed, release, line), its
+//! benchmarks with their sources, what its runs cost, its line's effort
+//! ladder, its prices grouped by source, and its
 //! aliases. `--format json` prints the API's model object with the
 //! provenance of every figure. ID may also be a model line or an exact name.
 
@@ -208,6 +210,42 @@ fn page(
         ),
         ("price", price_line(row)),
         (
+            "per task",
+            match row.task_cost {
+                Some(cost) => format!(
+                    "{}{} per solved task, {}",
+                    crate::text::usd(cost),
+                    match (row.task_cost_low, row.task_cost_high) {
+                        (Some(l), Some(h)) =>
+                            format!(" (90% {}–{})", crate::text::usd(l), crate::text::usd(h)),
+                        _ => String::new(),
+                    },
+                    row.task_cost_basis
+                        .map_or("", |b| b.as_str())
+                        .replace('_', " ")
+                ),
+                None => "— (no paid price, no coding score or no runs to learn from)".into(),
+            },
+        ),
+        (
+            "value",
+            match (row.value_score, row.value_basis) {
+                (Some(v), basis) => format!(
+                    "{v:.1} on {}{}",
+                    if basis == Some(crate::domain::ValueBasis::Task) {
+                        "the cost per solved task"
+                    } else {
+                        "the list price"
+                    },
+                    match (row.value_ci_low, row.value_ci_high) {
+                        (Some(l), Some(h)) => format!(" (90% {l:.1}–{h:.1})"),
+                        _ => String::new(),
+                    }
+                ),
+                (None, _) => "—".into(),
+            },
+        ),
+        (
             "context",
             row.context_length
                 .map_or_else(|| "—".into(), crate::text::context_window),
@@ -263,6 +301,21 @@ fn page(
     out.push_str(&table);
     if marked('*') || marked('~') {
         out.push_str("  * the source's data date (the figure has none of its own); ~ estimated:\n    the source's date is before the model's release, so the release date\n");
+    }
+    if !row.benchmark_costs.is_empty() {
+        out.push_str("\nwhat its runs cost (USD)\n");
+        out.push_str(&run_costs(row, width));
+    }
+    if let Some(ladder) = row
+        .line_id
+        .as_deref()
+        .and_then(|line| crate::scoring::task_cost::ladder::ladder(&rankings.rows, line))
+    {
+        out.push_str(&format!(
+            "\neffort ladder of {} (USD per solved task)\n",
+            one_line(&ladder.line)
+        ));
+        out.push_str(&ladder_table(&ladder, &row.id, width));
     }
     out.push_str("\nprices (USD per million tokens, input / output)\n");
     out.push_str(&prices(provenance, width));
@@ -344,6 +397,113 @@ fn benchmarks(row: &ModelRow, provenance: &[Provenance], width: usize) -> String
         &rows,
         Some(width.saturating_sub(2)),
     ))
+}
+
+/// Each benchmark's run cost: whole run, per task attempted, per task
+/// solved, the harness and the date.
+fn run_costs(row: &ModelRow, width: usize) -> String {
+    let money = |v: Option<f64>| v.map_or_else(|| "—".into(), crate::text::usd);
+    let columns = [
+        Column::text("benchmark"),
+        Column::number("run"),
+        Column::number("per task"),
+        Column::number("per solved"),
+        Column::text("harness"),
+        Column::fixed("as of"),
+    ];
+    let rows: Vec<Vec<String>> = row
+        .benchmark_costs
+        .iter()
+        .map(|(key, c)| {
+            vec![
+                key.clone(),
+                money(c.run_cost_usd),
+                money(c.cost_per_task_usd),
+                money(c.cost_per_solved_task_usd),
+                one_line(c.harness.as_deref().unwrap_or("—")),
+                date(c.as_of),
+            ]
+        })
+        .collect();
+    indent(&table::render(
+        &columns,
+        &rows,
+        Some(width.saturating_sub(2)),
+    ))
+}
+
+/// A line's settings from the least effort to the most, `current` marked
+/// `*`: coding, task cost, the step from the setting before, each
+/// benchmark's measured cost per solved task, speed. Columns that would not
+/// fit `width` are left out, speed first.
+fn ladder_table(
+    ladder: &crate::scoring::task_cost::ladder::Ladder,
+    current: &str,
+    width: usize,
+) -> String {
+    let money = |v: Option<f64>| v.map_or_else(|| "—".into(), crate::text::usd);
+    let render = |benchmarks: &[String], speed: bool| {
+        let mut columns = vec![
+            Column::main_text("setting"),
+            Column::number("coding"),
+            Column::number("$/task"),
+            Column::fixed("step"),
+        ];
+        columns.extend(benchmarks.iter().map(|b| Column::number(b)));
+        if speed {
+            columns.extend([Column::number("tok/s"), Column::number("TTFT s")]);
+        }
+        let mut previous: Option<f64> = None;
+        let rows: Vec<Vec<String>> = ladder
+            .steps
+            .iter()
+            .map(|step| {
+                let r = step.row;
+                let mark = if r.id == current { "* " } else { "" };
+                let step_cost = match (previous, r.task_cost) {
+                    (Some(before), Some(now)) if before > 0.0 => format!("×{:.1}", now / before),
+                    _ => String::new(),
+                };
+                if r.task_cost.is_some() {
+                    previous = r.task_cost;
+                }
+                let mut cells = vec![
+                    format!("{mark}{}", one_line(&step.label)),
+                    number(r.composite_score, 1),
+                    crate::text::task_cost(r),
+                    step_cost,
+                ];
+                cells.extend(benchmarks.iter().map(|b| money(step.cost_per_solved(b))));
+                if speed {
+                    cells.extend([number(r.throughput_median, 0), number(r.ttft_median, 2)]);
+                }
+                cells
+            })
+            .collect();
+        table::render(&columns, &rows, Some(width.saturating_sub(2)))
+    };
+    let fits = |text: &str| {
+        text.lines()
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) + 2 <= width)
+    };
+    let mut benchmarks = ladder.benchmarks.clone();
+    let mut text = render(&benchmarks, true);
+    if !fits(&text) {
+        text = render(&benchmarks, false);
+    }
+    while !fits(&text) && !benchmarks.is_empty() {
+        benchmarks.pop();
+        text = render(&benchmarks, false);
+    }
+    let mut out = indent(&text);
+    for b in &ladder.benchmarks {
+        if let Some(spread) = ladder.spread(b) {
+            out.push_str(&format!(
+                "  {b}: {spread:.1}× from the cheapest setting to the dearest\n"
+            ));
+        }
+    }
+    out
 }
 
 /// A source's prices of one model: inputs, outputs, listings.

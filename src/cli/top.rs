@@ -1,9 +1,9 @@
 //! `llmrank top`: the head of the ranking as a table, JSON or CSV, with the
 //! API's filters. The table fits the terminal (80 columns when piped): the
 //! position in the list, the 90 % rank range, name, id, overall, coding,
-//! blended price, context, and the column sorted by; `--wide` shows every
-//! figure. Sorted by a ranking (overall or coding), a rule marks where each
-//! tier after the first begins (see `scoring::ranks`).
+//! blended price, cost per solved task, context, and the column sorted by;
+//! `--wide` shows every figure. Sorted by a ranking (overall or coding), a
+//! rule marks where each tier after the first begins (see `scoring::ranks`).
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -72,6 +72,11 @@ pub struct Args {
     /// settings and snapshots); none: every record.
     #[arg(long, value_parser = ["line", "none"], default_value = "line")]
     group: String,
+    /// What the value score's price efficiency rests on: task (what a
+    /// solved task costs, where known) or token (the list price, as in
+    /// methodology 0.3).
+    #[arg(long, value_parser = ["task", "token"], default_value = "task")]
+    value_basis: String,
 }
 
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
@@ -80,7 +85,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let params = params(&args, &config);
     let query = RankingQuery::from_params(&params, &QueryContext::of(&rankings, false))
         .context("invalid option")?;
-    let copy = query::reweighed(&rankings, &query);
+    let copy = query::rescored(&rankings, &query, config.weights);
     let selection = query::select(copy.as_deref().unwrap_or(&rankings.rows), &query);
     let grouped = query.group == Grouping::Lines;
     let listed: Vec<ListedRow> = selection
@@ -148,6 +153,7 @@ fn params(args: &Args, config: &Config) -> HashMap<String, String> {
     put("has_benchmarks", args.all.then(|| "false".to_string()));
     put("weights", Some(config.weights.to_string()));
     put("group", Some(args.group.clone()));
+    put("value_basis", Some(args.value_basis.clone()));
     params
 }
 
@@ -234,6 +240,11 @@ fn fields(wide: bool) -> Vec<Field> {
     out.push(field("price_blended", Column::number("$/M"), |r| {
         price(r.price_blended)
     }));
+    out.push(field(
+        "task_cost",
+        Column::number("$/task"),
+        crate::text::task_cost,
+    ));
     out.push(field("context_length", Column::number("context"), |r| {
         r.context_length
             .map_or_else(|| "—".into(), crate::text::context_window)
@@ -291,35 +302,45 @@ fn rank_cell(row: &ModelRow, position: usize, query: &RankingQuery) -> String {
     }
 }
 
-/// The table, and whether it has the rank column: a list in no ranking's
-/// order drops that column when the table would not fit `width` with it.
+/// The table, and whether it has the rank column. When the table would not
+/// fit `width`, `$/task` gives way first (unless sorting by it), then the
+/// rank column of a list in no ranking's order.
 fn render(
     rows: &[ListedRow],
     query: &RankingQuery,
     wide: bool,
     width: Option<usize>,
 ) -> (String, bool) {
-    let with = render_with(rows, query, wide, width, true);
     let fits = |text: &str| {
         width.is_none_or(|w| {
             text.lines()
                 .all(|l| unicode_width::UnicodeWidthStr::width(l) <= w)
         })
     };
-    if fits(&with) || Ranking::orders(&query.sort).is_some() {
+    let with = render_with(rows, query, fields(wide), width, true);
+    if fits(&with) {
         return (with, true);
     }
-    (render_with(rows, query, wide, width, false), false)
+    let fewer = || -> Vec<Field> {
+        fields(wide)
+            .into_iter()
+            .filter(|f| f.key != "task_cost" || query.sort == "task_cost")
+            .collect()
+    };
+    let text = render_with(rows, query, fewer(), width, true);
+    if fits(&text) || Ranking::orders(&query.sort).is_some() {
+        return (text, true);
+    }
+    (render_with(rows, query, fewer(), width, false), false)
 }
 
 fn render_with(
     rows: &[ListedRow],
     query: &RankingQuery,
-    wide: bool,
+    mut fields: Vec<Field>,
     width: Option<usize>,
     ranks: bool,
 ) -> String {
-    let mut fields = fields(wide);
     let sorted_shown = fields.iter().any(|f| f.key == query.sort)
         || [
             "rank",
@@ -448,6 +469,7 @@ fn footer(shown: usize, total: usize, hidden: usize, query: &RankingQuery, ranks
     if query.group == Grouping::Lines {
         text.push_str("+N: the line's other settings and snapshots; --group none lists each.\n");
     }
+    text.push_str("$/task: USD per solved SWE-bench task (~ estimated); `model ID` says more.\n");
     if hidden > 0 && query.has_benchmarks {
         text.push_str(&format!(
             "{hidden} more match without coding benchmarks: --all shows them.\n"
@@ -501,6 +523,7 @@ mod tests {
         }
         assert!(text.contains("TTFT s") && text.contains("0.89"), "{text}");
         assert!(text.contains("1M") && text.contains("6.00"), "{text}");
+        assert!(text.contains("$/task"), "{text}");
         assert!(
             text.contains("+2"),
             "the line's other members are counted: {text}"

@@ -20,8 +20,8 @@ pub use metric::{
     BENCHMARK_KEYS, Bound, Category, CostField, Metric, SHOWN_NOT_SCORED, SYSTEM_SCORE,
 };
 pub use model::{
-    Alias, Benchmarks, ComponentWeights, Freshness, Model, ModelRow, PerformanceTier, Rankings,
-    SystemRun, TaskCostBasis, Unmatched, ValueBasis, WeightsError,
+    Alias, BenchmarkCost, Benchmarks, ComponentWeights, Freshness, Model, ModelRow,
+    PerformanceTier, Rankings, SystemRun, TaskCostBasis, Unmatched, ValueBasis, WeightsError,
 };
 pub use source::{
     FetchOrigin, Observation, RecordTasks, SourceBatch, SourceId, SourceRecord, SourceStatus,

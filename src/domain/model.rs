@@ -1,5 +1,6 @@
 //! Canonical models and the ranked rows users see.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -220,7 +221,17 @@ pub struct ModelRow {
     /// What the value score's price efficiency was computed from.
     #[serde(default)]
     pub value_basis: Option<ValueBasis>,
+    /// The value score's 90 % interval, where its price efficiency rests
+    /// on a `task_cost` (a list price is exact: no interval).
+    #[serde(default)]
+    pub value_ci_low: Option<f64>,
+    #[serde(default)]
+    pub value_ci_high: Option<f64>,
     pub benchmarks: Benchmarks,
+    /// What the record's runs cost, by benchmark key, where the source
+    /// publishes it (`swebench_bash_only`, `aider_polyglot`, …).
+    #[serde(default)]
+    pub benchmark_costs: BTreeMap<String, BenchmarkCost>,
     pub ttft_median: Option<f64>,
     pub ttft_p95: Option<f64>,
     pub throughput_median: Option<f64>,
@@ -284,6 +295,36 @@ pub struct SystemRun {
     pub counted: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<DateTime<Utc>>,
+}
+
+/// What one run of a benchmark cost, as its source publishes it, and what a
+/// solved task of it cost. Unknown figures are `None`, never 0 (aider's
+/// `total_cost: 0` is unknown).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkCost {
+    /// USD for the whole run, where the source gives it.
+    pub run_cost_usd: Option<f64>,
+    /// USD per task attempted (per attempt, where a source runs several).
+    pub cost_per_task_usd: Option<f64>,
+    /// USD per task solved: the run's cost over the tasks it solved
+    /// (`run_cost / (score × tasks)`, or the cost per attempt over the
+    /// share of attempts that passed).
+    pub cost_per_solved_task_usd: Option<f64>,
+    /// The agent or harness that ran it (`mini-swe-agent 1.16.0`, `aider`).
+    pub harness: Option<String>,
+    /// When the run was made (the source's date), else its data date.
+    pub as_of: Option<DateTime<Utc>>,
+    /// Tasks the run attempted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<f64>,
+    /// The share of attempted tasks it solved, 0–1: the run's own score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solved_share: Option<f64>,
+    /// Tokens per task attempted, where the source counts them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens_per_task: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens_per_task: Option<f64>,
 }
 
 /// Benchmark scores by key, in display order; unknown scores are `None`.

@@ -18,7 +18,9 @@ pub use lines::{Grouping, Listed, line_key};
 pub use search::Search;
 pub use sort::{default_order, is_sort_field};
 
-use crate::domain::{BENCHMARK_KEYS, ComponentWeights, ModelRow, PerformanceTier, Rankings};
+use crate::domain::{
+    BENCHMARK_KEYS, ComponentWeights, ModelRow, PerformanceTier, Rankings, ValueBasis,
+};
 use crate::scoring;
 
 /// The most rows one request may ask for (`limit=all`).
@@ -82,6 +84,9 @@ pub struct RankingQuery {
     pub group: Grouping,
     /// Only the records of this line (`line_id`).
     pub line: Option<String>,
+    /// What the value score's price efficiency rests on: what a solved
+    /// task costs (the default) or the list price (methodology 0.3).
+    pub value_basis: ValueBasis,
 }
 
 impl Default for RankingQuery {
@@ -104,6 +109,7 @@ impl Default for RankingQuery {
             weights: None,
             group: Grouping::Lines,
             line: None,
+            value_basis: ValueBasis::Task,
         }
     }
 }
@@ -267,6 +273,9 @@ impl RankingQuery {
                 .ok_or_else(|| bad("group", format!("`{raw}` is not line or none")))?;
         }
         query.line = get("line").map(str::to_string);
+        if let Some(raw) = get("value_basis") {
+            query.value_basis = raw.parse().map_err(|m: String| bad("value_basis", m))?;
+        }
         Ok(query)
     }
 }
@@ -328,6 +337,11 @@ impl RankingQuery {
             (self.sort != RankingQuery::default().sort).then(|| self.sort.clone()),
         );
         put("tier", tier_text(self.rank_tier, self.tier));
+        put(
+            "value_basis",
+            (self.value_basis != ValueBasis::default())
+                .then(|| self.value_basis.as_str().to_string()),
+        );
         put("weights", self.weights.map(canonical_weights));
         out
     }
@@ -416,10 +430,11 @@ pub struct QueryResult {
     pub hidden_by_filters: usize,
 }
 
-/// Applies a query to a ranking: re-weighs if asked, filters, sorts,
-/// groups, pages.
-pub fn run(rankings: &Rankings, query: &RankingQuery) -> QueryResult {
-    let copy = reweighed(rankings, query);
+/// Applies a query to a ranking: re-values and re-weighs if asked,
+/// filters, sorts, groups, pages. `weights` are the ranking's own (see
+/// [`rescored`]).
+pub fn run(rankings: &Rankings, query: &RankingQuery, weights: ComponentWeights) -> QueryResult {
+    let copy = rescored(rankings, query, weights);
     let selection = select(copy.as_deref().unwrap_or(&rankings.rows), query);
     QueryResult {
         total: selection.total,
@@ -433,6 +448,27 @@ pub fn reweighed(rankings: &Rankings, query: &RankingQuery) -> Option<Vec<ModelR
     let weights = query.weights?;
     let mut copy = rankings.rows.clone();
     scoring::apply_weights(&mut copy, weights);
+    Some(copy)
+}
+
+/// The ranking's rows valued and weighed as the query asks, if it asks for
+/// other weights or the list-price basis (`value_basis=token`, methodology
+/// 0.3's value score); `weights` are the ranking's own, used when the query
+/// gives none.
+pub fn rescored(
+    rankings: &Rankings,
+    query: &RankingQuery,
+    weights: ComponentWeights,
+) -> Option<Vec<ModelRow>> {
+    if query.value_basis == ValueBasis::Task {
+        return reweighed(rankings, query);
+    }
+    let mut copy = rankings.rows.clone();
+    scoring::value::rescore_on(
+        &mut copy,
+        query.value_basis,
+        query.weights.unwrap_or(weights),
+    );
     Some(copy)
 }
 

@@ -15,6 +15,7 @@ pub struct Methodology {
     pub performance: PerformanceMethod,
     pub value: ValueMethod,
     pub ranks: RankMethod,
+    pub task_cost: TaskCostMethod,
     pub performance_tiers_seconds: TierThresholds,
 }
 
@@ -62,7 +63,20 @@ pub struct ValueMethod {
     pub blended_price: &'static str,
     pub price_efficiency_points_per_dollar_at_0_and_100: (f64, f64),
     pub task_cost_points_per_dollar_at_0_and_100: (f64, f64),
+    /// Coding points per dollar of a solved reference task (`task_cost`)
+    /// scoring 0 and 100 (the default basis).
+    pub solved_task_points_per_dollar_at_0_and_100: (f64, f64),
     pub context_points: [(u64, f64); 5],
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TaskCostMethod {
+    pub description: &'static str,
+    /// The task every `task_cost` is a cost of.
+    pub reference: &'static str,
+    pub bases: [(&'static str, &'static str); 3],
+    /// Fewest distinct reference runs the population is learnt from.
+    pub min_reference_runs: usize,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -108,12 +122,19 @@ pub fn methodology(weights: ComponentWeights, settings: &CompositeSettings) -> M
         },
         value: ValueMethod {
             description: "Null unless both parts are known; a model whose own listing is free has price \
-                efficiency 100 (a free route to a paid model does not count). Where aider gives a cost \
-                per polyglot run, price efficiency is the mean of the per-token and the per-task one.",
+                efficiency 100 (a free route to a paid model does not count). By default \
+                (value_basis=task) price efficiency is coding points per dollar of a solved reference \
+                task (task_cost) where the record has one, and rests on the list price where it has \
+                none; value_basis says which. A value on a task cost carries that cost's 90 % interval \
+                (value_ci_low, value_ci_high), wider for an estimate than for a measurement. \
+                value_basis=token gives methodology 0.3's list-price formula: coding points per \
+                blended dollar, and where aider gives a cost per polyglot run, the mean of the \
+                per-token and the per-run efficiency.",
             weights: [("price_efficiency", 0.6), ("context", 0.4)],
             blended_price: "(3 × input + output) / 4, USD per million tokens",
             price_efficiency_points_per_dollar_at_0_and_100: (1.0, 1000.0),
             task_cost_points_per_dollar_at_0_and_100: reference::TASK_COST,
+            solved_task_points_per_dollar_at_0_and_100: super::value::TASK_EFFICIENCY,
             context_points: [
                 (512, 0.0),
                 (4096, 30.0),
@@ -134,6 +155,31 @@ pub fn methodology(weights: ComponentWeights, settings: &CompositeSettings) -> M
                 samples is solved when half or more passed), the exact McNemar p-value (two-sided \
                 binomial on the tasks only one solved) and each one's cost on the tasks both solved: \
                 /api/v1/compare?ids=a,b, the compare page, llmrank compare A B.",
+        },
+        task_cost: TaskCostMethod {
+            description: "USD per solved reference task: a record's token appetite (what a task \
+                attempted cost over the blended list price) times today's price, over the share of \
+                reference tasks it solves. A reference run measures both. Otherwise the appetite is \
+                the population's (a regression of the reference runs on open weights and log price) \
+                plus the effort's shift (learnt from settings of one line run on one benchmark) plus \
+                its line's deviation (from its siblings' runs), combined with its own runs on other \
+                benchmarks converted to the reference; the solved share comes from its coding \
+                ability through the bash-only board's calibration. The 90 % interval adds the \
+                variances of every part. No price, no coding score or too few reference runs: no \
+                task cost.",
+            reference: super::task_cost::REFERENCE,
+            bases: [
+                ("measured", "the record's own run on the reference"),
+                (
+                    "measured_elsewhere",
+                    "the record's runs on other benchmarks, converted to the reference",
+                ),
+                (
+                    "estimated",
+                    "no run of the record: its line, its effort and the population",
+                ),
+            ],
+            min_reference_runs: super::task_cost::MIN_REFERENCES,
         },
         performance_tiers_seconds: TierThresholds {
             fast_below: 0.5,

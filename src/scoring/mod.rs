@@ -3,7 +3,9 @@
 //! Every score is 0–100 and never treats a missing input as zero: a score
 //! whose inputs are missing is `None`, and the row says what was missing.
 //! The formulas and reference points are versioned by [`METHODOLOGY_VERSION`]
-//! and described in `docs/METHODOLOGY.md`.
+//! and described in `docs/METHODOLOGY.md`. What a solved task costs
+//! ([`task_cost`]) is computed over all rows at once, after each row's own
+//! figures; the value score then rests on it ([`value`]).
 
 pub mod calibrate;
 pub mod composite;
@@ -13,7 +15,9 @@ mod methodology;
 pub mod overall;
 mod pick;
 pub mod ranks;
+pub mod task_cost;
 pub mod validate;
+pub mod value;
 
 use std::collections::HashMap;
 
@@ -27,12 +31,12 @@ pub use overall::{apply_weights, overall, performance_score, reference, value_sc
 use crate::domain::{
     Alias, BENCHMARK_KEYS, Benchmarks, Category, ComponentWeights, CostField, CustomBenchmark,
     FigureDate, Freshness, Metric, Model, ModelRow, PerformanceTier, Rankings, SourceBatch,
-    SourceId, SourceRecord,
+    SourceId, SourceRecord, ValueBasis,
 };
 use crate::identity::Resolution;
 
 /// Bumped whenever a formula, weight or reference point changes.
-pub const METHODOLOGY_VERSION: &str = "0.3.0";
+pub const METHODOLOGY_VERSION: &str = "0.4.0";
 
 /// Which source's figure wins when several give the same metric.
 fn priority(source: SourceId, category: Category) -> u8 {
@@ -79,6 +83,8 @@ pub fn build_rankings(
         })
         .collect();
     inherit_pricing(&mut rows);
+    task_cost::assign(&mut rows);
+    value::apply_value_basis(&mut rows, ValueBasis::Task);
     apply_weights(&mut rows, weights);
     ranks::assign_coding(&mut rows);
     Rankings {
@@ -165,7 +171,8 @@ fn row_for(
     let is_free = parts.iter().any(|(_, r)| r.is_free && r.alias_of.is_none())
         || (price_in == Some(0.0) && price_out == Some(0.0));
     let free_route_available = parts.iter().any(|(_, r)| r.is_free && r.alias_of.is_some());
-    let task_cost = get(Metric::cost("aider_polyglot", CostField::RunUsd));
+    let aider_cost = get(Metric::cost("aider_polyglot", CostField::RunUsd));
+    let benchmark_costs = task_cost::benchmark_costs(&ordered, &benchmarks);
     let ttft = get(Metric::TtftMedian);
     let throughput = get(Metric::ThroughputMedian);
     let quality = get(Metric::QualityIndex);
@@ -183,7 +190,7 @@ fn row_for(
         price_blended,
         is_free,
         context,
-        task_cost,
+        aider_cost,
     );
 
     let mut sources: Vec<SourceId> = parts.iter().map(|(b, _)| b.source).collect();
@@ -220,7 +227,10 @@ fn row_for(
         task_cost_low: None,
         task_cost_high: None,
         task_cost_basis: None,
-        value_basis: None,
+        value_basis: value.map(|_| ValueBasis::Token),
+        value_ci_low: None,
+        value_ci_high: None,
+        benchmark_costs,
         ttft_median: ttft,
         ttft_p95: get(Metric::TtftP95),
         throughput_median: throughput,
@@ -234,7 +244,7 @@ fn row_for(
         context_length: context,
         is_free,
         free_route_available,
-        aider_polyglot_cost: task_cost,
+        aider_polyglot_cost: aider_cost,
         price_note: None,
         performance_tier: ttft.map(PerformanceTier::from_ttft_seconds),
         sources,

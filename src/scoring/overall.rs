@@ -98,7 +98,14 @@ pub fn overall(row: &ModelRow, weights: ComponentWeights) -> Option<(f64, f64, f
             weights.performance,
             part(row.performance_score, PERFORMANCE_NEUTRAL),
         ),
-        (weights.value, part(row.value_score, VALUE_NEUTRAL)),
+        // A value on a task cost carries that cost's interval.
+        (
+            weights.value,
+            match row.value_score {
+                Some(v) => (v, super::value::value_sd(row)),
+                None => VALUE_NEUTRAL,
+            },
+        ),
     ];
     let total: f64 = parts.iter().map(|(w, _)| w).sum();
     if total <= 0.0 {

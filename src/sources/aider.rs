@@ -1,7 +1,9 @@
 //! Aider polyglot leaderboard (`polyglot_leaderboard.yml`): a YAML list of
 //! benchmark runs. The score is `pass_rate_2`; `total_cost` is kept as the
 //! run's cost over its `test_cases` (225 exercises), where `0` or a missing
-//! value means unknown (the page hides it).
+//! value means unknown (the page hides it); `prompt_tokens` and
+//! `completion_tokens`, where a run counts them, as tokens per exercise
+//! (what today's price applies to).
 //!
 //! Quirks: unquoted hex commit hashes read as integers (fields are read
 //! leniently); the same model run twice (the best run counts); architect +
@@ -86,6 +88,8 @@ impl Source for Aider {
                 .filter(|n| *n >= 1.0)
                 .unwrap_or(EXERCISES);
             let seconds = number(entry.get("seconds_per_case")).filter(|s| *s > 0.0);
+            let tokens = |key: &str| number(entry.get(key)).filter(|t| *t > 0.0);
+            let (prompt, completion) = (tokens("prompt_tokens"), tokens("completion_tokens"));
             let record = records.entry(model.clone()).or_insert_with(|| {
                 let mut r = SourceRecord::named(model.clone());
                 r.system = model.contains(" + ");
@@ -111,6 +115,19 @@ impl Source for Aider {
                             Observation::new(Metric::cost("aider_polyglot", field), value)
                                 .as_of(as_of),
                         );
+                    }
+                    // Both counts or neither: half of a run's tokens priced
+                    // today would misstate it.
+                    if let (Some(prompt), Some(completion)) = (prompt, completion) {
+                        for (field, value) in [
+                            (CostField::InputTokensPerTask, prompt / exercises),
+                            (CostField::OutputTokensPerTask, completion / exercises),
+                        ] {
+                            record.observe(
+                                Observation::new(Metric::cost("aider_polyglot", field), value)
+                                    .as_of(as_of),
+                            );
+                        }
                     }
                 }
                 if let Some(seconds) = seconds {
@@ -185,6 +202,46 @@ mod tests {
         );
         assert_eq!(cost(qwen, CostField::PerTaskUsd), None);
         assert!(!qwen.system);
+    }
+
+    #[test]
+    fn a_runs_tokens_are_kept_per_exercise_beside_its_cost() {
+        let sample = "\
+- model: gpt-5 (high)
+  pass_rate_2: 88.0
+  total_cost: 29.08
+  test_cases: 225
+  prompt_tokens: 2250000
+  completion_tokens: 450000
+  date: 2025-08-23
+- model: free-model
+  pass_rate_2: 20.0
+  total_cost: 0.0
+  prompt_tokens: 1000000
+  completion_tokens: 10000
+  date: 2025-08-23
+";
+        let parsed = Aider.parse(&[FileBody::new(FILE, sample)]).expect("parses");
+        let cost = |name: &str, f| {
+            parsed
+                .records
+                .iter()
+                .find(|r| r.name == name)
+                .and_then(|r| r.value(&Metric::cost("aider_polyglot", f)))
+        };
+        assert_eq!(
+            cost("gpt-5 (high)", CostField::InputTokensPerTask),
+            Some(10_000.0)
+        );
+        assert_eq!(
+            cost("gpt-5 (high)", CostField::OutputTokensPerTask),
+            Some(2_000.0)
+        );
+        assert_eq!(
+            cost("free-model", CostField::InputTokensPerTask),
+            None,
+            "tokens of a run whose cost is unknown make no cost"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use axum::routing::get;
 use super::cache::{Ask, Generation, Key, Rendered};
 use super::pages::encode;
 use super::{AppState, Common, Params, WebError, find_model, kept, params};
-use crate::domain::ModelRow;
+use crate::domain::{ComponentWeights, ModelRow};
 use crate::export::{self, ListedRow, ModelDocument, RankingsDocument, SourcesDocument};
 use crate::query::{self, Grouping, RankingQuery};
 
@@ -71,22 +71,24 @@ async fn listing(
     let key = Key::new(listing.route(), &encode(&canonical));
     responses
         .respond(key, ask, || async {
-            render_listing(&responses, listing, &canonical)
+            render_listing(&responses, listing, &canonical, state.config().weights)
         })
         .await
 }
 
 /// The listing of a canonical query, read back so the body is a function of
-/// its cache key.
+/// its cache key; `weights` are the ranking's (what `value_basis=token`
+/// re-ranks with when the query gives none).
 fn render_listing(
     generation: &Generation,
     listing: Listing,
     canonical: &[(&'static str, String)],
+    weights: ComponentWeights,
 ) -> Result<Rendered, WebError> {
     let params = super::params_of(canonical);
     let rankings = generation.rankings();
     let query = RankingQuery::from_params(&params, generation.api_query())?;
-    let copy = query::reweighed(rankings, &query);
+    let copy = query::rescored(rankings, &query, weights);
     let selection = query::select(copy.as_deref().unwrap_or(&rankings.rows), &query);
     let grouped = query.group == Grouping::Lines;
     let rows: Vec<ListedRow> = selection
@@ -178,7 +180,7 @@ pub(super) fn common(state: &AppState, generation: &Generation, out: &mut Common
         let canonical = RankingQuery::default().canonical(generation.api_query());
         out.push((
             Key::new(listing.route(), &encode(&canonical)),
-            render_listing(generation, listing, &canonical),
+            render_listing(generation, listing, &canonical, state.config().weights),
         ));
     }
     out.push((
@@ -190,4 +192,53 @@ pub(super) fn common(state: &AppState, generation: &Generation, out: &mut Common
 /// The sources' statuses, which change with every refresh.
 pub(super) async fn sources_common(state: &AppState, out: &mut Common) {
     out.push((Key::new("/api/v1/sources", ""), render_sources(state).await));
+}
+
+/// What a solved task costs (methodology 0.4) in the OpenAPI document: the
+/// `value_basis` parameter of the listings and the model's cost fields.
+pub(super) fn describe_task_cost(document: &mut serde_json::Value) {
+    use serde_json::json;
+    let number = json!({"type": ["number", "null"]});
+    let basis = json!({"name": "value_basis", "in": "query", "required": false,
+        "description": "what the value score's price efficiency rests on: task (default: the cost per solved task where the record has one, the list price otherwise) or token (the list price: methodology 0.3's value score)",
+        "schema": {"type": "string", "enum": ["task", "token"]}});
+    for path in ["/api/v1/rankings", "/rankings.csv"] {
+        if let Some(params) = document["paths"][path]["get"]["parameters"].as_array_mut() {
+            params.push(basis.clone());
+        }
+    }
+    let cost = json!({"type": "object", "properties": {
+        "run_cost_usd": number, "cost_per_task_usd": number, "cost_per_solved_task_usd": number,
+        "harness": {"type": ["string", "null"]}, "as_of": {"type": ["string", "null"], "format": "date-time"},
+        "tasks": {"type": "number"}, "solved_share": {"type": "number"},
+        "input_tokens_per_task": {"type": "number"}, "output_tokens_per_task": {"type": "number"}}});
+    let fields = [
+        (
+            "task_cost",
+            json!({"type": ["number", "null"], "description": "USD per solved task on the reference: a SWE-bench Verified task under mini-SWE-agent (see /methodology#task-cost)"}),
+        ),
+        ("task_cost_low", number.clone()),
+        ("task_cost_high", number.clone()),
+        (
+            "task_cost_basis",
+            json!({"type": ["string", "null"], "enum": ["measured", "measured_elsewhere", "estimated", null]}),
+        ),
+        (
+            "value_basis",
+            json!({"type": ["string", "null"], "enum": ["task", "token", null], "description": "what the value score's price efficiency rests on"}),
+        ),
+        ("value_ci_low", number.clone()),
+        ("value_ci_high", number.clone()),
+        (
+            "benchmark_costs",
+            json!({"type": "object", "description": "what the record's runs cost, by benchmark key", "additionalProperties": cost}),
+        ),
+    ];
+    if let Some(properties) =
+        document["components"]["schemas"]["Model"]["properties"].as_object_mut()
+    {
+        for (name, schema) in fields {
+            properties.insert(name.to_string(), schema);
+        }
+    }
 }

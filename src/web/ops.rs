@@ -577,6 +577,7 @@ async fn openapi() -> Json<serde_json::Value> {
     document["paths"]["/api/v1/changes"] = changes_path;
     document["components"]["schemas"]["Changes"] = changes_schema;
     super::paired::openapi(&mut document);
+    super::api::describe_task_cost(&mut document);
     Json(document)
 }
 

@@ -233,7 +233,7 @@ async fn the_table_fits_1366_px_keeps_its_header_in_view_and_stacks_at_375_px() 
         )
         .await;
     let headers = fit.as_array().expect("headers");
-    assert_eq!(headers.len(), 12, "the default columns: {fit}");
+    assert_eq!(headers.len(), 13, "the default columns: {fit}");
     for header in headers {
         assert_eq!(header[1], Value::Bool(true), "{} is out of view", header[0]);
     }

@@ -135,7 +135,7 @@ async fn no_two_texts_on_the_charts_overlap_at_1400_or_375_px() {
             "{} overlapping texts at {width} px: {clashes:#?}",
             clashes.len()
         );
-        for section in ["price-chart", "speed-chart"] {
+        for section in ["price-chart", "task-cost-chart", "speed-chart"] {
             let labels = browser.run(&labels_of(section)).await;
             let labels = labels.as_array().cloned().unwrap_or_default();
             assert!(

@@ -1,12 +1,14 @@
-//! The charts: coding against price and against throughput, each with its
-//! Pareto frontier labelled and listed, drawn for wide and narrow screens.
+//! The charts: coding against price, against what a solved task costs
+//! (its points marked by what the cost rests on) and against throughput,
+//! each with its Pareto frontier labelled and listed, drawn for wide and
+//! narrow screens.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
 use super::{dollars, render};
-use crate::domain::ModelRow;
+use crate::domain::{ModelRow, TaskCostBasis};
 use crate::web::cache::{Ask, Generation, Rendered};
 use crate::web::svg::{self, Better, Kind, NARROW, Point, Scatter, WIDE};
 use crate::web::{AppState, WebError, kept};
@@ -17,6 +19,8 @@ struct FrontierRow {
     href: String,
     x: String,
     coding: String,
+    /// What a task cost rests on (the task-cost chart only).
+    basis: &'static str,
 }
 
 /// One chart in both sizes, with its frontier.
@@ -33,6 +37,7 @@ struct ChartsPage {
     /// The footer's credits (see `web::credits`).
     credits: Vec<crate::web::credits::Credit>,
     price: ChartView,
+    task: ChartView,
     speed: ChartView,
 }
 
@@ -57,6 +62,27 @@ fn point(row: &ModelRow, x: f64) -> Point {
         } else {
             Kind::Closed
         },
+    }
+}
+
+/// A point of the task-cost chart: drawn by what its cost rests on.
+fn cost_point(row: &ModelRow, cost: f64) -> Point {
+    Point {
+        kind: match row.task_cost_basis {
+            Some(TaskCostBasis::Measured) => Kind::Measured,
+            Some(TaskCostBasis::MeasuredElsewhere) => Kind::Elsewhere,
+            _ => Kind::Estimated,
+        },
+        ..point(row, cost)
+    }
+}
+
+fn basis_of(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Measured => "measured",
+        Kind::Elsewhere => "measured elsewhere",
+        Kind::Estimated => "estimated",
+        Kind::Closed | Kind::Open => "",
     }
 }
 
@@ -108,6 +134,7 @@ fn chart(
                 href: p.href.clone(),
                 x: x_cell(p.x),
                 coding: format!("{:.1}", p.y),
+                basis: basis_of(p.kind),
             }
         })
         .collect(),
@@ -120,6 +147,9 @@ pub(super) fn render_charts(generation: &Generation) -> Result<Rendered, WebErro
     let scored = || rows.iter().filter(|r| r.composite_score.is_some());
     let priced: Vec<Point> = scored()
         .filter_map(|r| r.price_blended.filter(|p| *p > 0.0).map(|p| point(r, p)))
+        .collect();
+    let costed: Vec<Point> = scored()
+        .filter_map(|r| r.task_cost.filter(|c| *c > 0.0).map(|c| cost_point(r, c)))
         .collect();
     let fast: Vec<Point> = scored()
         .filter_map(|r| {
@@ -136,6 +166,13 @@ pub(super) fn render_charts(generation: &Generation) -> Result<Rendered, WebErro
             "blended price, USD per million tokens (log scale)",
             price_tick,
             |x| dollars(Some(x)),
+        ),
+        task: chart(
+            &costed,
+            Better::Lower,
+            "USD per solved task (SWE-bench Verified, mini-SWE-agent; log scale)",
+            price_tick,
+            crate::text::usd,
         ),
         speed: chart(
             &fast,

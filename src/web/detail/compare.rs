@@ -15,6 +15,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 
+use super::costs::LadderView;
 use super::links::benchmark_title;
 use super::{context, dollars, render};
 use crate::domain::{BENCHMARK_KEYS, ModelRow, Rankings};
@@ -68,6 +69,8 @@ struct ComparePage {
     max: usize,
     /// Each model after the first against the first on shared tasks.
     paired: Vec<crate::web::paired::PairedView>,
+    /// The effort ladders of the compared models' lines.
+    ladders: Vec<LadderView>,
 }
 
 pub(super) async fn compare_page(
@@ -300,8 +303,25 @@ fn render_compare(
     } else {
         Vec::new()
     };
+    let mut lines: Vec<&str> = Vec::new();
+    for line in models.iter().filter_map(|m| m.line_id.as_deref()) {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    let ladders = lines
+        .into_iter()
+        .filter_map(|line| {
+            let members = rankings
+                .rows
+                .iter()
+                .filter(|r| r.line_id.as_deref() == Some(line));
+            LadderView::of(line, members, &ids)
+        })
+        .collect();
     render(ComparePage {
         credits: crate::web::credits::of(rankings),
+        ladders,
         columns,
         rows: rows(models),
         ids: ids.join(","),
@@ -377,6 +397,29 @@ fn rows(models: &[&ModelRow]) -> Vec<CompareRow> {
             Box::new(|r: &ModelRow| r.value_score),
             Better::Higher,
             score,
+        ),
+        (
+            "$ per solved task".into(),
+            Box::new(|r: &ModelRow| r.task_cost),
+            Better::Lower,
+            |v| v.map_or_else(|| "—".into(), crate::text::usd),
+        ),
+        (
+            "… measured or estimated".into(),
+            Box::new(|r: &ModelRow| {
+                r.task_cost_basis.map(|b| match b {
+                    crate::domain::TaskCostBasis::Measured => 0.0,
+                    crate::domain::TaskCostBasis::MeasuredElsewhere => 1.0,
+                    crate::domain::TaskCostBasis::Estimated => 2.0,
+                })
+            }),
+            Better::Neither,
+            |v| match v {
+                Some(0.0) => "measured".into(),
+                Some(1.0) => "measured elsewhere".into(),
+                Some(_) => "estimated".into(),
+                None => "—".into(),
+            },
         ),
     ];
     for key in BENCHMARK_KEYS {

@@ -5,6 +5,7 @@
 
 mod charts;
 mod compare;
+mod costs;
 pub(super) mod links;
 mod model;
 mod sources;

@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 
+use super::costs::{CostView, LadderView};
 use super::links::{self, benchmark_title, family_title, source_title};
 use super::{context, date, dollars, render, time};
 use crate::domain::{
@@ -266,6 +267,9 @@ struct ModelPage<'a> {
     history_svg: String,
     history_count: usize,
     compare_line: Option<String>,
+    /// What a solved task costs, and the line's settings side by side.
+    costs: CostView,
+    ladder: Option<LadderView>,
     /// The model's latest changes.
     changes: Vec<crate::web::changes::ChangeLine>,
 }
@@ -373,8 +377,14 @@ pub(super) async fn render_with(
             .join(",")
     });
     let (catalogue, route_groups) = prices(&provenance, row.release_date);
+    let ladder = row
+        .line_id
+        .as_deref()
+        .and_then(|l| LadderView::of(l, line.iter().copied(), &[row.id.as_str()]));
     render(ModelPage {
         credits: lines.credits.clone(),
+        costs: CostView::of(row),
+        ladder,
         summary: Summary::of(row),
         overall_interval: interval(row.overall_ci_low, row.overall_ci_high),
         coding_interval: interval(row.composite_ci_low, row.composite_ci_high),

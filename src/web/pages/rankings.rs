@@ -40,6 +40,7 @@ const SORTS: &[(&str, &str)] = &[
     ("throughput_median", "Throughput"),
     ("quality_index", "Quality index"),
     ("price_blended", "Price"),
+    ("task_cost", "Cost per solved task"),
     ("context_length", "Context"),
     ("release_date", "Release date"),
     ("name", "Name"),
@@ -61,6 +62,8 @@ struct FilterView {
     free: bool,
     complete: bool,
     group_none: bool,
+    /// `token` when the value rests on list prices (methodology 0.3).
+    value_basis: String,
     line: String,
     /// The page size, when it is not the default.
     limit: String,
@@ -200,7 +203,7 @@ pub(super) fn render_rankings(
     let query =
         RankingQuery::from_params(&params, context).map_err(|e| WebError::from(e).page())?;
     let bench = bench_param(&params)?;
-    let copy = query::reweighed(rankings, &query);
+    let copy = query::rescored(rankings, &query, state.config().weights);
     let rows = copy.as_deref().unwrap_or(&rankings.rows);
     let selection = query::select(rows, &query);
     let now = Utc::now();
@@ -556,6 +559,10 @@ fn filter_view(
         free: query.free,
         complete: query.complete,
         group_none: query.group == Grouping::Records,
+        value_basis: match query.value_basis {
+            crate::domain::ValueBasis::Token => "token".to_string(),
+            crate::domain::ValueBasis::Task => String::new(),
+        },
         line: get("line"),
         limit: get("limit"),
         sliders,

@@ -108,6 +108,14 @@ pub(super) const COLUMNS: &[Column] = &[
         numeric: true,
     },
     Column {
+        field: "task_cost",
+        label: "$/task",
+        title: "USD per solved task on the reference (a SWE-bench Verified task under mini-SWE-agent): measured, converted from another harness, or estimated (~); hover for its interval",
+        anchor: "col-task-cost",
+        class: "task",
+        numeric: true,
+    },
+    Column {
         field: "context_length",
         label: "Context",
         title: "Context window in tokens",
@@ -157,6 +165,10 @@ pub(super) struct RowView {
     pub quality: String,
     pub price: String,
     pub price_title: String,
+    /// What a solved task costs (`~` when estimated), its interval and
+    /// basis in the tooltip.
+    pub task_cost: String,
+    pub task_title: String,
     pub context: String,
     pub is_free: bool,
     pub open_weights: bool,
@@ -327,6 +339,7 @@ fn row_view(
         raw_num(row.throughput_median),
         raw_num(row.quality_index),
         raw_num(row.price_blended),
+        raw_num(row.task_cost),
         row.context_length
             .map(|c| c.to_string())
             .unwrap_or_default(),
@@ -397,6 +410,8 @@ fn row_view(
         quality: fmt_num(row.quality_index, 1),
         price,
         price_title,
+        task_cost: crate::text::task_cost(row),
+        task_title: crate::text::task_cost_note(row),
         context: fmt_context(row.context_length),
         is_free: row.is_free,
         open_weights: row.open_weights == Some(true),

@@ -29,11 +29,60 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// How a point is drawn (and named in the legend).
+/// How a point is drawn (and named in the legend): by its weights, or on
+/// the task-cost chart by what its cost rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Closed,
     Open,
+    /// A cost measured on the reference harness.
+    Measured,
+    /// A cost measured on another harness, converted.
+    Elsewhere,
+    /// A cost estimated without a run of the model (drawn hollow).
+    Estimated,
+}
+
+impl Kind {
+    const ALL: [Kind; 5] = [
+        Kind::Closed,
+        Kind::Open,
+        Kind::Measured,
+        Kind::Elsewhere,
+        Kind::Estimated,
+    ];
+
+    /// The classes of the point's circle (the stylesheet colours them).
+    fn class(self) -> &'static str {
+        match self {
+            Kind::Closed => "p",
+            Kind::Open => "p open",
+            Kind::Measured => "p measured",
+            Kind::Elsewhere => "p elsewhere",
+            Kind::Estimated => "p estimated",
+        }
+    }
+
+    /// The legend's words for it.
+    fn legend(self) -> &'static str {
+        match self {
+            Kind::Closed => "closed or unknown weights",
+            Kind::Open => "open weights",
+            Kind::Measured => "measured",
+            Kind::Elsewhere => "measured elsewhere, converted",
+            Kind::Estimated => "estimated",
+        }
+    }
+
+    /// What a label adds to the name: the basis of a cost.
+    fn tag(self) -> &'static str {
+        match self {
+            Kind::Closed | Kind::Open => "",
+            Kind::Measured => " (meas.)",
+            Kind::Elsewhere => " (conv.)",
+            Kind::Estimated => " (est.)",
+        }
+    }
 }
 
 /// One point of a scatter chart.
@@ -162,11 +211,18 @@ pub fn scatter(chart: &Scatter, size: Size) -> String {
 
     // The legend, on as many lines as it needs, sets the plot's top.
     let best = format!("on the frontier: {}", chart.frontier_means);
-    let items = [
-        ("p", "closed or unknown weights"),
-        ("p open", "open weights"),
-        ("p best", best.as_str()),
-    ];
+    // The legend names every kind of the chart's family: weights, or what
+    // a cost rests on.
+    let by_weights = chart
+        .points
+        .iter()
+        .any(|p| matches!(p.kind, Kind::Closed | Kind::Open));
+    let mut items: Vec<(&str, &str)> = Kind::ALL
+        .iter()
+        .filter(|k| matches!(k, Kind::Closed | Kind::Open) == by_weights)
+        .map(|k| (k.class(), k.legend()))
+        .collect();
+    items.push(("p best", best.as_str()));
     let line_h = font * LINE;
     let (mut lx, mut ly) = (LEFT, 4.0);
     let mut legend = String::from(r#"<g class="legend">"#);
@@ -306,9 +362,10 @@ pub fn scatter(chart: &Scatter, size: Size) -> String {
     for (i, p) in chart.points.iter().enumerate() {
         let best = chart.frontier.contains(&i);
         let class = match (best, p.kind) {
-            (true, _) => "p best",
-            (false, Kind::Open) => "p open",
-            (false, Kind::Closed) => "p",
+            (true, Kind::Closed | Kind::Open) => "p best".to_string(),
+            // A frontier point keeps its basis (an estimate stays hollow).
+            (true, kind) => format!("{} best", kind.class()),
+            (false, kind) => kind.class().to_string(),
         };
         let (cx, cy, r) = (px(p.x), py(p.y), if best { 5.0 } else { 3.0 });
         if best {
@@ -325,8 +382,9 @@ pub fn scatter(chart: &Scatter, size: Size) -> String {
             r#"<a href="{}"><circle class="{class}" cx="{cx:.1}" cy="{cy:.1}" r="{r}"><title>{}</title></circle></a>"#,
             escape(&p.href),
             escape(&format!(
-                "{} ({}, {:.1})",
+                "{}{} ({}, {:.1})",
                 p.label,
+                p.kind.tag(),
                 (chart.x_tick)(p.x),
                 p.y
             ))
@@ -343,20 +401,27 @@ pub fn scatter(chart: &Scatter, size: Size) -> String {
     for i in order {
         let p = &chart.points[i];
         let (cx, cy) = (px(p.x), py(p.y));
+        // The name (shortened if need be), then what a cost rests on.
+        let tag = p.kind.tag();
         let texts = std::iter::once(p.label.clone())
             .chain(shorten(&p.label, 22))
             .chain(shorten(&p.label, 14));
         for text in texts {
-            let width = text_width(&text, font);
+            let width = text_width(&format!("{text}{tag}"), font);
             if let Some(rect) = placer.place(around(cx, cy, 5.0, width, label_h)) {
+                let tag = if tag.is_empty() {
+                    String::new()
+                } else {
+                    format!(r#"<tspan class="basis">{}</tspan>"#, escape(tag))
+                };
                 let _ = write!(
                     svg,
-                    r#"<a href="{}"><text x="{:.1}" y="{:.1}">{}<title>{}</title></text></a>"#,
+                    r#"<a href="{}"><text x="{:.1}" y="{:.1}">{}{tag}<title>{}</title></text></a>"#,
                     escape(&p.href),
                     rect.x,
                     rect.y + font * BASELINE,
                     escape(&text),
-                    escape(&p.label)
+                    escape(&format!("{}{}", p.label, p.kind.tag()))
                 );
                 break;
             }

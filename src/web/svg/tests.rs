@@ -144,3 +144,23 @@ fn the_legend_names_the_point_kinds_and_the_frontier() {
     }
     assert!(svg.contains(r#"class="frontier""#));
 }
+
+#[test]
+fn a_cost_chart_marks_each_point_by_what_its_cost_rests_on() {
+    let mut points = [p(0.1, 50.0), p(0.2, 60.0), p(0.5, 70.0)];
+    points[0].kind = Kind::Measured;
+    points[1].kind = Kind::Elsewhere;
+    points[2].kind = Kind::Estimated;
+    let svg = scatter(&chart(&points, &[0, 1, 2]), WIDE);
+    for text in ["measured", "measured elsewhere, converted", "estimated"] {
+        assert!(svg.contains(&format!(">{text}</text>")), "{text}");
+    }
+    assert!(!svg.contains("open weights"));
+    assert!(
+        svg.contains(r#"class="p estimated best""#),
+        "an estimate stays hollow"
+    );
+    // The frontier's labels say the basis, and keep the name in a tooltip.
+    assert!(svg.contains(r#"<tspan class="basis"> (est.)</tspan><title>0.5 (est.)</title>"#));
+    assert!(svg.contains(r#"<tspan class="basis"> (meas.)</tspan>"#));
+}

@@ -7,6 +7,7 @@
 //! panic later (`RANKINGS_CACHE_HOURS=1e300`).
 
 mod changes;
+mod retention;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -26,6 +27,7 @@ use crate::web::CacheSettings;
 use crate::webhooks::{DeliverySettings, Webhook, Webhooks};
 
 pub use changes::{ChangesFile, WebhookFile};
+pub use retention::RetentionFile;
 
 /// A configuration problem, saying which setting to fix.
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +87,9 @@ pub struct FileConfig {
     /// Where each run's changes are sent: `[[webhooks]]`.
     #[serde(default)]
     pub webhooks: Vec<WebhookFile>,
+    /// How long runs keep their ranking: `[retention]`.
+    #[serde(default)]
+    pub retention: RetentionFile,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -239,6 +244,8 @@ pub struct Config {
     /// Where each run's changes are sent, and how.
     pub webhooks: Vec<Webhook>,
     pub delivery: DeliverySettings,
+    /// How long runs keep their ranking (`llmrank prune`, the refresher).
+    pub retention: crate::store::Retention,
 }
 
 /// Environment variables holding API keys, read directly.
@@ -444,6 +451,7 @@ impl Config {
             ..HttpSettings::default()
         };
         let (changes, webhooks, delivery) = changes::resolve(&file.changes, file.webhooks)?;
+        let retention = retention::resolve(&file.retention)?;
         let mut cache = CacheSettings::default();
         let mb = bounded(
             "LLMRANK_RESPONSE_CACHE_MB / response_cache_mb",
@@ -493,6 +501,7 @@ impl Config {
             changes,
             webhooks,
             delivery,
+            retention,
         })
     }
 

@@ -1,7 +1,12 @@
 //! A refresh, end to end: fetch → parse (in `sources`) → resolve → score →
 //! store. Sources that fail keep their last good batch; everything is
 //! recomputed from the union of new and kept batches (plus the user's
-//! custom benchmarks) and written in one transaction.
+//! custom benchmarks) and written in one transaction. A refresh whose
+//! inputs are those of the current ranking (`inputs.rs`: every file
+//! unchanged, a 304 or the same bytes or records) computes nothing and
+//! stores a run that repeats it: "unchanged since run N".
+
+mod inputs;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,9 +25,11 @@ use crate::snapshot::Snapshot;
 use crate::sources::fetch::Fresh;
 use crate::sources::{self, FetchPlan, Origin, SourceOutcome, SourceSettings};
 use crate::store::{
-    Catalogue, ChangeQuery, ChangeSet, RefreshWrite, SourceRunWrite, Store, StoreError,
+    Catalogue, ChangeQuery, ChangeSet, RankingHead, RefreshWrite, SourceRunWrite, Store, StoreError,
 };
+
 use crate::webhooks::Webhooks;
+pub use inputs::records_digest;
 
 /// What shapes a refresh besides where the data comes from.
 #[derive(Debug, Clone, Default)]
@@ -33,7 +40,9 @@ pub struct RefreshOptions {
     pub overrides: Overrides,
     /// Kind and benchmark weights of the coding composite.
     pub composite: CompositeSettings,
-    /// Fetch every file in full, ignoring stored ETag / Last-Modified.
+    /// Fetch every file in full, ignoring stored ETag / Last-Modified and
+    /// file digests, and compute the ranking even if its inputs are those
+    /// of the current one.
     pub force: bool,
     /// How big a move must be to be recorded as a change.
     pub changes: ChangeSettings,
@@ -71,6 +80,9 @@ pub struct RefreshReport {
     pub models: usize,
     /// What the run changed against the previous ranking, as stored.
     pub changes: Vec<RecordedChange>,
+    /// The run that last changed the figures, when this run's ranking
+    /// repeats it (nothing changed).
+    pub unchanged_since: Option<i64>,
 }
 
 impl RefreshReport {
@@ -252,14 +264,48 @@ pub async fn apply(
     options: &RefreshOptions,
     rescore: bool,
 ) -> Result<RefreshReport, StoreError> {
+    let (outcomes, fresh_digests) = inputs::fresh_digests(outcomes).await;
+    let custom = store.custom_benchmarks().await?;
+    let custom = custom_batch(&custom).map(|batch| (batch, custom));
+    let definitions: Vec<CustomBenchmark> = custom
+        .iter()
+        .flat_map(|(_, all)| all.iter().map(|(d, _)| d.clone()))
+        .collect();
+    let settings = inputs::settings_digest(options, &definitions);
+    let heads = store.batch_heads().await?;
+    let now = Utc::now();
+    if !rescore
+        && !options.force
+        && let Some(current) = store.ranking_head().await?
+    {
+        let stored = inputs::Stored {
+            current: &current,
+            heads: &heads,
+            custom: custom.as_ref().map(|(batch, _)| batch),
+        };
+        if let Some(unchanged) =
+            inputs::unchanged(&stored, &outcomes, &fresh_digests, &settings, live, now)
+        {
+            let run = Confirmed {
+                origin,
+                started_at,
+                now,
+            };
+            return confirm(store, outcomes, unchanged, &current, &heads, run).await;
+        }
+    }
+
     let mut current: BTreeMap<SourceId, SourceBatch> = store
         .current_batches()
         .await?
         .into_iter()
         .map(|b| (b.source, b))
         .collect();
+    // The fetch time each batch is stored with, before this refresh
+    // renews it: its stored digest is its records' while it is the same.
+    let loaded: BTreeMap<SourceId, DateTime<Utc>> =
+        current.values().map(|b| (b.source, b.fetched_at)).collect();
     let previous_dates = changes::source_dates(current.values());
-    let custom = store.custom_benchmarks().await?;
 
     // Each outcome as the write it becomes; the batch of each source that
     // stores one (new, or re-confirmed) stays in `current` until then.
@@ -304,7 +350,6 @@ pub async fn apply(
                     same_records.push((source, old.fetched_at));
                     // A 304 confirms the data: a live API's is as current as
                     // the fetch; an unchanged file keeps its date.
-                    let now = Utc::now();
                     old.fetched_at = now;
                     if live && sources::dating::current_when_confirmed(source) {
                         old.as_of = now;
@@ -320,7 +365,7 @@ pub async fn apply(
                     },
                     rows_read: current.get(&source).map(|b| b.rows_read as u64),
                     rows_matched: None,
-                    rows_detail: Some("unchanged since the last fetch (HTTP 304)".to_string()),
+                    rows_detail: Some(UNCHANGED.to_string()),
                     error: (!known).then(|| {
                         "the server says nothing changed but no data is stored; run `llmrank refresh --force`"
                             .to_string()
@@ -329,36 +374,37 @@ pub async fn apply(
                     batch: None,
                 }
             }
-            SourceOutcome::Failed { source, error } => SourceRunWrite {
-                source,
-                status: SourceStatusKind::Failed,
-                rows_read: None,
-                rows_matched: None,
-                rows_detail: None,
-                error: Some(error),
-                validators: Vec::new(),
-                batch: None,
-            },
-            SourceOutcome::Skipped { source, reason } => SourceRunWrite {
-                source,
-                status: SourceStatusKind::Skipped,
-                rows_read: None,
-                rows_matched: None,
-                rows_detail: None,
-                error: Some(reason),
-                validators: Vec::new(),
-                batch: None,
-            },
+            SourceOutcome::Failed { source, error } => {
+                unanswered(source, SourceStatusKind::Failed, error)
+            }
+            SourceOutcome::Skipped { source, reason } => {
+                unanswered(source, SourceStatusKind::Skipped, reason)
+            }
         };
         writes.push(write);
     }
     let changed = !stored.is_empty();
 
     let mut batches: Vec<SourceBatch> = current.into_values().collect();
-    if let Some(batch) = custom_batch(&custom) {
+    if let Some((batch, _)) = custom {
         batches.push(batch);
     }
-    let definitions: Vec<CustomBenchmark> = custom.into_iter().map(|(d, _)| d).collect();
+    // Each batch's records digest where it is known already: a new batch's,
+    // or a stored one's while it is the batch loaded; the others are
+    // computed beside the ranking.
+    let known: Vec<Option<String>> = batches
+        .iter()
+        .map(|batch| {
+            fresh_digests.get(&batch.source).cloned().or_else(|| {
+                heads
+                    .iter()
+                    .find(|h| {
+                        h.source == batch.source && loaded.get(&batch.source) == Some(&h.fetched_at)
+                    })
+                    .and_then(|h| h.records_digest.clone())
+            })
+        })
+        .collect();
 
     // Resolution and scoring run on a blocking thread while the new batches
     // are written beside them, in the refresh's one transaction: on two
@@ -369,13 +415,19 @@ pub async fn apply(
         let stored = stored.clone();
         let options = options.clone();
         move || {
-            rank(
+            let ranked = rank(
                 &batches,
                 &stored,
                 &options,
                 &definitions,
                 changed || rescore,
-            )
+            );
+            let digests: Vec<Option<String>> = batches
+                .iter()
+                .zip(known)
+                .map(|(batch, known)| known.or_else(|| records_digest(&batch.records)))
+                .collect();
+            (ranked, digests)
         }
     });
     let clock = std::time::Instant::now();
@@ -405,12 +457,32 @@ pub async fn apply(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         "batches written"
     );
-    let Ranked {
-        matched,
-        mut catalogue,
-    } = ranking
+    let (
+        Ranked {
+            matched,
+            mut catalogue,
+        },
+        digests,
+    ) = ranking
         .await
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    // What the ranking was computed from, when it was computed and every
+    // digest is known.
+    let computed_from = catalogue.as_ref().and_then(|_| {
+        let parts = batches
+            .iter()
+            .zip(&digests)
+            .map(|(batch, digest)| {
+                let part = inputs::Part {
+                    as_of: batch.as_of,
+                    fetched_at: batch.fetched_at,
+                    records_digest: digest.clone()?,
+                };
+                Some((batch.source, part))
+            })
+            .collect::<Option<BTreeMap<_, _>>>()?;
+        Some(inputs::inputs(&settings, &parts))
+    });
     for write in &mut writes {
         if let Some((_, n)) = matched.iter().find(|(source, _)| *source == write.source) {
             write.rows_matched = Some(*n);
@@ -447,9 +519,19 @@ pub async fn apply(
         origin,
         sources: writes,
         catalogue,
+        inputs: computed_from,
     };
     let run_id = transaction.commit(&write).await?;
     debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "stored");
+    // A ranking computed anew may have come out the same.
+    let unchanged_since = match &write.catalogue {
+        Some(_) => store
+            .ranking_head()
+            .await?
+            .filter(|head| head.run_id == run_id)
+            .and_then(|head| head.unchanged_since),
+        None => None,
+    };
     // What was stored (the store keeps changes only against the ranking
     // they were measured from) is what is reported and sent.
     let recorded = match write.catalogue.as_ref().and_then(|c| c.changes.as_ref()) {
@@ -485,11 +567,158 @@ pub async fn apply(
             error: s.error.clone(),
         })
         .collect();
-    info!(run_id, models, "refresh stored");
+    match unchanged_since {
+        Some(since) => info!(run_id, models, since, "refresh stored: ranking unchanged"),
+        None => info!(run_id, models, "refresh stored"),
+    }
     Ok(RefreshReport {
         run_id,
         sources,
         models,
         changes: recorded,
+        unchanged_since,
+    })
+}
+
+/// How a source that answered nothing is written down.
+fn unanswered(source: SourceId, status: SourceStatusKind, error: String) -> SourceRunWrite {
+    SourceRunWrite {
+        source,
+        status,
+        rows_read: None,
+        rows_matched: None,
+        rows_detail: None,
+        error: Some(error),
+        validators: Vec::new(),
+        batch: None,
+    }
+}
+
+/// What a source's run says when its files were unchanged.
+const UNCHANGED: &str = "unchanged since the last fetch (HTTP 304, or the same bytes)";
+
+/// The run a confirming refresh writes.
+struct Confirmed {
+    origin: String,
+    started_at: DateTime<Utc>,
+    /// The new fetch time of the batches confirmed.
+    now: DateTime<Utc>,
+}
+
+/// Stores a refresh whose inputs are those of the current ranking
+/// (`current`): each source's outcome and its batch's new dates, and a run
+/// repeating the ranking. Nothing is read, resolved, scored or compared;
+/// the records of a new batch are written only if another process stored
+/// a batch of its source meanwhile.
+async fn confirm(
+    store: &dyn Store,
+    outcomes: Vec<SourceOutcome>,
+    unchanged: crate::store::RankingInputs,
+    current: &RankingHead,
+    heads: &[crate::store::BatchHead],
+    run: Confirmed,
+) -> Result<RefreshReport, StoreError> {
+    let mut transaction = store.begin_refresh().await?;
+    let head = |source: SourceId| heads.iter().find(|h| h.source == source);
+    let mut writes = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        writes.push(match outcome {
+            SourceOutcome::Ok(fresh) => {
+                let Fresh {
+                    batch,
+                    rows_detail,
+                    validators,
+                } = *fresh;
+                let stored = head(batch.source);
+                if let Some(stored) = stored {
+                    transaction.keep_records(batch.source, stored.fetched_at);
+                }
+                SourceRunWrite {
+                    source: batch.source,
+                    status: SourceStatusKind::Ok,
+                    rows_read: Some(batch.rows_read as u64),
+                    rows_matched: stored.and_then(|s| s.rows_matched),
+                    rows_detail,
+                    error: None,
+                    validators,
+                    batch: Some(batch),
+                }
+            }
+            SourceOutcome::Unchanged { source } => match head(source) {
+                Some(stored) => {
+                    // Its date too: a live API's confirmed data would have
+                    // a new one, which is not an unchanged input.
+                    transaction.confirm_records(source, stored.fetched_at);
+                    SourceRunWrite {
+                        source,
+                        status: SourceStatusKind::Ok,
+                        rows_read: Some(stored.rows_read as u64),
+                        rows_matched: stored.rows_matched,
+                        rows_detail: Some(UNCHANGED.to_string()),
+                        error: None,
+                        validators: Vec::new(),
+                        batch: Some(SourceBatch {
+                            source,
+                            as_of: stored.as_of,
+                            fetched_at: run.now,
+                            rows_read: stored.rows_read,
+                            records: Vec::new(),
+                        }),
+                    }
+                }
+                None => unanswered(
+                    source,
+                    SourceStatusKind::Failed,
+                    "the server says nothing changed but no data is stored; run `llmrank refresh --force`"
+                        .to_string(),
+                ),
+            },
+            SourceOutcome::Failed { source, error } => {
+                unanswered(source, SourceStatusKind::Failed, error)
+            }
+            SourceOutcome::Skipped { source, reason } => {
+                unanswered(source, SourceStatusKind::Skipped, reason)
+            }
+        });
+    }
+    let write = RefreshWrite {
+        started_at: run.started_at,
+        finished_at: Utc::now(),
+        origin: run.origin,
+        sources: writes,
+        catalogue: None,
+        inputs: Some(unchanged),
+    };
+    let run_id = transaction.commit(&write).await?;
+    // Repeated only if no other run changed the ranking meanwhile.
+    let since = store
+        .ranking_head()
+        .await?
+        .filter(|head| head.run_id == run_id)
+        .and(Some(current.unchanged_since.unwrap_or(current.run_id)));
+    match since {
+        Some(since) => info!(run_id, since, "refresh stored: inputs unchanged"),
+        None => info!(
+            run_id,
+            "refresh stored; another run changed the ranking meanwhile"
+        ),
+    }
+    Ok(RefreshReport {
+        run_id,
+        sources: write
+            .sources
+            .iter()
+            .map(|s| SourceReport {
+                source: s.source,
+                status: s.status,
+                rows_read: s.rows_read,
+                rows_matched: s.rows_matched,
+                rows_detail: s.rows_detail.clone(),
+                error: s.error.clone(),
+            })
+            .collect(),
+        models: current.models,
+        changes: Vec::new(),
+        unchanged_since: since,
     })
 }

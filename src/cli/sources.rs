@@ -22,7 +22,15 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let statuses = crate::store::statuses(store.as_ref(), config.stale_after()).await?;
     match args.format {
         Format::Json | Format::Csv => {
-            let mut json = serde_json::to_vec_pretty(&serde_json::json!({ "sources": statuses }))?;
+            // The /api/v1/sources document: when the ranking was last checked.
+            let head = store.ranking_head().await?;
+            let doc = serde_json::json!({
+                "checked_at": head.as_ref().map(|h| h.checked_at),
+                "run_id": head.as_ref().map(|h| h.run_id),
+                "changed_run_id": head.as_ref().map(|h| h.unchanged_since.unwrap_or(h.run_id)),
+                "sources": statuses,
+            });
+            let mut json = serde_json::to_vec_pretty(&doc)?;
             json.push(b'\n');
             emit(&json)?;
         }

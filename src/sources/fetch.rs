@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use sha2::Digest;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tracing::{Instrument, info, info_span, warn};
@@ -193,7 +194,7 @@ async fn fetch_one(
     };
     let gather = async {
         match &plan.origin {
-            Origin::Directory(dir) => read_directory(dir, adapter.as_ref()).await,
+            Origin::Directory(dir) => read_directory(dir, adapter.as_ref(), &plan.validators).await,
             Origin::Mirror(base) => {
                 let base = base.trim_end_matches('/');
                 let urls = adapter
@@ -287,7 +288,15 @@ fn shown(message: &str) -> String {
     one_line(&redact_urls(message))
 }
 
-async fn read_directory(dir: &Path, adapter: &dyn Source) -> Result<Gathered, SourceError> {
+/// Reads a source's files from a snapshot directory. Each file's digest is
+/// its validator (kept like an HTTP ETag, by path): when every file is the
+/// one last read, byte for byte, the source is unchanged, as after a 304,
+/// and is not parsed again.
+async fn read_directory(
+    dir: &Path,
+    adapter: &dyn Source,
+    stored: &HashMap<String, Validator>,
+) -> Result<Gathered, SourceError> {
     let folder = dir.join(adapter.id().as_str());
     if !tokio::fs::try_exists(&folder).await.unwrap_or(false) {
         return Ok(Gathered::Skip(format!("no folder {}", folder.display())));
@@ -338,10 +347,32 @@ async fn read_directory(dir: &Path, adapter: &dyn Source) -> Result<Gathered, So
             content_type: None,
         });
     }
+    let validators: Vec<(String, Validator)> = files
+        .iter()
+        .map(|f| {
+            let digest = sha2::Sha256::digest(&f.bytes);
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            let validator = Validator {
+                etag: Some(format!("\"sha256:{hex}\"")),
+                last_modified: None,
+            };
+            (f.name.clone(), validator)
+        })
+        .collect();
+    let prefix = format!("{}{}", folder.display(), std::path::MAIN_SEPARATOR);
+    let same_files = stored.keys().filter(|k| k.starts_with(&prefix)).count() == files.len();
+    if !files.is_empty()
+        && same_files
+        && validators
+            .iter()
+            .all(|(name, v)| stored.get(name).is_some_and(|s| s.etag == v.etag))
+    {
+        return Ok(Gathered::Unchanged);
+    }
     Ok(Gathered::Files {
         files,
         file_date: newest,
-        validators: Vec::new(),
+        validators,
     })
 }
 

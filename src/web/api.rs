@@ -143,7 +143,17 @@ async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
     let stale_after = state.config().stale_after();
     let sources = crate::store::statuses(state.store(), stale_after).await?;
     let until = super::detail::stale_from(&sources, stale_after);
-    Ok(Rendered::json(&serde_json::json!({ "sources": sources }))?.valid_until(until))
+    // When a refresh last found the ranking current, and the run that last
+    // changed its figures (the ranking's own documents carry only when that
+    // was, `generated_at`, so they keep their bytes while nothing changes).
+    let checked = state.checked();
+    let doc = serde_json::json!({
+        "checked_at": checked.at,
+        "run_id": checked.run_id,
+        "changed_run_id": checked.changed_run_id,
+        "sources": sources,
+    });
+    Ok(Rendered::json(&doc)?.valid_until(until))
 }
 
 async fn methodology(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {

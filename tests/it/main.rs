@@ -12,6 +12,7 @@ mod changes;
 mod cli;
 mod detail;
 mod hardening;
+mod history;
 mod identity;
 mod listing;
 mod openrouter;

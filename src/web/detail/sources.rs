@@ -32,6 +32,9 @@ struct SourceView {
 #[derive(Template)]
 #[template(path = "sources.html")]
 struct SourcesPage {
+    /// When a refresh last found the ranking current, and since when its
+    /// figures are what they are.
+    checked: Option<String>,
     sources: Vec<SourceView>,
     systems: Vec<(String, String)>,
     webhooks: Vec<WebhookView>,
@@ -136,7 +139,22 @@ pub(super) async fn render_sources(state: &AppState) -> Result<Rendered, WebErro
     } else {
         until
     };
+    let checked = state.checked();
+    let checked = checked
+        .at
+        .map(|at| match (checked.run_id, checked.changed_run_id) {
+            (Some(run), Some(changed)) if changed != run => format!(
+                "Last checked {} (run {run}): the ranking is unchanged since run {changed}.",
+                time(Some(at))
+            ),
+            (Some(run), _) => format!(
+                "Last checked {} (run {run}), which changed the ranking.",
+                time(Some(at))
+            ),
+            _ => format!("Last checked {}.", time(Some(at))),
+        });
     Ok(render(SourcesPage {
+        checked,
         sources,
         systems: systems
             .into_iter()

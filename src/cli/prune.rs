@@ -21,6 +21,7 @@ pub struct Args {
 pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
     let report = store.prune(&config.retention, Utc::now()).await?;
+    store.close().await;
     if args.json {
         let mut json = serde_json::to_vec_pretty(&report)?;
         json.push(b'\n');

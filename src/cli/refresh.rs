@@ -53,6 +53,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
             report.models
         );
         finish_webhooks(&hooks).await;
+        store.close().await;
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(path) = &args.from_snapshot {
@@ -73,6 +74,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
         emit(summary(&report).as_bytes())?;
         prune(store.as_ref(), &config).await;
         finish_webhooks(&hooks).await;
+        store.close().await;
         return Ok(ExitCode::SUCCESS);
     }
     let origin = match super::origin(args.from_dir, args.from_url)? {
@@ -105,6 +107,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     emit(summary(&report).as_bytes())?;
     prune(store.as_ref(), &config).await;
     finish_webhooks(&hooks).await;
+    store.close().await;
     Ok(if report.any_ok() {
         ExitCode::SUCCESS
     } else {

@@ -174,6 +174,11 @@ pub trait Store: Send + Sync {
     /// Applies pending migrations; safe when several processes do it at once.
     async fn migrate(&self) -> Result<(), StoreError>;
 
+    /// Closes every connection, waiting for those in use. SQLite then
+    /// copies its write-ahead log back into the database file and removes
+    /// it, so a command that wrote leaves one file of its real size.
+    async fn close(&self);
+
     /// Whether no ranking was ever stored (a fresh database).
     async fn is_empty(&self) -> Result<bool, StoreError>;
 

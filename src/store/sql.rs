@@ -137,6 +137,10 @@ where
         DB::run_migrations(&self.pool).await
     }
 
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn is_empty(&self) -> Result<bool, StoreError> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rankings")
             .fetch_one(&self.pool)

@@ -13,7 +13,9 @@
 #   - server start to the first answered `/`, and the model pages prepared
 #     (medians of 5 starts of `serve --offline` on the day-365 database).
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL names a server whose
-# user may create databases (a database is created and dropped).
+# user may create databases (a database is created and dropped; a VACUUM after
+# each day stands for the autovacuum a day between refreshes leaves time for,
+# and its size is pg_database_size).
 # Environment: DAYS (default 365), BIN (another llmrank binary).
 # Needs python3 (the daily change), sqlite3 and, for PostgreSQL, psql.
 set -euo pipefail
@@ -143,8 +145,11 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
   psql "$TEST_DATABASE_URL" -qc "CREATE DATABASE $pg_db" >/dev/null
   pg_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlparse(sys.argv[1]); print(p._replace(path="/" + sys.argv[2]).geturl())' "$TEST_DATABASE_URL" "$pg_db")
   pg_size() { psql "$pg_url" -Atc "SELECT pg_database_size(current_database())"; }
+  # A day passes between two refreshes: autovacuum has marked the space
+  # of the rows each refresh replaced for reuse (here a second is all).
   pg_backdate() {
     psql "$pg_url" -qc "UPDATE refresh_runs SET started_at = '$1Z', finished_at = '$1Z', committed_at = '$1Z' WHERE id = (SELECT MAX(id) FROM refresh_runs)" >/dev/null
+    psql "$pg_url" -qc "VACUUM" >/dev/null
   }
   year PostgreSQL "$pg_url" pg_size pg_backdate
 fi

@@ -6,6 +6,7 @@
 //! unchanged, a 304 or the same bytes or records) computes nothing and
 //! stores a run that repeats it: "unchanged since run N".
 
+mod confirm;
 mod inputs;
 
 use std::collections::BTreeMap;
@@ -25,10 +26,11 @@ use crate::snapshot::Snapshot;
 use crate::sources::fetch::Fresh;
 use crate::sources::{self, FetchPlan, Origin, SourceOutcome, SourceSettings};
 use crate::store::{
-    Catalogue, ChangeQuery, ChangeSet, RankingHead, RefreshWrite, SourceRunWrite, Store, StoreError,
+    Catalogue, ChangeQuery, ChangeSet, RefreshWrite, SourceRunWrite, Store, StoreError,
 };
-
 use crate::webhooks::Webhooks;
+use confirm::{Confirmed, UNCHANGED, confirm, unanswered};
+
 pub use inputs::records_digest;
 
 /// What shapes a refresh besides where the data comes from.
@@ -577,148 +579,5 @@ pub async fn apply(
         models,
         changes: recorded,
         unchanged_since,
-    })
-}
-
-/// How a source that answered nothing is written down.
-fn unanswered(source: SourceId, status: SourceStatusKind, error: String) -> SourceRunWrite {
-    SourceRunWrite {
-        source,
-        status,
-        rows_read: None,
-        rows_matched: None,
-        rows_detail: None,
-        error: Some(error),
-        validators: Vec::new(),
-        batch: None,
-    }
-}
-
-/// What a source's run says when its files were unchanged.
-const UNCHANGED: &str = "unchanged since the last fetch (HTTP 304, or the same bytes)";
-
-/// The run a confirming refresh writes.
-struct Confirmed {
-    origin: String,
-    started_at: DateTime<Utc>,
-    /// The new fetch time of the batches confirmed.
-    now: DateTime<Utc>,
-}
-
-/// Stores a refresh whose inputs are those of the current ranking
-/// (`current`): each source's outcome and its batch's new dates, and a run
-/// repeating the ranking. Nothing is read, resolved, scored or compared;
-/// the records of a new batch are written only if another process stored
-/// a batch of its source meanwhile.
-async fn confirm(
-    store: &dyn Store,
-    outcomes: Vec<SourceOutcome>,
-    unchanged: crate::store::RankingInputs,
-    current: &RankingHead,
-    heads: &[crate::store::BatchHead],
-    run: Confirmed,
-) -> Result<RefreshReport, StoreError> {
-    let mut transaction = store.begin_refresh().await?;
-    let head = |source: SourceId| heads.iter().find(|h| h.source == source);
-    let mut writes = Vec::with_capacity(outcomes.len());
-    for outcome in outcomes {
-        writes.push(match outcome {
-            SourceOutcome::Ok(fresh) => {
-                let Fresh {
-                    batch,
-                    rows_detail,
-                    validators,
-                } = *fresh;
-                let stored = head(batch.source);
-                if let Some(stored) = stored {
-                    transaction.keep_records(batch.source, stored.fetched_at);
-                }
-                SourceRunWrite {
-                    source: batch.source,
-                    status: SourceStatusKind::Ok,
-                    rows_read: Some(batch.rows_read as u64),
-                    rows_matched: stored.and_then(|s| s.rows_matched),
-                    rows_detail,
-                    error: None,
-                    validators,
-                    batch: Some(batch),
-                }
-            }
-            SourceOutcome::Unchanged { source } => match head(source) {
-                Some(stored) => {
-                    // Its date too: a live API's confirmed data would have
-                    // a new one, which is not an unchanged input.
-                    transaction.confirm_records(source, stored.fetched_at);
-                    SourceRunWrite {
-                        source,
-                        status: SourceStatusKind::Ok,
-                        rows_read: Some(stored.rows_read as u64),
-                        rows_matched: stored.rows_matched,
-                        rows_detail: Some(UNCHANGED.to_string()),
-                        error: None,
-                        validators: Vec::new(),
-                        batch: Some(SourceBatch {
-                            source,
-                            as_of: stored.as_of,
-                            fetched_at: run.now,
-                            rows_read: stored.rows_read,
-                            records: Vec::new(),
-                        }),
-                    }
-                }
-                None => unanswered(
-                    source,
-                    SourceStatusKind::Failed,
-                    "the server says nothing changed but no data is stored; run `llmrank refresh --force`"
-                        .to_string(),
-                ),
-            },
-            SourceOutcome::Failed { source, error } => {
-                unanswered(source, SourceStatusKind::Failed, error)
-            }
-            SourceOutcome::Skipped { source, reason } => {
-                unanswered(source, SourceStatusKind::Skipped, reason)
-            }
-        });
-    }
-    let write = RefreshWrite {
-        started_at: run.started_at,
-        finished_at: Utc::now(),
-        origin: run.origin,
-        sources: writes,
-        catalogue: None,
-        inputs: Some(unchanged),
-    };
-    let run_id = transaction.commit(&write).await?;
-    // Repeated only if no other run changed the ranking meanwhile.
-    let since = store
-        .ranking_head()
-        .await?
-        .filter(|head| head.run_id == run_id)
-        .and(Some(current.unchanged_since.unwrap_or(current.run_id)));
-    match since {
-        Some(since) => info!(run_id, since, "refresh stored: inputs unchanged"),
-        None => info!(
-            run_id,
-            "refresh stored; another run changed the ranking meanwhile"
-        ),
-    }
-    Ok(RefreshReport {
-        run_id,
-        sources: write
-            .sources
-            .iter()
-            .map(|s| SourceReport {
-                source: s.source,
-                status: s.status,
-                rows_read: s.rows_read,
-                rows_matched: s.rows_matched,
-                rows_detail: s.rows_detail.clone(),
-                error: s.error.clone(),
-            })
-            .collect(),
-        models: current.models,
-        changes: Vec::new(),
-        unchanged_since: since,
     })
 }

@@ -80,6 +80,8 @@ impl Dialect for Postgres {
     /// refreshes; the files do not shrink (`VACUUM FULL` by hand does that,
     /// see docs/DEPLOY.md).
     async fn reclaim(_pool: &Pool<Postgres>) {}
+
+    async fn settle(_pool: &Pool<Postgres>) {}
 }
 
 /// Forwards notifications until the receiver is dropped, reconnecting

@@ -55,6 +55,10 @@ pub trait Dialect: Database {
     /// Gives the space of deleted rows back, as far as the backend does it
     /// on its own; a failure is logged, never an error (the rows are gone).
     fn reclaim(pool: &Pool<Self>) -> impl Future<Output = ()> + Send;
+
+    /// Leaves the database as one whole before the pool closes (SQLite:
+    /// copies the write-ahead log back into the file and empties it).
+    fn settle(pool: &Pool<Self>) -> impl Future<Output = ()> + Send;
 }
 
 /// A column type both backends read and write.
@@ -138,6 +142,7 @@ where
     }
 
     async fn close(&self) {
+        DB::settle(&self.pool).await;
         self.pool.close().await;
     }
 

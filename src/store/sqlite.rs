@@ -123,6 +123,17 @@ impl Dialect for Sqlite {
         None
     }
 
+    /// The last connection to close would do the same, but connections
+    /// closing side by side may each leave it to another.
+    async fn settle(pool: &Pool<Sqlite>) {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(pool)
+            .await
+        {
+            tracing::debug!(error = %e, "the write-ahead log stays until the next checkpoint");
+        }
+    }
+
     async fn reclaim(pool: &Pool<Sqlite>) {
         if let Err(e) = sqlx::query("PRAGMA incremental_vacuum").execute(pool).await {
             tracing::warn!(error = %e, "cannot give the freed pages back; they are reused");

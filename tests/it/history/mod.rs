@@ -4,6 +4,7 @@
 //! response, and a database of whole runs converted in place (also when
 //! killed during it). On SQLite, and on PostgreSQL with `TEST_DATABASE_URL`.
 
+mod cli;
 mod migration;
 mod store;
 mod web;

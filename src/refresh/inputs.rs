@@ -48,10 +48,32 @@ pub fn records_digest(records: &[SourceRecord]) -> Option<String> {
     Some(hex(&hashing.0.finalize()))
 }
 
-/// Everything besides the sources that shapes a ranking: the program's
-/// version and methodology, the refresh options (all of them but those that
-/// only say how to fetch, report and notify, so a setting added to them
-/// counts by itself) and the custom benchmarks' definitions.
+/// The program that computes: its version, and the size and time of its
+/// executable, so that a new build (a development one too, whose version
+/// may not have moved) computes the ranking anew once rather than trusting
+/// a ranking an older build made.
+fn program() -> &'static str {
+    static PROGRAM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let build = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| {
+                let at = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                format!("{} bytes, {at}", m.len())
+            })
+            .unwrap_or_default();
+        format!("llmrank {} ({build})", env!("CARGO_PKG_VERSION"))
+    })
+}
+
+/// Everything besides the sources that shapes a ranking: the program
+/// ([`program`]) and its methodology, the refresh options (all of them but
+/// those that only say how to fetch, report and notify, so a setting added
+/// to them counts by itself) and the custom benchmarks' definitions.
 pub fn settings_digest(options: &RefreshOptions, definitions: &[CustomBenchmark]) -> String {
     let shaping = RefreshOptions {
         force: false,
@@ -60,8 +82,8 @@ pub fn settings_digest(options: &RefreshOptions, definitions: &[CustomBenchmark]
         ..options.clone()
     };
     let text = format!(
-        "llmrank {} | methodology {} | {:?} | {:?}",
-        env!("CARGO_PKG_VERSION"),
+        "{} | methodology {} | {:?} | {:?}",
+        program(),
         METHODOLOGY_VERSION,
         shaping,
         definitions

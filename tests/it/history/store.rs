@@ -341,3 +341,104 @@ async fn a_refresh_with_unchanged_files_stores_a_run_repeating_the_ranking_and_n
         );
     }
 }
+
+#[tokio::test]
+async fn the_change_feed_and_its_atom_entries_outlive_the_rankings_the_retention_drops() {
+    use axum::body::Body;
+    use http_body_util::BodyExt;
+    use llmrank::domain::{Change, ChangeKind, Figure, Since};
+    use llmrank::store::{ChangeQuery, ChangeSet};
+    use tower::ServiceExt;
+
+    let test = "the_change_feed_and_its_atom_entries_outlive_the_rankings_the_retention_drops";
+    for db in TestDatabase::every_backend(test).await {
+        let label = db.label;
+        let store = db.store().await;
+        let mut models: Models = (0..5).map(|n| (n, (1.0 + n as f64, 50.0))).collect();
+        let mut previous = None;
+        let mut runs = Vec::new();
+        // A run a week, two years ago: each moves one price.
+        for week in 0..12usize {
+            let d = week * 7;
+            if week > 0
+                && let Some(model) = models.get_mut(&(week % 5))
+            {
+                model.0 += 0.5;
+            }
+            let mut write = run(d, Some(rankings(&models, d, "0.4")), &format!("w{week}"));
+            if let (Some(catalogue), Some(previous_run_id)) = (write.catalogue.as_mut(), previous) {
+                let mut change = Change::new(ChangeKind::Price)
+                    .between(Some(Figure::Number(1.0)), Some(Figure::Number(1.5)));
+                change.model_id = Some(format!("maker/model-{:03}", week % 5));
+                change.field = Some("input".into());
+                catalogue.changes = Some(ChangeSet {
+                    previous_run_id,
+                    changes: vec![change],
+                });
+            }
+            let run_id = store.commit_refresh(&write).await.expect("commit");
+            previous = Some(run_id);
+            runs.push(run_id);
+        }
+        let report = store
+            .prune(&Retention::default(), day(800))
+            .await
+            .expect("prune");
+        assert!(report.runs >= 8, "{label}: {report:?}");
+        let mut gone = 0;
+        for run_id in &runs {
+            gone += usize::from(store.ranking_at(*run_id).await.expect("read").is_none());
+        }
+        assert_eq!(gone as u64, report.runs, "{label}: their rankings are gone");
+        // Every run's changes stay, in order, and `since` a dropped run works.
+        let all = store.changes(&ChangeQuery::default()).await.expect("read");
+        let of: Vec<i64> = all.iter().map(|c| c.run_id).collect();
+        assert_eq!(
+            of,
+            runs[1..].iter().rev().copied().collect::<Vec<_>>(),
+            "{label}"
+        );
+        let since = ChangeQuery {
+            since: Some(Since::Run(runs[2])),
+            ..ChangeQuery::default()
+        };
+        assert_eq!(
+            store.changes(&since).await.expect("read").len(),
+            9,
+            "{label}"
+        );
+        // The feed has an entry per run, with the ids it always had.
+        let config = llmrank::config::Config::resolve(
+            llmrank::config::Overrides {
+                database_url: Some(db.url.clone()),
+                ..Default::default()
+            },
+            llmrank::config::FileConfig::default(),
+        )
+        .expect("config");
+        let state = llmrank::web::AppState::new(store.clone(), config)
+            .await
+            .expect("state");
+        let response = llmrank::web::router(state)
+            .oneshot(
+                axum::http::Request::get("/feed.atom")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("response");
+        let feed = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        let feed = String::from_utf8_lossy(&feed);
+        for run_id in &runs[1..] {
+            assert!(
+                feed.contains(&format!("<id>tag:llmrank,2026:run/{run_id}</id>")),
+                "{label}: run {run_id} in {feed}"
+            );
+        }
+    }
+}

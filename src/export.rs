@@ -109,6 +109,14 @@ impl<'a> FigureDocument<'a> {
 /// custom benchmarks.
 #[derive(Debug, Serialize)]
 pub struct SourcesDocument<'a> {
+    /// When a refresh last found the ranking current (the run serving it
+    /// finished), that run, and the run that last changed the ranking's
+    /// figures (its time is the ranking's `generated_at`). The ranking's own
+    /// documents carry only `generated_at`, so they keep their bytes while
+    /// nothing changes.
+    pub checked_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub run_id: Option<i64>,
+    pub changed_run_id: Option<i64>,
     pub sources: &'a [SourceStatus],
     pub custom_benchmarks: Vec<CustomTerms>,
 }
@@ -124,6 +132,9 @@ pub struct CustomTerms {
 impl<'a> SourcesDocument<'a> {
     pub fn new(sources: &'a [SourceStatus], custom: &[CustomBenchmark]) -> Self {
         SourcesDocument {
+            checked_at: None,
+            run_id: None,
+            changed_run_id: None,
             sources,
             custom_benchmarks: custom
                 .iter()
@@ -133,6 +144,19 @@ impl<'a> SourcesDocument<'a> {
                 })
                 .collect(),
         }
+    }
+
+    /// The same, saying when the ranking was last checked (see the fields).
+    pub fn checked(
+        mut self,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+        run_id: Option<i64>,
+        changed_run_id: Option<i64>,
+    ) -> Self {
+        self.checked_at = at;
+        self.run_id = run_id;
+        self.changed_run_id = changed_run_id;
+        self
     }
 }
 

@@ -1,7 +1,13 @@
 //! A refresh, end to end: fetch → parse (in `sources`) → resolve → score →
 //! store. Sources that fail keep their last good batch; everything is
 //! recomputed from the union of new and kept batches (plus the user's
-//! custom benchmarks) and written in one transaction.
+//! custom benchmarks) and written in one transaction. A refresh whose
+//! inputs are those of the current ranking (`inputs.rs`: every file
+//! unchanged, a 304 or the same bytes or records) computes nothing and
+//! stores a run that repeats it: "unchanged since run N".
+
+mod confirm;
+mod inputs;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,6 +29,9 @@ use crate::store::{
     Catalogue, ChangeQuery, ChangeSet, RefreshWrite, SourceRunWrite, Store, StoreError,
 };
 use crate::webhooks::Webhooks;
+use confirm::{Confirmed, UNCHANGED, confirm, unanswered};
+
+pub use inputs::records_digest;
 
 /// What shapes a refresh besides where the data comes from.
 #[derive(Debug, Clone, Default)]
@@ -33,7 +42,9 @@ pub struct RefreshOptions {
     pub overrides: Overrides,
     /// Kind and benchmark weights of the coding composite.
     pub composite: CompositeSettings,
-    /// Fetch every file in full, ignoring stored ETag / Last-Modified.
+    /// Fetch every file in full, ignoring stored ETag / Last-Modified and
+    /// file digests, and compute the ranking even if its inputs are those
+    /// of the current one.
     pub force: bool,
     /// How big a move must be to be recorded as a change.
     pub changes: ChangeSettings,
@@ -71,6 +82,9 @@ pub struct RefreshReport {
     pub models: usize,
     /// What the run changed against the previous ranking, as stored.
     pub changes: Vec<RecordedChange>,
+    /// The run that last changed the figures, when this run's ranking
+    /// repeats it (nothing changed).
+    pub unchanged_since: Option<i64>,
 }
 
 impl RefreshReport {
@@ -276,6 +290,53 @@ pub async fn apply(
     // no part in the ranking, and a batch of it arriving now (a snapshot's)
     // is not stored.
     let enabled = |source: SourceId| options.sources.enabled(source);
+    let outcomes: Vec<SourceOutcome> = outcomes
+        .into_iter()
+        .map(|outcome| {
+            let source = outcome.source();
+            if enabled(source) {
+                outcome
+            } else {
+                SourceOutcome::Skipped {
+                    source,
+                    reason: sources::SWITCHED_OFF.to_string(),
+                }
+            }
+        })
+        .collect();
+    let (outcomes, fresh_digests) = inputs::fresh_digests(outcomes).await;
+    let custom = store.custom_benchmarks().await?;
+    let custom = custom_batch(&custom)
+        .filter(|_| enabled(SourceId::Custom))
+        .map(|batch| (batch, custom));
+    let definitions: Vec<CustomBenchmark> = custom
+        .iter()
+        .flat_map(|(_, all)| all.iter().map(|(d, _)| d.clone()))
+        .collect();
+    let settings = inputs::settings_digest(options, &definitions);
+    let heads = store.batch_heads().await?;
+    let now = Utc::now();
+    if !rescore
+        && !options.force
+        && let Some(current) = store.ranking_head().await?
+    {
+        let stored = inputs::Stored {
+            current: &current,
+            heads: &heads,
+            custom: custom.as_ref().map(|(batch, _)| batch),
+        };
+        if let Some(unchanged) =
+            inputs::unchanged(&stored, &outcomes, &fresh_digests, &settings, live, now)
+        {
+            let run = Confirmed {
+                origin,
+                started_at,
+                now,
+            };
+            return confirm(store, outcomes, unchanged, &current, &heads, run).await;
+        }
+    }
+
     let mut current: BTreeMap<SourceId, SourceBatch> = store
         .current_batches()
         .await?
@@ -283,19 +344,11 @@ pub async fn apply(
         .filter(|b| enabled(b.source))
         .map(|b| (b.source, b))
         .collect();
-    let outcomes = outcomes.into_iter().map(|outcome| {
-        let source = outcome.source();
-        if enabled(source) {
-            outcome
-        } else {
-            SourceOutcome::Skipped {
-                source,
-                reason: sources::SWITCHED_OFF.to_string(),
-            }
-        }
-    });
+    // The fetch time each batch is stored with, before this refresh
+    // renews it: its stored digest is its records' while it is the same.
+    let loaded: BTreeMap<SourceId, DateTime<Utc>> =
+        current.values().map(|b| (b.source, b.fetched_at)).collect();
     let previous_dates = changes::source_dates(current.values());
-    let custom = store.custom_benchmarks().await?;
 
     // Each outcome as the write it becomes; the batch of each source that
     // stores one (new, or re-confirmed) stays in `current` until then.
@@ -340,7 +393,6 @@ pub async fn apply(
                     same_records.push((source, old.fetched_at));
                     // A 304 confirms the data: a live API's is as current as
                     // the fetch; an unchanged file keeps its date.
-                    let now = Utc::now();
                     old.fetched_at = now;
                     if live && sources::dating::current_when_confirmed(source) {
                         old.as_of = now;
@@ -356,7 +408,7 @@ pub async fn apply(
                     },
                     rows_read: current.get(&source).map(|b| b.rows_read as u64),
                     rows_matched: None,
-                    rows_detail: Some("unchanged since the last fetch (HTTP 304)".to_string()),
+                    rows_detail: Some(UNCHANGED.to_string()),
                     error: (!known).then(|| {
                         "the server says nothing changed but no data is stored; run `llmrank refresh --force`"
                             .to_string()
@@ -365,36 +417,37 @@ pub async fn apply(
                     batch: None,
                 }
             }
-            SourceOutcome::Failed { source, error } => SourceRunWrite {
-                source,
-                status: SourceStatusKind::Failed,
-                rows_read: None,
-                rows_matched: None,
-                rows_detail: None,
-                error: Some(error),
-                validators: Vec::new(),
-                batch: None,
-            },
-            SourceOutcome::Skipped { source, reason } => SourceRunWrite {
-                source,
-                status: SourceStatusKind::Skipped,
-                rows_read: None,
-                rows_matched: None,
-                rows_detail: None,
-                error: Some(reason),
-                validators: Vec::new(),
-                batch: None,
-            },
+            SourceOutcome::Failed { source, error } => {
+                unanswered(source, SourceStatusKind::Failed, error)
+            }
+            SourceOutcome::Skipped { source, reason } => {
+                unanswered(source, SourceStatusKind::Skipped, reason)
+            }
         };
         writes.push(write);
     }
     let changed = !stored.is_empty();
 
     let mut batches: Vec<SourceBatch> = current.into_values().collect();
-    if let Some(batch) = custom_batch(&custom).filter(|_| enabled(SourceId::Custom)) {
+    if let Some((batch, _)) = custom {
         batches.push(batch);
     }
-    let definitions: Vec<CustomBenchmark> = custom.into_iter().map(|(d, _)| d).collect();
+    // Each batch's records digest where it is known already: a new batch's,
+    // or a stored one's while it is the batch loaded; the others are
+    // computed beside the ranking.
+    let known: Vec<Option<String>> = batches
+        .iter()
+        .map(|batch| {
+            fresh_digests.get(&batch.source).cloned().or_else(|| {
+                heads
+                    .iter()
+                    .find(|h| {
+                        h.source == batch.source && loaded.get(&batch.source) == Some(&h.fetched_at)
+                    })
+                    .and_then(|h| h.records_digest.clone())
+            })
+        })
+        .collect();
 
     // Resolution and scoring run on a blocking thread while the new batches
     // are written beside them, in the refresh's one transaction: on two
@@ -405,13 +458,19 @@ pub async fn apply(
         let stored = stored.clone();
         let options = options.clone();
         move || {
-            rank(
+            let ranked = rank(
                 &batches,
                 &stored,
                 &options,
                 &definitions,
                 changed || rescore,
-            )
+            );
+            let digests: Vec<Option<String>> = batches
+                .iter()
+                .zip(known)
+                .map(|(batch, known)| known.or_else(|| records_digest(&batch.records)))
+                .collect();
+            (ranked, digests)
         }
     });
     let clock = std::time::Instant::now();
@@ -441,12 +500,32 @@ pub async fn apply(
         elapsed_ms = clock.elapsed().as_millis() as u64,
         "batches written"
     );
-    let Ranked {
-        matched,
-        mut catalogue,
-    } = ranking
+    let (
+        Ranked {
+            matched,
+            mut catalogue,
+        },
+        digests,
+    ) = ranking
         .await
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    // What the ranking was computed from, when it was computed and every
+    // digest is known.
+    let computed_from = catalogue.as_ref().and_then(|_| {
+        let parts = batches
+            .iter()
+            .zip(&digests)
+            .map(|(batch, digest)| {
+                let part = inputs::Part {
+                    as_of: batch.as_of,
+                    fetched_at: batch.fetched_at,
+                    records_digest: digest.clone()?,
+                };
+                Some((batch.source, part))
+            })
+            .collect::<Option<BTreeMap<_, _>>>()?;
+        Some(inputs::inputs(&settings, &parts))
+    });
     for write in &mut writes {
         if let Some((_, n)) = matched.iter().find(|(source, _)| *source == write.source) {
             write.rows_matched = Some(*n);
@@ -483,9 +562,19 @@ pub async fn apply(
         origin,
         sources: writes,
         catalogue,
+        inputs: computed_from,
     };
     let run_id = transaction.commit(&write).await?;
     debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "stored");
+    // A ranking computed anew may have come out the same.
+    let unchanged_since = match &write.catalogue {
+        Some(_) => store
+            .ranking_head()
+            .await?
+            .filter(|head| head.run_id == run_id)
+            .and_then(|head| head.unchanged_since),
+        None => None,
+    };
     // What was stored (the store keeps changes only against the ranking
     // they were measured from) is what is reported and sent.
     let recorded = match write.catalogue.as_ref().and_then(|c| c.changes.as_ref()) {
@@ -521,11 +610,15 @@ pub async fn apply(
             error: s.error.clone(),
         })
         .collect();
-    info!(run_id, models, "refresh stored");
+    match unchanged_since {
+        Some(since) => info!(run_id, models, since, "refresh stored: ranking unchanged"),
+        None => info!(run_id, models, "refresh stored"),
+    }
     Ok(RefreshReport {
         run_id,
         sources,
         models,
         changes: recorded,
+        unchanged_since,
     })
 }

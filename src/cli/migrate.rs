@@ -7,6 +7,7 @@ use crate::config::Config;
 
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
+    store.close().await;
     eprintln!(
         "{} database {} is up to date",
         store.backend(),

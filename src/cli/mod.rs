@@ -10,6 +10,7 @@ mod identity;
 mod migrate;
 mod model;
 mod progress;
+mod prune;
 mod refresh;
 mod serve;
 mod sources;
@@ -115,6 +116,9 @@ pub enum Command {
     Validate(validate::Args),
     /// Apply database migrations.
     Migrate,
+    /// Drop the rankings of old runs the retention no longer keeps
+    /// (every refresh does it too).
+    Prune(prune::Args),
 }
 
 impl Command {
@@ -184,6 +188,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::RemoveBenchmark(args) => benchmarks::remove(config, args).await,
         Command::Validate(args) => validate::run(config, args).await,
         Command::Migrate => migrate::run(config).await,
+        Command::Prune(args) => prune::run(config, args).await,
     }
 }
 

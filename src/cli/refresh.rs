@@ -53,6 +53,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
             report.models
         );
         finish_webhooks(&hooks).await;
+        store.close().await;
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(path) = &args.from_snapshot {
@@ -71,7 +72,9 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
         )
         .await?;
         emit(summary(&report).as_bytes())?;
+        prune(store.as_ref(), &config).await;
         finish_webhooks(&hooks).await;
+        store.close().await;
         return Ok(ExitCode::SUCCESS);
     }
     let origin = match super::origin(args.from_dir, args.from_url)? {
@@ -102,12 +105,26 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     progress.finish();
     let report = report?;
     emit(summary(&report).as_bytes())?;
+    prune(store.as_ref(), &config).await;
     finish_webhooks(&hooks).await;
+    store.close().await;
     Ok(if report.any_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Applies the retention after a refresh, saying what it dropped; a
+/// failure is only a warning (the refresh is stored).
+async fn prune(store: &dyn crate::store::Store, config: &Config) {
+    match store.prune(&config.retention, Utc::now()).await {
+        Ok(report) if !report.is_empty() => {
+            eprintln!("{}", super::prune::said(&report, &config.retention));
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("warning: cannot prune old runs now ({e}); `llmrank prune` retries"),
+    }
 }
 
 /// The configuration's refresh options, sending changes to `hooks`.
@@ -182,6 +199,9 @@ fn summary(report: &RefreshReport) -> String {
         "{} models in the ranking (refresh run {})\n",
         report.models, report.run_id
     ));
+    if let Some(since) = report.unchanged_since {
+        out.push_str(&format!("the ranking is unchanged since run {since}\n"));
+    }
     if let Some(first) = report.changes.first() {
         let changes: Vec<_> = report.changes.iter().map(|c| &c.change).collect();
         out.push_str(&format!(

@@ -81,6 +81,7 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
     if let Err(e) = store.release_lease(&name).await {
         warn!(error = %e, "cannot release the refresh lease; another server takes over when it expires");
     }
+    store.close().await;
     served.context("the server stopped")?;
     info!("shut down");
     Ok(ExitCode::SUCCESS)

@@ -32,7 +32,13 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     match args.format {
         Format::Json | Format::Csv => {
-            let document = SourcesDocument::new(&statuses, &custom);
+            // The /api/v1/sources document: when the ranking was last checked.
+            let head = store.ranking_head().await?;
+            let document = SourcesDocument::new(&statuses, &custom).checked(
+                head.as_ref().map(|h| h.checked_at),
+                head.as_ref().map(|h| h.run_id),
+                head.as_ref().map(|h| h.unchanged_since.unwrap_or(h.run_id)),
+            );
             let mut json = serde_json::to_vec_pretty(&document)?;
             json.push(b'\n');
             emit(&json)?;

@@ -55,6 +55,9 @@ pub struct FileConfig {
     /// Where each run's changes are sent: `[[webhooks]]`.
     #[serde(default)]
     pub webhooks: Vec<WebhookFile>,
+    /// How long runs keep their ranking: `[retention]`.
+    #[serde(default)]
+    pub retention: super::RetentionFile,
 }
 
 /// `[scoring.kinds]` and `[scoring.benchmarks]`.

@@ -7,7 +7,8 @@
 //! `schedule` (the refresh period), `secrets` (admin token, API keys),
 //! `sources` (`[sources.<id>]`, the fetch deadline), `scoring`, `cache`
 //! (response cache, `Cache-Control`), `import` (custom benchmark caps),
-//! `changes` (`[changes]`, `[[webhooks]]`). `bounds` reads a number setting
+//! `changes` (`[changes]`, `[[webhooks]]`), `retention` (`[retention]`: how
+//! long runs keep their ranking). `bounds` reads a number setting
 //! within its bounds: a value out of range is an error naming the setting,
 //! never a panic later (`RANKINGS_CACHE_HOURS=1e300`).
 
@@ -17,6 +18,7 @@ mod changes;
 mod database;
 mod file;
 mod import;
+mod retention;
 mod schedule;
 mod scoring;
 mod secrets;
@@ -39,6 +41,7 @@ pub use cache::{CacheSettings, DEFAULT_BUDGET_BYTES, DEFAULT_CACHE_CONTROL};
 pub use changes::{ChangesFile, WebhookFile};
 pub use database::{DatabaseUrl, default_database_url};
 pub use file::{FileConfig, ScoringFile, SourceOverride};
+pub use retention::RetentionFile;
 pub use secrets::Secret;
 pub use server::ServerLimits;
 pub use sources::SourceUrls;
@@ -98,6 +101,8 @@ pub struct Config {
     /// Where each run's changes are sent, and how.
     pub webhooks: Vec<Webhook>,
     pub delivery: DeliverySettings,
+    /// How long runs keep their ranking (`llmrank prune`, the refresher).
+    pub retention: crate::store::Retention,
     /// A source whose newest data is older than this is `frozen`.
     pub frozen_after: chrono::Duration,
 }
@@ -130,6 +135,7 @@ impl Config {
         let frozen_after = sources::frozen_after(&file)?;
         let cache = cache::resolve(&file)?;
         let (changes, webhooks, delivery) = changes::resolve(&file.changes, file.webhooks)?;
+        let retention = retention::resolve(&file.retention)?;
         let (source_urls, sources) = sources::resolve(file.sources)?;
         Ok(Config {
             database_url,
@@ -150,6 +156,7 @@ impl Config {
             changes,
             webhooks,
             delivery,
+            retention,
             frozen_after,
         })
     }

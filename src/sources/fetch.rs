@@ -191,7 +191,7 @@ async fn fetch_one(
     };
     let gather = async {
         match &plan.origin {
-            Origin::Directory(dir) => read_directory(dir, adapter.as_ref()).await,
+            Origin::Directory(dir) => read_directory(dir, adapter.as_ref(), &plan.validators).await,
             Origin::Mirror(base) => read_mirror(plan, base, adapter.as_ref()).await,
             Origin::Live { overrides, keys } => {
                 read_live(plan, overrides, keys, adapter.as_ref()).await

@@ -91,8 +91,64 @@ async fn read_file(path: &Path, name: &str) -> Result<pages::Page, SourceError> 
 pub(super) async fn read_directory(
     dir: &Path,
     adapter: &dyn Source,
+    stored: &HashMap<String, Validator>,
 ) -> Result<Gathered, SourceError> {
     let folder = dir.join(adapter.id().as_str());
+    let gathered = read_folder(&folder, adapter).await?;
+    Ok(unless_unchanged(&folder, gathered, stored))
+}
+
+/// A directory's files with each one's digest as its validator (kept like
+/// an HTTP ETag, by path): when every file is the one last read, byte for
+/// byte, the source is unchanged, as after a 304, and is not parsed again.
+fn unless_unchanged(
+    folder: &Path,
+    gathered: Gathered,
+    stored: &HashMap<String, Validator>,
+) -> Gathered {
+    use sha2::Digest;
+    let Gathered::Files {
+        files,
+        file_date,
+        note,
+        ..
+    } = gathered
+    else {
+        return gathered;
+    };
+    let validators: Vec<(String, Validator)> = files
+        .iter()
+        .map(|f| {
+            let digest = sha2::Sha256::digest(&f.bytes);
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            let validator = Validator {
+                etag: Some(format!("\"sha256:{hex}\"")),
+                last_modified: None,
+            };
+            (f.name.clone(), validator)
+        })
+        .collect();
+    let prefix = format!("{}{}", folder.display(), std::path::MAIN_SEPARATOR);
+    let same_files = stored.keys().filter(|k| k.starts_with(&prefix)).count() == files.len();
+    if !files.is_empty()
+        && same_files
+        && validators
+            .iter()
+            .all(|(name, v)| stored.get(name).is_some_and(|s| s.etag == v.etag))
+    {
+        return Gathered::Unchanged;
+    }
+    Gathered::Files {
+        files,
+        file_date,
+        validators,
+        note,
+    }
+}
+
+/// The files of one source's folder: its complete page files, else its
+/// own files (noting pages that stopped short).
+async fn read_folder(folder: &Path, adapter: &dyn Source) -> Result<Gathered, SourceError> {
     if !tokio::fs::try_exists(&folder).await.unwrap_or(false) {
         return Ok(Gathered::Skip(format!("no folder {}", folder.display())));
     }

@@ -5,13 +5,21 @@
 //! `write.rs`); each backend adds how it opens, migrates and notifies.
 //!
 //! A refresh is written in one transaction, so readers see the old ranking
-//! or the new one, never half of each. Several `serve` processes share one
+//! or the new one, never half of each. Each run's ranking is stored as what
+//! changed (`ranking.rs`: versions of each model's row, a row's version as
+//! the fields that differ from a whole one, `patch.rs`), so a run that
+//! changes nothing costs a row; old runs are thinned by a [`Retention`]
+//! policy (`retention.rs`, `prune.rs`). Several `serve` processes share one
 //! refresh lease (a row with an expiry, see `docs/DEPLOY.md`): only its
 //! holder refreshes, and a holder's commits are refused once it lost it.
 
 mod changes;
 mod newest;
+mod patch;
 mod postgres;
+mod prune;
+mod ranking;
+mod retention;
 mod rows;
 mod sql;
 mod sqlite;
@@ -26,6 +34,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 pub use postgres::PostgresStore;
+pub use retention::{PruneReport, Retention};
 pub use sqlite::SqliteStore;
 pub use url::redact_url;
 
@@ -80,8 +89,32 @@ pub struct RefreshWrite {
     pub finished_at: DateTime<Utc>,
     pub origin: String,
     pub sources: Vec<SourceRunWrite>,
-    /// The recomputed catalogue and ranking; `None` when no source changed.
+    /// The recomputed catalogue and ranking; `None` when no source changed
+    /// or nothing was recomputed.
     pub catalogue: Option<Catalogue>,
+    /// What the ranking was computed from, stored with it. With no
+    /// catalogue, the refresh found the current ranking's inputs unchanged:
+    /// the run repeats that ranking (if it is still the current one when
+    /// the run commits) without computing it.
+    pub inputs: Option<RankingInputs>,
+}
+
+/// What a ranking is computed from, as digests: of everything at once (the
+/// sources' records and dates, the custom benchmarks, the settings and the
+/// program's version), and of each source's records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankingInputs {
+    pub digest: String,
+    pub sources: Vec<SourceInput>,
+}
+
+/// The digest of a source's records, and the fetch time of the batch they
+/// are (it is recorded only while that batch is the stored one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceInput {
+    pub source: SourceId,
+    pub fetched_at: DateTime<Utc>,
+    pub records_digest: String,
 }
 
 /// Canonical models, unmatched names and the ranking built on them.
@@ -142,6 +175,11 @@ pub trait Store: Send + Sync {
     /// Applies pending migrations; safe when several processes do it at once.
     async fn migrate(&self) -> Result<(), StoreError>;
 
+    /// Closes every connection, waiting for those in use. SQLite then
+    /// copies its write-ahead log back into the database file and removes
+    /// it, so a command that wrote leaves one file of its real size.
+    async fn close(&self);
+
     /// Whether no ranking was ever stored (a fresh database).
     async fn is_empty(&self) -> Result<bool, StoreError>;
 
@@ -172,6 +210,26 @@ pub trait Store: Send + Sync {
 
     /// The run whose ranking is current: a cheap check for a new ranking.
     async fn current_run_id(&self) -> Result<Option<i64>, StoreError>;
+
+    /// The current ranking's run, times and inputs, without its rows.
+    async fn ranking_head(&self) -> Result<Option<RankingHead>, StoreError>;
+
+    /// The ranking of run `run_id` as it was served, rebuilt from what each
+    /// run changed; `None` for a run that stored no ranking or whose
+    /// ranking the retention dropped.
+    async fn ranking_at(&self, run_id: i64) -> Result<Option<Rankings>, StoreError>;
+
+    /// Each stored source batch's dates and the digest of its records,
+    /// without the records.
+    async fn batch_heads(&self) -> Result<Vec<BatchHead>, StoreError>;
+
+    /// Drops the rankings `retention` no longer keeps as of `now`, and what
+    /// only they needed, and gives the space back.
+    async fn prune(
+        &self,
+        retention: &Retention,
+        now: DateTime<Utc>,
+    ) -> Result<PruneReport, StoreError>;
 
     /// The latest `limit` refresh runs, newest first.
     async fn runs(&self, limit: u32) -> Result<Vec<RunSummary>, StoreError>;
@@ -234,7 +292,13 @@ pub trait Store: Send + Sync {
     async fn task_results(&self) -> Result<Vec<RecordTasks>, StoreError>;
 
     /// The model's headline figures in each stored ranking, oldest first.
+    /// The model's headline figures in each kept ranking that changed them,
+    /// oldest first.
     async fn history(&self, model_id: &str) -> Result<Vec<HistoryPoint>, StoreError>;
+
+    /// [`Store::history`] of every model at once, by model id (one read for
+    /// the pages of a whole ranking).
+    async fn all_history(&self) -> Result<HashMap<String, Vec<HistoryPoint>>, StoreError>;
 
     /// Changes recorded with runs, as `query` selects them: newest run
     /// first, each run's changes in their order.
@@ -289,6 +353,12 @@ pub trait RefreshTransaction: Send {
     /// since, the new batch's rows are written after all.
     fn keep_records(&mut self, source: SourceId, stored_fetched_at: DateTime<Utc>);
 
+    /// Like [`RefreshTransaction::keep_records`], for a batch whose records
+    /// were not read (a refresh that changed nothing): its dates are written
+    /// only if the stored batch is still the one fetched at
+    /// `stored_fetched_at`, and nothing otherwise.
+    fn confirm_records(&mut self, source: SourceId, stored_fetched_at: DateTime<Utc>);
+
     /// Writes the rest of `refresh` (the records of a batch not put yet
     /// too) and commits; returns the run id.
     async fn commit(self: Box<Self>, refresh: &RefreshWrite) -> Result<i64, StoreError>;
@@ -298,7 +368,38 @@ pub trait RefreshTransaction: Send {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CurrentRanking {
     pub run_id: i64,
+    /// `generated_at` is when the figures last changed.
     pub rankings: Rankings,
+    /// When the run finished: the last refresh that confirmed the ranking.
+    pub checked_at: DateTime<Utc>,
+    /// The run that last changed the figures, when it is an earlier one.
+    pub unchanged_since: Option<i64>,
+}
+
+/// The current ranking without its rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankingHead {
+    pub run_id: i64,
+    pub generated_at: DateTime<Utc>,
+    pub checked_at: DateTime<Utc>,
+    pub unchanged_since: Option<i64>,
+    /// `None` for a ranking stored before inputs were recorded.
+    pub inputs_digest: Option<String>,
+    /// Models in the ranking.
+    pub models: usize,
+}
+
+/// A stored batch without its records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchHead {
+    pub source: SourceId,
+    pub as_of: DateTime<Utc>,
+    pub fetched_at: DateTime<Utc>,
+    pub rows_read: usize,
+    /// How many of its records the last resolution matched to a model.
+    pub rows_matched: Option<u64>,
+    /// `None` for a batch stored before digests were recorded.
+    pub records_digest: Option<String>,
 }
 
 /// One refresh run as the history lists it.
@@ -317,9 +418,12 @@ pub struct RunSummary {
     /// The server that wrote it while holding the lease; `None` for the
     /// command line.
     pub writer: Option<String>,
-    /// Whether the run stored a ranking (a run where every source failed
-    /// keeps the previous one).
+    /// Whether the run's ranking is stored (a run where every source failed
+    /// keeps the previous one; the retention drops older runs' rankings).
     pub ranked: bool,
+    /// The run that last changed the figures, when this run's ranking
+    /// repeats an earlier one's.
+    pub unchanged_since: Option<i64>,
 }
 
 /// Who holds the refresh lease, until when, and what it was asked to do.
@@ -374,8 +478,9 @@ pub struct Provenance {
 }
 
 /// A model's figures in one past ranking.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct HistoryPoint {
+    /// When the ranking took these figures.
     pub generated_at: DateTime<Utc>,
     pub rank: Option<i64>,
     pub overall_score: Option<f64>,

@@ -75,6 +75,13 @@ impl Dialect for Postgres {
         tokio::spawn(listen(pool.clone(), sender));
         Some(receiver)
     }
+
+    /// Autovacuum marks the deleted rows' space for reuse by the next
+    /// refreshes; the files do not shrink (`VACUUM FULL` by hand does that,
+    /// see docs/DEPLOY.md).
+    async fn reclaim(_pool: &Pool<Postgres>) {}
+
+    async fn settle(_pool: &Pool<Postgres>) {}
 }
 
 /// Forwards notifications until the receiver is dropped, reconnecting

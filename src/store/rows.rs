@@ -89,6 +89,19 @@ fn push_values(out: &mut String, before: usize, rows: usize, columns: usize, num
     }
 }
 
+/// `$3, $4, $5` (or `?, ?, ?`): `count` placeholders numbered from
+/// `before + 1`, for an `IN (…)` list.
+pub(super) fn list(before: usize, count: usize, numbered: bool) -> String {
+    let mut out = String::with_capacity(count * 6);
+    for i in 0..count {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_placeholder(&mut out, before + i + 1, numbered);
+    }
+    out
+}
+
 fn push_placeholder(out: &mut String, n: usize, numbered: bool) {
     if numbered {
         let _ = write!(out, "${n}");
@@ -429,6 +442,12 @@ mod tests {
         assert_eq!(values(2, 3, true), " VALUES ($1, $2, $3), ($4, $5, $6)");
         assert_eq!(values(1, 1, true), " VALUES ($1)");
         assert_eq!(values(2, 2, false), " VALUES (?, ?), (?, ?)");
+    }
+
+    #[test]
+    fn an_in_list_numbers_its_placeholders_after_the_others() {
+        assert_eq!(list(1, 3, true), "$2, $3, $4");
+        assert_eq!(list(1, 2, false), "?, ?");
     }
 
     #[test]

@@ -20,12 +20,12 @@ use super::rows::{
     RecordRow, ScoreRow, StatusRow, UnmatchedRow, ValidatorRow,
 };
 use super::{
-    ChangeQuery, CurrentRanking, HistoryPoint, Lease, Notice, Provenance, RefreshRequest,
-    RefreshTransaction, RunSummary, Store, StoreError,
+    BatchHead, ChangeQuery, CurrentRanking, HistoryPoint, Lease, Notice, Provenance, PruneReport,
+    RankingHead, RefreshRequest, RefreshTransaction, Retention, RunSummary, Store, StoreError,
 };
 use crate::domain::{
-    Alias, CustomBenchmark, CustomScore, ModelRow, Observation, Rankings, RecordTasks,
-    RecordedChange, SourceBatch, SourceId, SourceStatus, Unmatched,
+    Alias, CustomBenchmark, CustomScore, Observation, Rankings, RecordTasks, RecordedChange,
+    SourceBatch, SourceId, SourceStatus, Unmatched,
 };
 use crate::sources::Validator;
 
@@ -51,6 +51,14 @@ pub trait Dialect: Database {
 
     /// Pushed notices, if the backend can push them.
     fn subscribe(pool: &Pool<Self>) -> Option<mpsc::Receiver<Notice>>;
+
+    /// Gives the space of deleted rows back, as far as the backend does it
+    /// on its own; a failure is logged, never an error (the rows are gone).
+    fn reclaim(pool: &Pool<Self>) -> impl Future<Output = ()> + Send;
+
+    /// Leaves the database as one whole before the pool closes (SQLite:
+    /// copies the write-ahead log back into the file and empties it).
+    fn settle(pool: &Pool<Self>) -> impl Future<Output = ()> + Send;
 }
 
 /// A column type both backends read and write.
@@ -133,6 +141,11 @@ where
         DB::run_migrations(&self.pool).await
     }
 
+    async fn close(&self) {
+        DB::settle(&self.pool).await;
+        self.pool.close().await;
+    }
+
     async fn is_empty(&self) -> Result<bool, StoreError> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rankings")
             .fetch_one(&self.pool)
@@ -192,36 +205,7 @@ where
     }
 
     async fn current_ranking(&self) -> Result<Option<CurrentRanking>, StoreError> {
-        let Some((run_id, generated_at, methodology_version)) =
-            sqlx::query_as::<_, (i64, DateTime<Utc>, String)>(
-                "SELECT refresh_run_id, generated_at, methodology_version FROM rankings \
-                 ORDER BY refresh_run_id DESC LIMIT 1",
-            )
-            .fetch_optional(&self.pool)
-            .await?
-        else {
-            return Ok(None);
-        };
-        // A run's rows never change once written: no transaction needed.
-        let json_rows: Vec<String> = sqlx::query_scalar(
-            "SELECT row_json FROM ranking_rows WHERE refresh_run_id = $1 ORDER BY model_id",
-        )
-        .bind(run_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let rows = json_rows
-            .iter()
-            .map(|json| serde_json::from_str::<ModelRow>(json))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| StoreError::Corrupt(format!("a stored ranking row: {e}")))?;
-        Ok(Some(CurrentRanking {
-            run_id,
-            rankings: Rankings {
-                generated_at,
-                methodology_version,
-                rows,
-            },
-        }))
+        self.read_current().await
     }
 
     async fn current_run_id(&self) -> Result<Option<i64>, StoreError> {
@@ -232,11 +216,60 @@ where
         )
     }
 
+    async fn ranking_head(&self) -> Result<Option<RankingHead>, StoreError> {
+        self.read_head().await
+    }
+
+    async fn ranking_at(&self, run_id: i64) -> Result<Option<Rankings>, StoreError> {
+        self.read_at(run_id).await
+    }
+
+    async fn batch_heads(&self) -> Result<Vec<BatchHead>, StoreError> {
+        type Head = (
+            String,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            i64,
+            Option<i64>,
+            Option<String>,
+        );
+        let rows: Vec<Head> = sqlx::query_as(
+            "SELECT b.source, b.as_of, b.fetched_at, b.rows_read, r.rows_matched, \
+             b.records_digest FROM source_batches b \
+             LEFT JOIN source_runs r ON r.id = b.source_run_id ORDER BY b.source",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(source, as_of, fetched_at, rows_read, rows_matched, records_digest)| {
+                    Ok(BatchHead {
+                        source: super::rows::parse_source(&source)?,
+                        as_of,
+                        fetched_at,
+                        rows_read: rows_read.max(0) as usize,
+                        rows_matched: rows_matched.map(|n| n.max(0) as u64),
+                        records_digest,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    async fn prune(
+        &self,
+        retention: &Retention,
+        now: DateTime<Utc>,
+    ) -> Result<PruneReport, StoreError> {
+        self.apply_retention(retention, now).await
+    }
+
     async fn runs(&self, limit: u32) -> Result<Vec<RunSummary>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT r.id, r.started_at, r.finished_at, r.committed_at, r.origin, r.sources_ok, r.sources_failed, \
-             r.writer, EXISTS (SELECT 1 FROM rankings k WHERE k.refresh_run_id = r.id) AS ranked \
-             FROM refresh_runs r ORDER BY r.id DESC LIMIT $1",
+             r.writer, k.refresh_run_id IS NOT NULL AS ranked, k.same_as_run_id AS unchanged_since \
+             FROM refresh_runs r LEFT JOIN rankings k ON k.refresh_run_id = r.id \
+             ORDER BY r.id DESC LIMIT $1",
         )
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
@@ -431,15 +464,15 @@ where
     }
 
     async fn history(&self, model_id: &str) -> Result<Vec<HistoryPoint>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT r.generated_at, rr.rank, rr.overall_score, rr.composite_score, \
-             rr.price_blended, rr.throughput_median FROM ranking_rows rr \
-             JOIN rankings r ON r.refresh_run_id = rr.refresh_run_id \
-             WHERE rr.model_id = $1 ORDER BY rr.refresh_run_id",
-        )
-        .bind(model_id)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(self
+            .read_history(Some(model_id))
+            .await?
+            .remove(model_id)
+            .unwrap_or_default())
+    }
+
+    async fn all_history(&self) -> Result<HashMap<String, Vec<HistoryPoint>>, StoreError> {
+        self.read_history(None).await
     }
 
     async fn changes(&self, query: &ChangeQuery) -> Result<Vec<RecordedChange>, StoreError> {

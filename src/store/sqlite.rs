@@ -8,7 +8,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Pool, Sqlite};
 use tokio::sync::mpsc;
 
@@ -49,6 +51,10 @@ impl SqlStore<Sqlite> {
             // (1,000 pages of 16 KiB would leave a whole refresh in the WAL;
             // a database of 4 KiB pages from before is copied every 1 MB).
             .page_size(16 * 1024)
+            // Pages freed by the retention (old runs' rankings) go back to
+            // the file system after each prune (`reclaim`). Takes effect in a
+            // new database; an older one is converted once (`run_migrations`).
+            .auto_vacuum(SqliteAutoVacuum::Incremental)
             .pragma("wal_autocheckpoint", "250")
             // 512 KiB of pages per connection instead of 2 MiB: a server
             // keeps up to four connections for years, and reads little
@@ -100,7 +106,10 @@ impl Dialect for Sqlite {
         loop {
             attempt += 1;
             match MIGRATOR.run(pool).await {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    incremental_vacuum_once(pool).await;
+                    return Ok(());
+                }
                 Err(e) if attempt < MIGRATION_ATTEMPTS && is_race(&e) => {
                     tracing::debug!(error = %e, attempt, "another process is migrating; retrying");
                     tokio::time::sleep(backoff(attempt)).await;
@@ -112,6 +121,58 @@ impl Dialect for Sqlite {
 
     fn subscribe(_pool: &Pool<Sqlite>) -> Option<mpsc::Receiver<Notice>> {
         None
+    }
+
+    /// The last connection to close would do the same, but connections
+    /// closing side by side may each leave it to another.
+    async fn settle(pool: &Pool<Sqlite>) {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(pool)
+            .await
+        {
+            tracing::debug!(error = %e, "the write-ahead log stays until the next checkpoint");
+        }
+    }
+
+    async fn reclaim(pool: &Pool<Sqlite>) {
+        if let Err(e) = sqlx::query("PRAGMA incremental_vacuum").execute(pool).await {
+            tracing::warn!(error = %e, "cannot give the freed pages back; they are reused");
+        }
+    }
+}
+
+/// A database made before llmrank set `auto_vacuum` (or by another
+/// program) frees no pages after a prune until it is converted, which
+/// takes one `VACUUM`: the whole file written anew, once. That also gives
+/// back the space of the rankings stored whole before migration 0007.
+/// Another process reading meanwhile makes it wait, then fail: it is tried
+/// again at the next start, and nothing else depends on it.
+async fn incremental_vacuum_once(pool: &Pool<Sqlite>) {
+    let mode: Result<i64, _> = sqlx::query_scalar("PRAGMA auto_vacuum")
+        .fetch_one(pool)
+        .await;
+    if !matches!(mode, Ok(0)) {
+        return;
+    }
+    let started = std::time::Instant::now();
+    tracing::info!("converting the database to give freed space back (once; VACUUM)");
+    let converted = async {
+        let mut conn = pool.acquire().await?;
+        sqlx::query("PRAGMA auto_vacuum = INCREMENTAL")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("VACUUM").execute(&mut *conn).await?;
+        Ok::<(), sqlx::Error>(())
+    };
+    match converted.await {
+        Ok(()) => tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "the database now gives freed space back"
+        ),
+        Err(e) => tracing::warn!(
+            error = %e,
+            "cannot convert the database now (another process is using it); tried again at the next start"
+        ),
     }
 }
 

@@ -14,9 +14,9 @@ use sqlx::{ColumnIndex, Database, Encode, Executor, IntoArguments, Type};
 
 use super::rows::{chunks, micros, micros_opt, select_values, sorted_last_wins, values};
 use super::sql::{Column, Dialect, RUNS_CHANNEL, SqlStore};
-use super::{Catalogue, RefreshTransaction, RefreshWrite, StoreError};
+use super::{Catalogue, RankingInputs, RefreshTransaction, RefreshWrite, StoreError};
 use crate::domain::{
-    CustomBenchmark, CustomScore, ModelRow, Observation, SourceBatch, SourceId, SourceRecord,
+    CustomBenchmark, CustomScore, Observation, SourceBatch, SourceId, SourceRecord,
     SourceStatusKind,
 };
 
@@ -28,13 +28,15 @@ pub(super) const CHUNK: usize = 500;
 pub(super) type Tx<'a, DB> = sqlx::Transaction<'a, DB>;
 
 /// A refresh being written: the transaction, the lease holder it commits
-/// as, the sources whose records it wrote already, and those whose stored
-/// records it keeps (with the fetch time of the stored batch).
+/// as, the sources whose records it wrote already, those whose stored
+/// records it keeps (with the fetch time of the stored batch), and those
+/// whose stored records it only confirms.
 pub(super) struct SqlRefresh<DB: Database> {
     tx: Tx<'static, DB>,
     writer: Option<String>,
     put: Vec<SourceId>,
     kept: Vec<(SourceId, DateTime<Utc>)>,
+    confirmed: Vec<(SourceId, DateTime<Utc>)>,
 }
 
 // The same bounds as the `Store` implementation in `sql.rs`.
@@ -67,6 +69,10 @@ where
 
     fn keep_records(&mut self, source: SourceId, stored_fetched_at: DateTime<Utc>) {
         self.kept.push((source, stored_fetched_at));
+    }
+
+    fn confirm_records(&mut self, source: SourceId, stored_fetched_at: DateTime<Utc>) {
+        self.confirmed.push((source, stored_fetched_at));
     }
 
     /// Writes the run, each source's outcome, the new batches, and the
@@ -124,6 +130,12 @@ where
                 .await?;
             }
             if let Some(batch) = &source_run.batch {
+                if let Some((_, seen)) = self.confirmed.iter().find(|(s, _)| *s == batch.source) {
+                    // Its records were not read: another process's batch
+                    // stored meanwhile stays as it is.
+                    SqlStore::<DB>::renew_batch_head(tx, batch, source_run_id, *seen).await?;
+                    continue;
+                }
                 let kept = self.kept.iter().find(|(s, _)| *s == batch.source);
                 let kept = match kept {
                     Some((_, seen)) => {
@@ -140,19 +152,29 @@ where
             }
         }
 
-        if let Some(catalogue) = &refresh.catalogue {
-            let changes = SqlStore::<DB>::changes_to_store(tx, catalogue).await?;
-            SqlStore::<DB>::replace_catalogue(tx, catalogue, run_id).await?;
-            if let Some(set) = changes {
-                SqlStore::<DB>::insert_changes(tx, run_id, refresh.finished_at, set).await?;
+        if let Some(inputs) = &refresh.inputs {
+            SqlStore::<DB>::record_digests(tx, inputs).await?;
+        }
+        let ranked = match (&refresh.catalogue, &refresh.inputs) {
+            (Some(catalogue), inputs) => {
+                let changes = SqlStore::<DB>::changes_to_store(tx, catalogue).await?;
+                SqlStore::<DB>::replace_catalogue(tx, catalogue, run_id, inputs.as_ref()).await?;
+                if let Some(set) = changes {
+                    SqlStore::<DB>::insert_changes(tx, run_id, refresh.finished_at, set).await?;
+                }
+                true
             }
-            if let Some(notify) = DB::NOTIFY {
-                sqlx::query(notify)
-                    .bind(RUNS_CHANNEL)
-                    .bind(run_id.to_string())
-                    .execute(&mut **tx)
-                    .await?;
-            }
+            (None, Some(inputs)) => SqlStore::<DB>::repeat_ranking(tx, run_id, inputs).await?,
+            (None, None) => false,
+        };
+        // Every server reloads a new run's ranking (even one repeating the
+        // last: its sources' statuses and check time are new).
+        if ranked && let Some(notify) = DB::NOTIFY {
+            sqlx::query(notify)
+                .bind(RUNS_CHANNEL)
+                .bind(run_id.to_string())
+                .execute(&mut **tx)
+                .await?;
         }
         // The last statement: when the run became visible, give or take
         // the commit itself.
@@ -196,6 +218,7 @@ where
             writer: self.writer.get().cloned(),
             put: Vec::new(),
             kept: Vec::new(),
+            confirmed: Vec::new(),
         })
     }
 
@@ -330,7 +353,7 @@ where
     }
 
     /// Stores when `batch` was current and fetched, by the source run that
-    /// brought it.
+    /// brought it; its records digest is recorded after (`record_digests`).
     async fn put_batch_head(
         tx: &mut Tx<'_, DB>,
         batch: &SourceBatch,
@@ -341,7 +364,8 @@ where
             "INSERT INTO source_batches (source, source_run_id, as_of, fetched_at, rows_read) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source) DO UPDATE SET \
              source_run_id = excluded.source_run_id, as_of = excluded.as_of, \
-             fetched_at = excluded.fetched_at, rows_read = excluded.rows_read",
+             fetched_at = excluded.fetched_at, rows_read = excluded.rows_read, \
+             records_digest = NULL",
         )
         .bind(source)
         .bind(source_run_id)
@@ -383,6 +407,7 @@ where
         tx: &mut Tx<'_, DB>,
         catalogue: &Catalogue,
         run_id: i64,
+        inputs: Option<&RankingInputs>,
     ) -> Result<(), StoreError> {
         for table in ["aliases", "unmatched_names", "system_names"] {
             sqlx::query(&format!("DELETE FROM {table}"))
@@ -459,48 +484,7 @@ where
         systems.sort();
         Self::insert_names(tx, "system_names (source, name)", &systems).await?;
 
-        let mut rows: Vec<(&ModelRow, String)> = catalogue
-            .rankings
-            .rows
-            .iter()
-            .map(|row| serde_json::to_string(row).map(|json| (row, json)))
-            .collect::<Result<_, _>>()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        rows.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-        for chunk in chunks(&rows) {
-            let sql = format!(
-                "INSERT INTO ranking_rows (refresh_run_id, model_id, rank, overall_score, \
-                 composite_score, performance_score, value_score, price_blended, \
-                 throughput_median, ttft_median, row_json){}",
-                values(chunk.len(), 11, DB::NUMBERED_PARAMS)
-            );
-            let mut insert = sqlx::query(&sql);
-            for (row, json) in chunk {
-                insert = insert
-                    .bind(run_id)
-                    .bind(row.id.as_str())
-                    .bind(row.rank.map(i64::from))
-                    .bind(row.overall_score)
-                    .bind(row.composite_score)
-                    .bind(row.performance_score)
-                    .bind(row.value_score)
-                    .bind(row.price_blended)
-                    .bind(row.throughput_median)
-                    .bind(row.ttft_median)
-                    .bind(json.as_str());
-            }
-            insert.execute(&mut **tx).await?;
-        }
-        sqlx::query(
-            "INSERT INTO rankings (refresh_run_id, generated_at, methodology_version) \
-             VALUES ($1, $2, $3)",
-        )
-        .bind(run_id)
-        .bind(micros(catalogue.rankings.generated_at))
-        .bind(catalogue.rankings.methodology_version.as_str())
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
+        Self::write_ranking(tx, run_id, &catalogue.rankings, inputs).await
     }
 
     /// Inserts rows of text into `table (columns)`, ignoring a repeated key.

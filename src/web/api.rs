@@ -155,7 +155,16 @@ async fn render_sources(state: &AppState) -> Result<Rendered, WebError> {
         .map(|(definition, _)| definition)
         .collect();
     let until = super::detail::stale_from(&sources, stale_after);
-    Ok(Rendered::json(&SourcesDocument::new(&sources, &custom))?.valid_until(until))
+    // When a refresh last found the ranking current, and the run that last
+    // changed its figures (the ranking's own documents carry only when that
+    // was, `generated_at`, so they keep their bytes while nothing changes).
+    let checked = state.checked();
+    let document = SourcesDocument::new(&sources, &custom).checked(
+        checked.at,
+        checked.run_id,
+        checked.changed_run_id,
+    );
+    Ok(Rendered::json(&document)?.valid_until(until))
 }
 
 async fn methodology(State(state): State<AppState>, ask: Ask) -> Result<Response, WebError> {

@@ -56,6 +56,8 @@ struct Inner {
     /// The run whose ranking is served; `None` for an empty database (or a
     /// ranking set by hand).
     served_run: Mutex<Option<i64>>,
+    /// When a refresh last confirmed the ranking served.
+    checked: Mutex<Checked>,
     /// One reload at a time, so an older run never replaces a newer one.
     reloading: tokio::sync::Mutex<()>,
     /// Reloads under way: the model pages of the ranking they replace stop
@@ -88,6 +90,7 @@ impl AppState {
                 config,
                 metrics: Mutex::new(ops::Metrics::default()),
                 served_run: Mutex::new(None),
+                checked: Mutex::new(Checked::default()),
                 reloading: tokio::sync::Mutex::new(()),
                 reloads_pending: std::sync::atomic::AtomicUsize::new(0),
                 refresher: AtomicBool::new(false),
@@ -96,7 +99,8 @@ impl AppState {
         };
         // Serve as soon as the common responses are ready; the model pages
         // follow in the background (rendered on request until then).
-        let (run_id, rankings) = state.latest().await?;
+        let (run_id, rankings, checked) = state.latest().await?;
+        *lock(&state.inner.checked) = checked;
         let installed = state.install(rankings).await;
         *lock(&state.inner.served_run) = run_id;
         state.prepare_in_background(installed);
@@ -110,11 +114,13 @@ impl AppState {
     pub async fn reload(&self) -> Result<Option<i64>, StoreError> {
         let pending = Pending::new(&self.inner.reloads_pending);
         let _one_at_a_time = self.inner.reloading.lock().await;
-        let (run_id, rankings) = self.latest().await?;
+        let (run_id, rankings, checked) = self.latest().await?;
         let served = self.served_run();
         if run_id < served {
             return Ok(served);
         }
+        // Before the responses are rendered: the sources' show it.
+        *lock(&self.inner.checked) = checked;
         // Served as soon as the common responses are; the model pages follow
         // on a task of their own, so a newer run is noticed meanwhile (a
         // newer ranking abandons them).
@@ -126,16 +132,28 @@ impl AppState {
         Ok(run_id)
     }
 
-    async fn latest(&self) -> Result<(Option<i64>, Rankings), StoreError> {
+    async fn latest(&self) -> Result<(Option<i64>, Rankings, Checked), StoreError> {
         Ok(match self.inner.store.current_ranking().await? {
-            Some(current) => (Some(current.run_id), current.rankings),
-            None => (None, empty_rankings()),
+            Some(current) => {
+                let checked = Checked {
+                    at: Some(current.checked_at),
+                    run_id: Some(current.run_id),
+                    changed_run_id: Some(current.unchanged_since.unwrap_or(current.run_id)),
+                };
+                (Some(current.run_id), current.rankings, checked)
+            }
+            None => (None, empty_rankings(), Checked::default()),
         })
     }
 
     /// The run whose ranking is served, if any.
     pub fn served_run(&self) -> Option<i64> {
         *lock(&self.inner.served_run)
+    }
+
+    /// When a refresh last confirmed the ranking served, and which runs.
+    pub fn checked(&self) -> Checked {
+        *lock(&self.inner.checked)
     }
 
     /// Whether this server holds the refresh lease (for `/metrics`).
@@ -287,6 +305,21 @@ impl AppState {
     }
 }
 
+/// The freshness of the ranking served: the ranking's `generated_at` is
+/// when its figures last changed; this is when a refresh last found them
+/// current (`checked_at` in `/api/v1/sources`, `/healthz` and `/sources`).
+/// Kept beside the responses, not in them: a refresh that changes nothing
+/// leaves every response of the ranking and its ETag as they were.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Checked {
+    /// When the run serving the ranking finished.
+    pub at: Option<chrono::DateTime<Utc>>,
+    /// That run.
+    pub run_id: Option<i64>,
+    /// The run that last changed the figures (`run_id` when it did).
+    pub changed_run_id: Option<i64>,
+}
+
 /// Counts a reload while it lives.
 struct Pending<'a>(&'a std::sync::atomic::AtomicUsize);
 
@@ -381,11 +414,14 @@ type Common = Vec<(cache::Key, Result<cache::Rendered, WebError>)>;
 
 async fn healthz(State(state): State<AppState>) -> axum::Json<serde_json::Value> {
     let rankings = state.rankings();
+    let checked = state.checked();
     axum::Json(serde_json::json!({
         "status": "ok",
         "models": rankings.rows.len(),
         "generated_at": rankings.generated_at,
+        "checked_at": checked.at,
         "run_id": state.served_run(),
+        "changed_run_id": checked.changed_run_id,
         "refresher": state.is_refresher(),
     }))
 }

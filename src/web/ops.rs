@@ -264,6 +264,13 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, WebError> {
         rankings.rows.len(),
         rankings.generated_at.timestamp()
     );
+    if let Some(checked) = state.checked().at {
+        let _ = writeln!(
+            out,
+            "# HELP llmrank_ranking_checked_timestamp_seconds When a refresh last found the ranking current.\n# TYPE llmrank_ranking_checked_timestamp_seconds gauge\nllmrank_ranking_checked_timestamp_seconds {}",
+            checked.timestamp()
+        );
+    }
     let _ = writeln!(
         out,
         "# HELP llmrank_refresher Whether this server holds the refresh lease.\n# TYPE llmrank_refresher gauge\nllmrank_refresher {}",
@@ -541,7 +548,7 @@ async fn openapi() -> Json<serde_json::Value> {
                     "benchmark_data_updated_at": {"type": ["string", "null"], "format": "date-time"},
                     "performance_data_updated_at": {"type": ["string", "null"], "format": "date-time"},
                     "pricing_data_updated_at": {"type": ["string", "null"], "format": "date-time"}}},
-                "Rankings": {"type": "object", "properties": {"generated_at": {"type": "string", "format": "date-time"}, "methodology_version": {"type": "string"},
+                "Rankings": {"type": "object", "properties": {"generated_at": {"type": "string", "format": "date-time", "description": "when the ranking's figures last changed: a refresh that changes nothing leaves it, and every response, as they were (when a refresh last checked them: checked_at in /api/v1/sources)"}, "methodology_version": {"type": "string"},
                     "total": {"type": "integer", "description": "lines (records with group=none) that match, before paging"},
                     "hidden_by_filters": {"type": "integer", "description": "lines (records with group=none) that match the search and line but the filters (has_benchmarks, tier, prices, …) hide"},
                     "models": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}}}},
@@ -556,7 +563,11 @@ async fn openapi() -> Json<serde_json::Value> {
                         "fetched_at": {"type": "string", "format": "date-time"},
                         "url": {"type": ["string", "null"]}, "note": {"type": ["string", "null"]},
                         "hugging_face_id": {"type": ["string", "null"]}}}}}}]},
-                "Sources": {"type": "object", "properties": {"sources": {"type": "array", "items": {"type": "object", "properties": {
+                "Sources": {"type": "object", "properties": {
+                    "checked_at": {"type": ["string", "null"], "format": "date-time", "description": "when the run serving the ranking finished: the last refresh that found it current"},
+                    "run_id": {"type": ["integer", "null"], "description": "that run"},
+                    "changed_run_id": {"type": ["integer", "null"], "description": "the run that last changed the ranking's figures (its time is the ranking's generated_at)"},
+                    "sources": {"type": "array", "items": {"type": "object", "properties": {
                     "source": {"type": "string"}, "status": {"type": "string", "enum": ["ok", "failed", "skipped", "stale"]},
                     "last_attempt_at": {"type": ["string", "null"]}, "last_success_at": {"type": ["string", "null"]},
                     "rows_read": {"type": ["integer", "null"]}, "rows_matched": {"type": ["integer", "null"]},

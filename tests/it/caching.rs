@@ -222,7 +222,13 @@ async fn common_responses_are_ready_before_the_first_request() {
         "/sources",
         "/models/qwen/qwen3-coder-480b-a35b-07-25",
     ] {
-        let (status, _, _) = get(&state, uri, &[("accept-encoding", "br")]).await;
+        // Model pages are kept in gzip; brotli is made when first asked for.
+        let coding = if uri.starts_with("/models/") {
+            "gzip"
+        } else {
+            "br"
+        };
+        let (status, _, _) = get(&state, uri, &[("accept-encoding", coding)]).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
     }
     let after = state.cache_stats();
@@ -381,4 +387,20 @@ async fn errors_are_not_cached() {
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
     assert_eq!(state.cache_stats().on_demand_entries, 0);
+}
+
+#[tokio::test]
+async fn a_coding_made_on_first_request_for_a_pinned_response_is_kept() {
+    let db = TestDb::new();
+    // A server's first ranking is pinned in gzip only, so it is served sooner.
+    let state = app_with(&db, db.config()).await;
+    let (_, first_headers, first) = get(&state, "/", &[("accept-encoding", "br")]).await;
+    assert_eq!(header(&first_headers, "content-encoding"), "br");
+    let before = state.cache_stats();
+    let (_, headers, again) = get(&state, "/", &[("accept-encoding", "br")]).await;
+    let after = state.cache_stats();
+    assert_eq!(again, first, "the same bytes");
+    assert_eq!(header(&headers, "etag"), header(&first_headers, "etag"));
+    assert_eq!(after.hits, before.hits + 1, "{after:?}");
+    assert_eq!(after.misses, before.misses, "{after:?}");
 }

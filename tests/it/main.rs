@@ -16,6 +16,7 @@ mod cli;
 mod dates;
 mod detail;
 mod hardening;
+mod history;
 mod identity;
 mod listing;
 mod new_sources;

@@ -185,6 +185,7 @@ async fn a_refresh_that_fails_midway_writes_nothing() {
                 rankings: Rankings { rows, ..rankings },
                 changes: None,
             }),
+            inputs: None,
         };
         assert!(
             store.commit_refresh(&write).await.is_err(),
@@ -249,6 +250,7 @@ async fn records_put_ahead_of_the_commit_are_seen_only_once_it_commits() {
                 batch: Some(changed.clone()),
             }],
             catalogue: None,
+            inputs: None,
         };
         refresh.commit(&write).await.expect("commit");
         assert_eq!(
@@ -525,6 +527,7 @@ async fn unmatched_names_keep_their_candidates_and_sort_by_bytes() {
                 },
                 changes: None,
             }),
+            inputs: None,
         };
         store.commit_refresh(&write).await.expect("commit");
         // Byte order, as Rust sorts strings: uppercase before lowercase,
@@ -655,6 +658,7 @@ async fn the_same_records_fetched_again_are_not_written_again() {
                 batch: Some(ours.clone()),
             }],
             catalogue: None,
+            inputs: None,
         };
         refresh.commit(&write).await.expect("commit");
         assert_eq!(
@@ -694,6 +698,7 @@ async fn validators_are_kept_only_for_sources_with_stored_data() {
                 batch,
             }],
             catalogue: None,
+            inputs: None,
         };
         store.commit_refresh(&run(None)).await.expect("commit");
         assert!(

@@ -152,6 +152,19 @@ async fn refresh_holding(
             if let Err(e) = state.reload().await {
                 warn!(error = %e, "cannot load the new ranking");
             }
+            // The retention, by the lease holder only, after each run.
+            match store.prune(&config.retention, Utc::now()).await {
+                Ok(pruned) if !pruned.is_empty() => info!(
+                    runs = pruned.runs,
+                    versions = pruned.versions,
+                    kept = pruned.kept,
+                    "old runs pruned"
+                ),
+                Ok(_) => {}
+                Err(e) => {
+                    warn!(error = %e, "cannot prune old runs; tried again after the next run")
+                }
+            }
             Some(report)
         }
         Err(StoreError::LeaseLost { holder }) => {

@@ -143,11 +143,10 @@ impl Entry {
         Ok(())
     }
 
-    /// Keeps a small body only as its encodings (every one made first).
+    /// Keeps a small body only as its gzip (made first); another coding
+    /// is made from it when asked for.
     pub(super) fn compact(&mut self) -> Result<(), WebError> {
-        for coding in Encoding::COMPRESSED {
-            self.make(coding)?;
-        }
+        self.make(Encoding::Gzip)?;
         let small = matches!(&self.bodies[0], Coded::Ready(b) if b.len() < UNZIPPED_BELOW);
         if small && matches!(self.bodies[Encoding::Gzip as usize], Coded::Ready(_)) {
             self.bodies[0] = Coded::Unzipped;
@@ -167,6 +166,25 @@ impl Entry {
             }
             _ => Err(WebError::Internal("a kept response lost its body".into())),
         }
+    }
+
+    /// Whether a compressed coding is still to be made.
+    pub(super) fn incomplete(&self) -> bool {
+        Encoding::COMPRESSED
+            .iter()
+            .any(|c| matches!(self.bodies[*c as usize], Coded::Later))
+    }
+
+    /// This entry with every compressed coding made, if one was still to
+    /// be made.
+    pub(super) fn completed(&self) -> Option<Result<Self, WebError>> {
+        self.incomplete().then(|| {
+            let mut entry = self.clone();
+            for coding in Encoding::COMPRESSED {
+                entry.make(coding)?;
+            }
+            Ok(entry)
+        })
     }
 
     /// This entry with `coding` made too.

@@ -185,7 +185,11 @@ impl Generation {
         &self.api_query
     }
 
-    fn lookup(&self, key: &Key, now: DateTime<Utc>) -> Option<Arc<Entry>> {
+    /// The entries kept under `key`: the pinned one (if still fresh), then
+    /// one made on demand (a query not pinned, or a pinned response in a
+    /// coding made since it was pinned).
+    fn lookup(&self, key: &Key, now: DateTime<Utc>) -> Vec<Arc<Entry>> {
+        let mut kept = Vec::with_capacity(2);
         let pinned = self
             .pinned
             .get(key)
@@ -193,12 +197,21 @@ impl Generation {
         if let Some(entry) = pinned
             && entry.fresh_at(now)
         {
-            return Some(entry.clone());
+            kept.push(entry.clone());
         }
-        self.on_demand
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(key, now)
+        kept.extend(
+            self.on_demand
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .get(key, now),
+        );
+        kept
+    }
+
+    /// The first of `kept` that answers `ask` as it is.
+    fn answer(&self, kept: &[Arc<Entry>], ask: &Ask) -> Option<Response> {
+        kept.iter()
+            .find_map(|entry| entry.answer(ask, &self.cache_control).ok())
     }
 
     /// The `Last-Modified` of a body rendered now: the ranking's time, or
@@ -225,9 +238,7 @@ impl Generation {
         Fut: Future<Output = Result<Rendered, WebError>>,
     {
         let now = Utc::now();
-        if let Some(entry) = self.lookup(&key, now)
-            && let Ok(response) = entry.answer(ask, &self.cache_control)
-        {
+        if let Some(response) = self.answer(&self.lookup(&key, now), ask) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(response);
         }
@@ -240,7 +251,13 @@ impl Generation {
             .acquire()
             .await
             .map_err(|e| WebError::Internal(format!("no render slot: {e}")))?;
-        let (mut entry, mut changed) = match self.lookup(&key, now) {
+        let kept = self.lookup(&key, now);
+        if let Some(response) = self.answer(&kept, ask) {
+            // Made by a request that held the slot before this one.
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(response);
+        }
+        let (mut entry, mut changed) = match kept.into_iter().next() {
             Some(entry) => (entry, false),
             None => {
                 self.misses.fetch_add(1, Ordering::Relaxed);
@@ -275,13 +292,15 @@ impl Generation {
         }
     }
 
-    /// Encodes `common` on the encoder threads. An entry's `Last-Modified` is the
-    /// ranking's time, or the previous generation's for the same bytes, or
-    /// now when the bytes changed since then.
+    /// Encodes `common` on the encoder threads, in the codings `make` (the
+    /// others on the first request that asks for them). An entry's
+    /// `Last-Modified` is the ranking's time, or the previous generation's
+    /// for the same bytes, or now when the bytes changed since then.
     async fn encode_all(
         &self,
         common: Vec<(Key, Result<Rendered, WebError>)>,
         previous: &Generation,
+        make: &'static [Encoding],
     ) -> HashMap<Key, Arc<Entry>> {
         let now = Utc::now();
         let mut jobs = Vec::with_capacity(common.len());
@@ -289,7 +308,7 @@ impl Generation {
             match rendered {
                 Ok(rendered) => {
                     let last_modified = self.last_modified(&rendered, now);
-                    let old = previous.lookup(&key, now);
+                    let old = previous.lookup(&key, now).into_iter().next();
                     jobs.push((key, rendered, last_modified, old));
                 }
                 Err(e) => warn!(key = key.as_str(), error = %e, "cannot prepare a response"),
@@ -300,7 +319,7 @@ impl Generation {
         let mut waiting = Vec::new();
         while !jobs.is_empty() {
             let part = jobs.split_off(jobs.len().saturating_sub(chunk));
-            waiting.push(self.encoders.run(move || encode_chunk(part, now)));
+            waiting.push(self.encoders.run(move || encode_chunk(part, now, make)));
         }
         let mut encoded = HashMap::new();
         for part in waiting {
@@ -312,13 +331,16 @@ impl Generation {
         encoded
     }
 
-    /// Keeps `common` for the rest of the generation's life (once).
+    /// Keeps `common` for the rest of the generation's life (once). These
+    /// are the many model pages, each asked for rarely: they are made in
+    /// gzip (what every client takes) and in brotli when first asked for,
+    /// which halves the time they take to prepare after every refresh.
     pub async fn pin_later(
         &self,
         common: Vec<(Key, Result<Rendered, WebError>)>,
         previous: &Generation,
     ) {
-        let entries = self.encode_all(common, previous).await;
+        let entries = self.encode_all(common, previous, &[Encoding::Gzip]).await;
         if self.pinned_later.set(entries).is_err() {
             warn!("responses were prepared twice for one ranking; the first are kept");
         }
@@ -352,10 +374,10 @@ impl Generation {
 
 type Job = (Key, Rendered, DateTime<Utc>, Option<Arc<Entry>>);
 
-fn encode_chunk(chunk: Vec<Job>, now: DateTime<Utc>) -> Vec<(Key, Arc<Entry>)> {
+fn encode_chunk(chunk: Vec<Job>, now: DateTime<Utc>, make: &[Encoding]) -> Vec<(Key, Arc<Entry>)> {
     let mut out = Vec::with_capacity(chunk.len());
     for (key, rendered, last_modified, old) in chunk {
-        match Entry::encode(rendered, last_modified, &Encoding::COMPRESSED)
+        match Entry::encode(rendered, last_modified, make)
             .and_then(|mut entry| entry.compact().map(|()| entry))
         {
             Ok(mut entry) => {
@@ -470,11 +492,22 @@ impl ResponseCache {
         ));
         let common = build(draft.clone(), !unchanged).await;
         let mut pinned = if unchanged {
-            previous.pinned.clone()
+            // A server's first responses were made in gzip only (below):
+            // their other codings are made now, off the request path.
+            complete(previous.pinned.clone(), &self.encoders).await
         } else {
             HashMap::new()
         };
-        pinned.extend(draft.encode_all(common, &previous).await);
+        // The first ranking of a server (nothing served yet) is served as
+        // soon as its responses are in gzip; brotli follows on the first
+        // request asking for it. Later rankings replace served ones, so
+        // they come with every encoding made.
+        let make: &'static [Encoding] = if previous.pinned.is_empty() {
+            &[Encoding::Gzip]
+        } else {
+            &Encoding::COMPRESSED
+        };
+        pinned.extend(draft.encode_all(common, &previous, make).await);
         drop(draft);
         let mut generation = Generation::new((rankings, tasks), &self.settings, self.workers());
         generation.pinned = pinned;
@@ -488,6 +521,40 @@ impl ResponseCache {
             previous,
         }
     }
+}
+
+/// `pinned` with every coding of every entry made.
+async fn complete(
+    mut pinned: HashMap<Key, Arc<Entry>>,
+    encoders: &Encoders,
+) -> HashMap<Key, Arc<Entry>> {
+    let todo: Vec<(Key, Arc<Entry>)> = pinned
+        .iter()
+        .filter(|(_, entry)| entry.incomplete())
+        .map(|(key, entry)| (key.clone(), entry.clone()))
+        .collect();
+    if todo.is_empty() {
+        return pinned;
+    }
+    let made = encoders
+        .run(move || {
+            todo.into_iter()
+                .filter_map(|(key, entry)| match entry.completed() {
+                    Some(Ok(entry)) => Some((key, Arc::new(entry))),
+                    Some(Err(e)) => {
+                        warn!(key = key.as_str(), error = %e, "cannot encode a response");
+                        None
+                    }
+                    None => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .await;
+    match made {
+        Ok(made) => pinned.extend(made),
+        Err(e) => warn!(error = %e, "cannot encode the kept responses"),
+    }
+    pinned
 }
 
 /// Two rankings that differ at most in when they were computed.

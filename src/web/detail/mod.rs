@@ -64,8 +64,15 @@ pub(super) async fn model_pages(
             return;
         }
     };
-    // Likewise every model's latest changes.
+    // Likewise every model's latest changes, and every model's history.
     let mut changes = super::changes::by_model(state).await;
+    let mut history = match state.store().all_history().await {
+        Ok(all) => Some(all),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the history of the model pages");
+            None
+        }
+    };
     for row in &rankings.rows {
         if !go_on() {
             return;
@@ -74,9 +81,12 @@ pub(super) async fn model_pages(
         let own = changes
             .as_mut()
             .map(|all| all.remove(&row.id).unwrap_or_default());
+        let past = history
+            .as_mut()
+            .map(|all| all.remove(&row.id).unwrap_or_default());
         out.push((
             Key::new(&format!("/models/{}", row.id), ""),
-            model::render_with(state, row, &lines, figures, own).await,
+            model::render_with(state, row, &lines, figures, own, past).await,
         ));
     }
 }

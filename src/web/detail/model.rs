@@ -301,29 +301,34 @@ async fn render_model(
         .provenance(&row.id)
         .await
         .map_err(|e| WebError::from(e).page())?;
-    render_with(state, row, lines, provenance, changes).await
+    render_with(state, row, lines, provenance, changes, None).await
 }
 
 /// The page of `row` with its figures: `provenance` as
 /// [`crate::store::Store::provenance`] gives it (every model's are read at
 /// once when a whole ranking's pages are rendered), and `changes` its
-/// changes when already read (else the page reads them).
+/// changes and `history` its history when already read (else the page
+/// reads them).
 pub(super) async fn render_with(
     state: &AppState,
     row: &ModelRow,
     lines: &Lines<'_>,
     mut provenance: Vec<Provenance>,
     changes: Option<Vec<crate::web::changes::ChangeLine>>,
+    history: Option<Vec<crate::store::HistoryPoint>>,
 ) -> Result<Rendered, WebError> {
     let changes = match changes {
         Some(changes) => changes,
         None => crate::web::changes::of_model(state, &row.id).await?,
     };
-    let history = state
-        .store()
-        .history(&row.id)
-        .await
-        .map_err(|e| WebError::from(e).page())?;
+    let history = match history {
+        Some(history) => history,
+        None => state
+            .store()
+            .history(&row.id)
+            .await
+            .map_err(|e| WebError::from(e).page())?,
+    };
     // Benchmarks first, then speed, then prices; within each by metric.
     provenance.sort_by_cached_key(|p| {
         let order = match category(&p.metric) {

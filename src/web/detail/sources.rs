@@ -40,6 +40,9 @@ struct SourceView {
 struct SourcesPage {
     /// The footer's credits (see `web::credits`).
     credits: Vec<crate::web::credits::Credit>,
+    /// When a refresh last found the ranking current, and since when its
+    /// figures are what they are.
+    checked: Option<String>,
     sources: Vec<SourceView>,
     /// The custom benchmarks' names and terms.
     custom: Vec<(String, SourceTerms)>,
@@ -162,7 +165,22 @@ pub(super) async fn render_sources(
         .into_iter()
         .map(|(b, _)| (b.name.clone(), b.terms()))
         .collect();
+    let checked = state.checked();
+    let checked = checked
+        .at
+        .map(|at| match (checked.run_id, checked.changed_run_id) {
+            (Some(run), Some(changed)) if changed != run => format!(
+                "Last checked {} (run {run}): the ranking is unchanged since run {changed}.",
+                time(Some(at))
+            ),
+            (Some(run), _) => format!(
+                "Last checked {} (run {run}), which changed the ranking.",
+                time(Some(at))
+            ),
+            _ => format!("Last checked {}.", time(Some(at))),
+        });
     Ok(render(SourcesPage {
+        checked,
         credits: crate::web::credits::of(rankings),
         sources,
         custom,

@@ -287,6 +287,7 @@ async fn changes_measured_against_a_ranking_that_is_no_longer_current_are_not_st
                     changes: vec![Change::new(ChangeKind::Price)],
                 }),
             }),
+            inputs: None,
         };
         // Measured against the first ranking while the second was committed.
         let stale = store.commit_refresh(&write(first)).await.expect("commit");
@@ -345,7 +346,7 @@ async fn an_unreadable_previous_ranking_records_no_changes_and_does_not_stop_the
         let store = db.store().await;
         let label = db.label;
         refresh_dir(store.as_ref(), openrouter_dir(OPENROUTER_SAMPLE).path()).await;
-        let spoil = "UPDATE ranking_rows SET row_json = '{\"not\": \"a row\"}'";
+        let spoil = "UPDATE ranking_current SET row_json = '{\"not\": \"a row\"}'";
         if label == "SQLite" {
             let mut conn = sqlx::SqliteConnection::connect(&db.url)
                 .await

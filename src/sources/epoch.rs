@@ -191,7 +191,7 @@ fn members(zip: &FileBody) -> Result<Vec<FileBody>, SourceError> {
         "a ZIP archive",
         &Expect::object("a ZIP archive of CSV tables"),
     )?;
-    let archive = Archive::open(&zip.bytes).map_err(zip_error)?;
+    let mut archive = Archive::open(&zip.bytes).map_err(zip_error)?;
     let mut out = Vec::new();
     for table in TABLES {
         if let Some(bytes) = archive.read(table).map_err(zip_error)? {
@@ -642,7 +642,8 @@ claude-opus-4-6,0.75,0.02,2026-03-06T10:00:00.000Z\n\
         let zip = super::super::zip::write(&[
             ("benchmark_data/swe_bench_bash.csv", bash.as_bytes()),
             ("benchmark_data/some_new_table.csv", b"x\n1\n"),
-        ]);
+        ])
+        .expect("writes");
         let parsed = Epoch.parse(&[FileBody::new(ZIP, zip)]).expect("parses");
         assert_eq!(parsed.rows_read, 1);
         assert_eq!(

@@ -79,7 +79,7 @@ async fn epoch_is_read_from_its_zip_as_the_live_site_serves_it() {
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    let zip = llmrank::sources::zip::write(&borrowed);
+    let zip = llmrank::sources::zip::write(&borrowed).expect("a ZIP of the tables");
     let site = snapshot_dir(&[("data/benchmark_data.zip", &zip)]);
     let server = FixtureServer::start(site.path()).await;
     let origin = Origin::Live {

@@ -246,8 +246,9 @@ fn rank(
         })
         .collect();
     let catalogue = score.then(|| {
+        let off: Vec<SourceId> = options.sources.disabled.iter().copied().collect();
         let rankings = scoring::build_rankings(
-            batches,
+            &scoring::without_copies_of(batches, &off),
             &resolution,
             options.weights,
             definitions,

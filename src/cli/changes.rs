@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-
 use super::{emit, open_store};
 use crate::changes::{ChangesDocument, describe};
 use crate::config::Config;
@@ -73,24 +71,24 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
                 )?;
                 return Ok(ExitCode::SUCCESS);
             }
-            let mut table = Table::new();
-            table
-                .load_preset(UTF8_FULL_CONDENSED)
-                .set_header(["run", "written", "kind", "model", "change"]);
-            for c in &changes {
-                let model = match (&c.change.model_name, &c.change.model_id) {
-                    (Some(name), Some(id)) if name != id => format!("{name} ({id})"),
-                    (_, Some(id)) => id.clone(),
-                    _ => String::new(),
-                };
-                table.add_row([
-                    c.run_id.to_string(),
-                    c.at.format("%Y-%m-%d %H:%M").to_string(),
-                    c.change.kind.to_string(),
-                    one_line(&model),
-                    one_line(&describe(&c.change)),
-                ]);
-            }
+            let rows: Vec<Vec<String>> = changes
+                .iter()
+                .map(|c| {
+                    let model = match (&c.change.model_name, &c.change.model_id) {
+                        (Some(name), Some(id)) if name != id => format!("{name} ({id})"),
+                        (_, Some(id)) => id.clone(),
+                        _ => String::new(),
+                    };
+                    vec![
+                        c.run_id.to_string(),
+                        c.at.format("%Y-%m-%d %H:%M").to_string(),
+                        c.change.kind.to_string(),
+                        one_line(&model),
+                        one_line(&describe(&c.change)),
+                    ]
+                })
+                .collect();
+            let table = super::table::boxed(&["run", "written", "kind", "model", "change"], &rows);
             let mut out = format!("{table}\n");
             if truncated {
                 out.push_str("more changes match; raise --limit or narrow with --since\n");

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::Utc;
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use super::progress::Progress;
 use super::{emit, open_store};
@@ -160,25 +159,24 @@ pub(super) async fn finish_webhooks(hooks: &Webhooks) {
 
 /// The per-source table printed at the end of a refresh.
 fn summary(report: &RefreshReport) -> String {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header([
-        "source",
-        "status",
-        "rows read",
-        "rows matched",
-        "detail",
-        "message",
-    ]);
-    for s in &report.sources {
-        table.add_row([
-            s.source.to_string(),
-            s.status.as_str().to_string(),
-            s.rows_read.map(|n| n.to_string()).unwrap_or_default(),
-            s.rows_matched.map(|n| n.to_string()).unwrap_or_default(),
-            one_line(s.rows_detail.as_deref().unwrap_or_default()),
-            one_line(s.error.as_deref().unwrap_or_default()),
-        ]);
-    }
+    let rows: Vec<Vec<String>> = report
+        .sources
+        .iter()
+        .map(|s| {
+            vec![
+                s.source.to_string(),
+                s.status.as_str().to_string(),
+                s.rows_read.map(|n| n.to_string()).unwrap_or_default(),
+                s.rows_matched.map(|n| n.to_string()).unwrap_or_default(),
+                one_line(s.rows_detail.as_deref().unwrap_or_default()),
+                one_line(s.error.as_deref().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    let table = super::table::boxed(
+        &["source", "status", "read", "matched", "detail", "message"],
+        &rows,
+    );
     let failed: Vec<String> = report
         .sources
         .iter()

@@ -4,8 +4,6 @@
 
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-
 use super::{Format, emit, open_store};
 use crate::config::Config;
 use crate::domain::{CustomBenchmark, SourceStatus, SourceTerms};
@@ -44,34 +42,39 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<ExitCode> {
             emit(&json)?;
         }
         Format::Table => {
-            let mut table = Table::new();
-            table.load_preset(UTF8_FULL_CONDENSED).set_header([
-                "source",
-                "status",
-                "last success",
-                "rows read",
-                "rows matched",
-                "detail",
-                "error",
-            ]);
-            for s in &statuses {
-                // A frozen source is ok: it has stopped publishing.
-                let status = match s.frozen_since() {
-                    Some(frozen) => format!("{}, {frozen}", s.status.as_str()),
-                    None => s.status.as_str().to_string(),
-                };
-                table.add_row([
-                    s.source.to_string(),
-                    status,
-                    s.last_success_at
-                        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-                        .unwrap_or_else(|| "never".into()),
-                    s.rows_read.map(|n| n.to_string()).unwrap_or_default(),
-                    s.rows_matched.map(|n| n.to_string()).unwrap_or_default(),
-                    one_line(s.rows_detail.as_deref().unwrap_or_default()),
-                    one_line(s.error.as_deref().unwrap_or_default()),
-                ]);
-            }
+            let rows: Vec<Vec<String>> = statuses
+                .iter()
+                .map(|s| {
+                    // A frozen source is ok: it has stopped publishing.
+                    let status = match s.frozen_since() {
+                        Some(frozen) => format!("{}, {frozen}", s.status.as_str()),
+                        None => s.status.as_str().to_string(),
+                    };
+                    vec![
+                        s.source.to_string(),
+                        status,
+                        s.last_success_at
+                            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                            .unwrap_or_else(|| "never".into()),
+                        s.rows_read.map(|n| n.to_string()).unwrap_or_default(),
+                        s.rows_matched.map(|n| n.to_string()).unwrap_or_default(),
+                        one_line(s.rows_detail.as_deref().unwrap_or_default()),
+                        one_line(s.error.as_deref().unwrap_or_default()),
+                    ]
+                })
+                .collect();
+            let table = super::table::boxed(
+                &[
+                    "source",
+                    "status",
+                    "last success",
+                    "read",
+                    "matched",
+                    "detail",
+                    "error",
+                ],
+                &rows,
+            );
             let terms = terms(&statuses, &custom, super::table::terminal_width());
             emit(format!("{table}\n\n{terms}").as_bytes())?;
         }

@@ -1,8 +1,9 @@
 //! Plain text tables that fit the terminal: columns separated by two
 //! spaces, numbers right-aligned, and the widest text columns shortened
 //! with `…` until every line fits the width. Used where a table's first
-//! job is to be read in an 80-column terminal (`top`, `model`); wide,
-//! boxed tables (`sources`, `refresh`) keep comfy-table.
+//! job is to be read in an 80-column terminal (`top`, `model`); boxed
+//! tables (`sources`, `refresh`, `changes`) are comfy-table's, wrapping
+//! their long cells to the same width ([`boxed`]).
 
 use std::io::IsTerminal;
 
@@ -154,6 +155,35 @@ pub fn shorten(text: &str, width: usize) -> String {
     out
 }
 
+/// A boxed table of `rows` under `header` whose long cells wrap so that it
+/// fits [`terminal_width`] (a source's detail, an error message). A column
+/// empty in every row is left out (no error column when nothing failed).
+pub fn boxed(header: &[&str], rows: &[Vec<String>]) -> comfy_table::Table {
+    boxed_to(terminal_width(), header, rows)
+}
+
+fn boxed_to(width: usize, header: &[&str], rows: &[Vec<String>]) -> comfy_table::Table {
+    let kept: Vec<usize> = (0..header.len())
+        .filter(|i| {
+            rows.iter()
+                .any(|r| r.get(*i).is_some_and(|c| !c.is_empty()))
+        })
+        .collect();
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_width(u16::try_from(width).unwrap_or(u16::MAX))
+        .set_header(kept.iter().map(|i| header[*i]));
+    for row in rows {
+        table.add_row(
+            kept.iter()
+                .map(|i| row.get(*i).cloned().unwrap_or_default()),
+        );
+    }
+    table
+}
+
 /// The width tables are fitted to: `COLUMNS` when set, else the
 /// terminal's width, else 80 (output into a pipe or a file).
 pub fn terminal_width() -> usize {
@@ -175,6 +205,23 @@ pub fn terminal_width() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_boxed_table_wraps_to_80_columns_and_drops_empty_columns() {
+        let rows = vec![
+            vec!["artificialanalysis".into(), "ok".into(), "412".into(), "speeds for prompt_type medium (1,000-token prompts); language_models_free.page2.json missing: read llms_models.json".into(), String::new()],
+            vec!["epoch".into(), "ok".into(), "1038".into(), "epoch_capabilities_index 608, swe_bench_verified 27, swe_bench_bash 33".into(), String::new()],
+        ];
+        let text = boxed_to(
+            80,
+            &["source", "status", "read", "detail", "message"],
+            &rows,
+        )
+        .to_string();
+        assert!(text.lines().all(|l| l.width() <= 80), "{text}");
+        assert!(!text.contains("message"), "{text}");
+        assert!(text.contains("epoch"), "{text}");
+    }
 
     #[test]
     fn a_table_too_wide_shortens_its_text_columns_and_keeps_its_numbers() {

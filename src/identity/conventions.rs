@@ -31,6 +31,13 @@ pub(super) struct Convention {
     /// Where a name states the agent that ran the model, when the record
     /// names one (`SourceRecord::harness`).
     pub(super) harness: Harness,
+    /// A release date on its row is the release of the model version it
+    /// measured (Epoch's and Vals' `Release date`), not when a listing was
+    /// made or a run was evaluated (BigCodeBench's `date`): an undated name
+    /// dated a season apart from every release of the model it spells is
+    /// an alias that has moved on (`deepseek-chat` dated 2025-12 is
+    /// DeepSeek V3.2, not the V3 of 2024-12 that first took the alias).
+    pub(super) row_dates_its_model: bool,
 }
 
 /// Where a source's names state the model's setting.
@@ -76,6 +83,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::ArtificialAnalysis,
@@ -85,6 +93,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::SweBench,
@@ -94,6 +103,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::LiveBench,
@@ -103,6 +113,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: &["base"],
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::BigCodeBench,
@@ -112,6 +123,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::LiveCodeBench,
@@ -121,6 +133,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::Aider,
@@ -130,6 +143,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: &["chat"],
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::EvalPlus,
@@ -139,6 +153,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::DeepSwe,
@@ -148,6 +163,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Field,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::Epoch,
@@ -157,6 +173,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Suffix,
         harness: Harness::Prefix,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: true,
     },
     Convention {
         source: SourceId::Vals,
@@ -166,6 +183,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Field,
         harness: Harness::Suffix,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: true,
     },
     Convention {
         source: SourceId::SweBenchLive,
@@ -175,6 +193,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Prefix,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::Custom,
@@ -184,6 +203,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: &["base", "chat"],
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::LiteLlm,
@@ -193,6 +213,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: false,
     },
     Convention {
         source: SourceId::ModelsDev,
@@ -202,6 +223,7 @@ const CONVENTIONS: [Convention; 15] = [
         setting: Setting::Markers,
         harness: Harness::Unstated,
         non_thinking_beside_thinking: NONE,
+        row_dates_its_model: false,
     },
 ];
 

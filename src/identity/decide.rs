@@ -275,6 +275,7 @@ pub(super) fn alternate_readings(
             date,
             name_undated: reading.name_undated,
             released: reading.released,
+            run_released: reading.run_released,
             boards: reading.boards.clone(),
             model_text: reading.model_text.clone(),
         }

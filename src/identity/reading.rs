@@ -219,6 +219,9 @@ pub(super) struct RecordReading {
     pub(super) name_undated: bool,
     /// The release date the record gives.
     pub(super) released: Option<chrono::NaiveDate>,
+    /// The release date, when its source's rows date the model they
+    /// measured (see [`conventions::Convention::row_dates_its_model`]).
+    pub(super) run_released: Option<chrono::NaiveDate>,
     /// The one-row-per-model leaderboards the record is a row of (see [`boards`]).
     pub(super) boards: Vec<String>,
     /// The part of the record's name that names the model, when its
@@ -287,6 +290,9 @@ impl RecordReading {
             plain_is_base: false,
             date,
             released: record.release_date,
+            run_released: record
+                .release_date
+                .filter(|_| conventions::of(source).row_dates_its_model),
             boards: boards(source, record),
             model_text,
         }

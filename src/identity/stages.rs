@@ -195,15 +195,36 @@ pub(super) fn staged(
                     )
                 });
             }
+            // A row dated a season apart from every release of the models
+            // its name spells measured another version under a moved alias.
+            let moved_alias = reading.run_released.is_some_and(|r| {
+                reading.date.is_none()
+                    && !found.is_empty()
+                    && found.iter().all(|m| {
+                        !b.released[*m].is_empty()
+                            && b.released[*m]
+                                .iter()
+                                .all(|d| (*d - r).num_days().abs() > ALIAS_MOVED_DAYS)
+                    })
+            });
+            if moved_alias {
+                notes.add(|| {
+                    format!(
+                        "{why}{stage}: the row is dated {} but `{core}` names models released a season or more apart; thin",
+                        reading.run_released.map(|r| r.to_string()).unwrap_or_default()
+                    )
+                });
+            }
             if !found.is_empty() {
-                let thin = match mode {
-                    // The plain name of a board that names tuned checkpoints
-                    // with their word is the pretrained one: it settles on
-                    // the base release, never on a tuned one read loosely.
-                    Reading::Base if reading.plain_is_base => false,
-                    Reading::Relaxed if reading.plain_is_base => true,
-                    _ => thin_reading(mode, parsed, &found, b),
-                };
+                let thin = moved_alias
+                    || match mode {
+                        // The plain name of a board that names tuned checkpoints
+                        // with their word is the pretrained one: it settles on
+                        // the base release, never on a tuned one read loosely.
+                        Reading::Base if reading.plain_is_base => false,
+                        Reading::Relaxed if reading.plain_is_base => true,
+                        _ => thin_reading(mode, parsed, &found, b),
+                    };
                 fits.push((parsed, found, offer.settles && !thin));
             }
         }
@@ -345,3 +366,8 @@ pub(super) fn version_for_date(
         .then(|| found.into_iter().next())
         .flatten()
 }
+
+/// How far (in days) a benchmark row's stated release may lie from every
+/// release of the model its name spells before the name reads as an alias
+/// that moved on to a newer version.
+const ALIAS_MOVED_DAYS: i64 = 180;

@@ -419,6 +419,41 @@ fn the_plain_name_of_open_weights_is_their_first_release_but_not_of_an_api() {
 }
 
 #[test]
+fn an_alias_dated_a_season_after_its_model_is_left_with_it_as_a_candidate() {
+    // Epoch and Vals date a row by the release of the version they ran: an
+    // undated API alias dated a year after the model that first took it
+    // names a later version (the alias moved), so it is not that model.
+    let resolution = resolve(&[
+        batch(
+            SourceId::OpenRouter,
+            vec![
+                dated("acme/acme-chat", &[], "2024-12-26", Some(true)),
+                dated("acme/acme-coder", &[], "2025-11-20", Some(true)),
+            ],
+        ),
+        batch(
+            SourceId::Epoch,
+            vec![
+                dated("acme-chat", &[], "2025-12-01", None),
+                dated("acme-coder", &[], "2025-12-01", None),
+            ],
+        ),
+    ]);
+    assert_eq!(resolution.model_of(SourceId::Epoch, "acme-chat"), None);
+    let unmatched = resolution
+        .unmatched
+        .iter()
+        .find(|u| u.name == "acme-chat")
+        .expect("listed as unmatched");
+    assert_eq!(unmatched.candidates, vec!["acme/acme-chat"]);
+    assert_eq!(
+        resolution.model_of(SourceId::Epoch, "acme-coder"),
+        Some("acme/acme-coder"),
+        "a release within the season settles"
+    );
+}
+
+#[test]
 fn a_name_without_preview_is_the_preview_only_when_nothing_else_fits() {
     let resolution = resolve(&[
         batch(

@@ -33,7 +33,7 @@ pub(super) fn unanswered(
 }
 
 /// What a source's run says when its files were unchanged.
-pub(super) const UNCHANGED: &str = "unchanged since the last fetch (HTTP 304, or the same bytes)";
+pub(super) const UNCHANGED: &str = "unchanged (HTTP 304, or the same bytes)";
 
 /// The run a confirming refresh writes.
 pub(super) struct Confirmed {

@@ -9,6 +9,7 @@
 
 pub mod calibrate;
 pub mod composite;
+mod copies;
 pub mod coverage;
 mod curves;
 mod methodology;
@@ -24,6 +25,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 pub use composite::{Composite, CompositeSettings, Kind};
+pub use copies::without_copies_of;
 pub use curves::{context_score, log_scale, price_efficiency};
 pub use methodology::{Methodology, methodology};
 pub use overall::{apply_weights, overall, performance_score, reference, value_score};

@@ -27,7 +27,8 @@ fn refresh_says_an_unchanged_ranking_and_prune_says_what_it_keeps() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    let again = llmrank(&db, &["refresh", "--from-dir", path], &[]);
+    // A wide terminal: the summary's cells are not wrapped.
+    let again = llmrank(&db, &["refresh", "--from-dir", path], &[("COLUMNS", "400")]);
     let out = String::from_utf8_lossy(&again.stdout);
     assert!(
         out.contains("the ranking is unchanged since run 1"),

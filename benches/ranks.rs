@@ -4,46 +4,15 @@
 //! is 50 ms per ranking. Prints medians of 25 runs, each on a fresh copy of
 //! the rows (the copying is not timed), beside an empty baseline.
 
+mod common;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use llmrank::domain::{ComponentWeights, ModelRow, SourceBatch};
+use common::{load, median};
+use llmrank::domain::{ComponentWeights, ModelRow};
 use llmrank::identity::{self, Overrides};
 use llmrank::scoring::{self, ranks};
-use llmrank::sources::{FileBody, SourceSettings, registry};
-
-fn load(dir: &Path) -> Vec<SourceBatch> {
-    let mut batches = Vec::new();
-    for adapter in registry(&SourceSettings::default()) {
-        let folder = dir.join(adapter.id().as_str());
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        let listing: Vec<String> = entries
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .collect();
-        let files: Vec<FileBody> = adapter
-            .files_in(&listing)
-            .into_iter()
-            .filter_map(|f| Some(FileBody::new(&f, std::fs::read(folder.join(&f)).ok()?)))
-            .collect();
-        if let Ok(parsed) = adapter.parse(&files) {
-            batches.push(SourceBatch {
-                source: adapter.id(),
-                as_of: chrono::Utc::now(),
-                fetched_at: chrono::Utc::now(),
-                rows_read: parsed.rows_read,
-                records: parsed.records,
-            });
-        }
-    }
-    batches
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
 
 /// The median time of `f` on a fresh copy of `rows` (the copying not
 /// timed).

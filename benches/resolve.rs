@@ -3,46 +3,15 @@
 //! the ratio to a baseline measured in the same run (cloning the parsed
 //! batches, i.e. touching the same data without resolving it).
 
+mod common;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use llmrank::domain::{ComponentWeights, SourceBatch};
+use common::{load, median};
+use llmrank::domain::ComponentWeights;
 use llmrank::identity::{self, Overrides};
 use llmrank::scoring;
-use llmrank::sources::{FileBody, SourceSettings, registry};
-
-fn load(dir: &Path) -> Vec<SourceBatch> {
-    let mut batches = Vec::new();
-    for adapter in registry(&SourceSettings::default()) {
-        let folder = dir.join(adapter.id().as_str());
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        let listing: Vec<String> = entries
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .collect();
-        let files: Vec<FileBody> = adapter
-            .files_in(&listing)
-            .into_iter()
-            .filter_map(|f| Some(FileBody::new(&f, std::fs::read(folder.join(&f)).ok()?)))
-            .collect();
-        if let Ok(parsed) = adapter.parse(&files) {
-            batches.push(SourceBatch {
-                source: adapter.id(),
-                as_of: chrono::Utc::now(),
-                fetched_at: chrono::Utc::now(),
-                rows_read: parsed.rows_read,
-                records: parsed.records,
-            });
-        }
-    }
-    batches
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
 
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
     median(

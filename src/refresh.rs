@@ -73,6 +73,20 @@ pub struct SourceReport {
     pub error: Option<String>,
 }
 
+impl SourceReport {
+    /// The report of a source's outcome as the refresh stored it.
+    fn of(written: &SourceRunWrite) -> Self {
+        SourceReport {
+            source: written.source,
+            status: written.status,
+            rows_read: written.rows_read,
+            rows_matched: written.rows_matched,
+            rows_detail: written.rows_detail.clone(),
+            error: written.error.clone(),
+        }
+    }
+}
+
 /// What a refresh did.
 #[derive(Debug, Clone)]
 pub struct RefreshReport {
@@ -599,18 +613,7 @@ pub async fn apply(
         Some(n) => n,
         None => store.latest_rankings().await?.map_or(0, |r| r.rows.len()),
     };
-    let sources = write
-        .sources
-        .iter()
-        .map(|s| SourceReport {
-            source: s.source,
-            status: s.status,
-            rows_read: s.rows_read,
-            rows_matched: s.rows_matched,
-            rows_detail: s.rows_detail.clone(),
-            error: s.error.clone(),
-        })
-        .collect();
+    let sources = write.sources.iter().map(SourceReport::of).collect();
     match unchanged_since {
         Some(since) => info!(run_id, models, since, "refresh stored: ranking unchanged"),
         None => info!(run_id, models, "refresh stored"),

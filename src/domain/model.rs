@@ -160,7 +160,7 @@ pub struct Freshness {
 
 /// One row of the rankings: a model with every figure the product shows.
 /// Field names are the public contract (PRODUCT.md section 6).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModelRow {
     pub id: String,
     pub name: String,

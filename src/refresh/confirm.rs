@@ -143,18 +143,7 @@ pub(super) async fn confirm(
     }
     Ok(RefreshReport {
         run_id,
-        sources: write
-            .sources
-            .iter()
-            .map(|s| SourceReport {
-                source: s.source,
-                status: s.status,
-                rows_read: s.rows_read,
-                rows_matched: s.rows_matched,
-                rows_detail: s.rows_detail.clone(),
-                error: s.error.clone(),
-            })
-            .collect(),
+        sources: write.sources.iter().map(SourceReport::of).collect(),
         models: current.models,
         changes: Vec::new(),
         unchanged_since: since,
